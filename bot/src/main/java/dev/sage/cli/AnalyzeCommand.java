@@ -1,0 +1,136 @@
+package dev.sage.cli;
+
+import dev.sage.diagnosis.Diagnosis;
+import dev.sage.parse.SnapshotReader;
+import dev.sage.render.JsonReport;
+import dev.sage.render.SnapshotDigest;
+import dev.sage.render.TextReport;
+import dev.sage.snapshot.JvmSnapshot;
+import dev.sage.snapshot.Problem;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code sage analyze PATH...}: reads captured jcmd/jstack outputs and prints what they show. */
+@Command(name = "analyze",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Reads captured JVM diagnostics (thread dumps, class histograms, GC.heap_info, VM.native_memory,",
+            "VM.version, VM.flags, /proc/<pid>/status, cgroup memory files) and prints what they show.",
+            "Each file's kind is told from its content; a file may hold several captures (a log with kill -3",
+            "dumps). Several thread dumps or histograms of one JVM are a time series, in the order given;",
+            "a directory's files are read in name order."},
+        footer = {"", "Exit codes: 0 analysed, 2 bad usage, 3 nothing could be analysed.",
+            "", "Examples:", "  sage analyze threaddump.txt", "  sage analyze captures/ --format json",
+            "  pbpaste | sage analyze -"})
+final class AnalyzeCommand implements Callable<Integer> {
+
+    enum Format { text, json }
+
+    /** The bundled sample: captures of a service that builds an executor and a timer per request. */
+    static final String SAMPLE = "samples/leaky-service/";
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "PATH", arity = "0..*",
+            description = "Capture files, directories of them, or - for standard input (a pasted dump).")
+    List<String> paths = new ArrayList<>();
+
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
+            description = "Output: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    Format format;
+
+    @Option(names = "--sample", description = "Analyse the bundled sample captures instead of PATHs.")
+    boolean sample;
+
+    /** Where {@code -} reads from; standard input unless a test sets it. */
+    InputStream stdin = System.in;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        if (paths.isEmpty() && !sample) {
+            err.println("sage analyze: give at least one PATH (a file, a directory, or - for standard input),"
+                    + " or --sample");
+            err.println("Try 'sage analyze --help'.");
+            return ExitCodes.USAGE;
+        }
+        long t0 = System.nanoTime();
+        List<CaptureInputs.Input> inputs = sample ? sampleInputs() : CaptureInputs.expand(paths, stdin);
+        long t1 = System.nanoTime();
+
+        String target = sample ? "the bundled sample (" + SAMPLE + ")" : String.join(" ", paths);
+        SnapshotReader reader = new SnapshotReader(target);
+        for (CaptureInputs.Input in : inputs) {
+            if (in.error() != null) {
+                reader.problem(new Problem(in.name(), 0, in.error()));
+            } else {
+                reader.add(in.name(), in.bytes());
+            }
+        }
+        JvmSnapshot snapshot = reader.snapshot();
+        long t2 = System.nanoTime();
+
+        if (snapshot.isEmpty()) {
+            err.println("sage analyze: nothing could be analysed:");
+            for (Problem p : snapshot.problems()) {
+                err.println("  " + p);
+            }
+            if (snapshot.problems().isEmpty()) {
+                err.println("  the inputs hold no capture");
+            }
+            return ExitCodes.NOTHING_ANALYSED;
+        }
+
+        Map<String, Long> timings = new LinkedHashMap<>();
+        timings.put("readMillis", (t1 - t0) / 1_000_000);
+        timings.put("parseMillis", (t2 - t1) / 1_000_000);
+        SnapshotDigest digest = SnapshotDigest.of(snapshot);
+        String summary = digest.summaryLine();
+        Diagnosis diagnosis = new Diagnosis(target, snapshot.jvm() == null ? "" : snapshot.jvm().describe(),
+                summary.isEmpty() ? "read " + reader.reads().size() + " input(s)" : summary,
+                List.of(), List.of(), timings);
+        out.print(format == Format.json ? JsonReport.render(diagnosis, snapshot, reader.reads())
+                : TextReport.render(diagnosis, snapshot, reader.reads()));
+        out.flush();
+        return ExitCodes.OK;
+    }
+
+    private static List<CaptureInputs.Input> sampleInputs() {
+        List<CaptureInputs.Input> inputs = new ArrayList<>();
+        String index = resource(SAMPLE + "INDEX");
+        for (String name : index.split("\n")) {
+            String n = name.strip();
+            if (!n.isEmpty() && !n.startsWith("#")) {
+                inputs.add(new CaptureInputs.Input(n, resource(SAMPLE + n).getBytes(StandardCharsets.UTF_8), null));
+            }
+        }
+        return inputs;
+    }
+
+    private static String resource(String path) {
+        try (InputStream in = AnalyzeCommand.class.getClassLoader().getResourceAsStream(path)) {
+            if (in == null) {
+                throw new IllegalStateException("the jar lacks its bundled " + path);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,113 @@
+package dev.sage.render;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.sage.diagnosis.Diagnosis;
+import dev.sage.diagnosis.Finding;
+import dev.sage.parse.SnapshotReader;
+import dev.sage.snapshot.JvmSnapshot;
+import dev.sage.snapshot.Problem;
+
+import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Renders an analysis as JSON in the stable shape of the design: {@code target, jvm, summary, findings,
+ * notEvaluated, timings}, plus {@code snapshot} (the digest's figures), {@code problems} and {@code sources}.
+ */
+public final class JsonReport {
+    private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private JsonReport() {}
+
+    public static String render(Diagnosis diagnosis, JvmSnapshot snapshot, List<SnapshotReader.Read> reads) {
+        SnapshotDigest d = SnapshotDigest.of(snapshot);
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("target", diagnosis.target());
+        root.put("jvm", diagnosis.jvm());
+        root.put("summary", diagnosis.summary());
+        root.put("findings", diagnosis.findings().stream().map(JsonReport::finding).toList());
+        root.put("notEvaluated", diagnosis.notEvaluated());
+        root.put("timings", diagnosis.timings());
+
+        Map<String, Object> snap = new LinkedHashMap<>();
+        snap.put("pid", snapshot.pid());
+        if (snapshot.jvm() != null) {
+            snap.put("jvm", Map.of("vmName", snapshot.jvm().vmName(), "vmVersion", snapshot.jvm().vmVersion(),
+                    "featureVersion", snapshot.jvm().featureVersion()));
+        }
+        snap.put("uptimeSeconds", snapshot.uptimeSeconds());
+        Map<String, Object> memory = new LinkedHashMap<>();
+        memory.put("heapUsedBytes", d.heapUsed());
+        memory.put("heapCommittedBytes", d.heapCommitted());
+        memory.put("heapMaxBytes", d.heapMax());
+        memory.put("collector", d.collector());
+        memory.put("metaspaceBytes", d.metaspace());
+        memory.put("rssBytes", d.rss());
+        memory.put("containerLimitBytes", d.containerLimit());
+        snap.put("memory", memory);
+        Map<String, Object> threads = new LinkedHashMap<>();
+        threads.put("dumps", snapshot.threadDumps().size());
+        threads.put("countSeries", d.threadCountSeries());
+        threads.put("count", d.threadCount());
+        Map<String, Integer> byState = new LinkedHashMap<>();
+        d.threadsByState().forEach((k, v) -> byState.put(k.name(), v));
+        threads.put("byState", byState);
+        threads.put("families", d.families().stream().filter(f -> f.count() > 1)
+                .map(f -> Map.of("pattern", f.pattern(), "count", f.count())).toList());
+        threads.put("deadlocks", d.deadlocks().stream().map(c -> c.links().stream().map(l -> Map.of(
+                "thread", l.thread(), "lock", l.lock().className(), "lockId", l.lock().id(), "heldBy", l.heldBy()))
+                .toList()).toList());
+        snap.put("threads", threads);
+        Map<String, Object> histogram = new LinkedHashMap<>();
+        histogram.put("count", d.histogramCount());
+        histogram.put("classes", d.histogramClasses());
+        histogram.put("totalBytes", d.histogramBytes());
+        histogram.put("top", d.topClasses().stream().map(c -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("class", c.className());
+            m.put("instances", c.instances());
+            m.put("bytes", c.bytes());
+            if (c.bytesDelta() != null) {
+                m.put("instancesDelta", c.instancesDelta());
+                m.put("bytesDelta", c.bytesDelta());
+            }
+            return m;
+        }).toList());
+        snap.put("histogram", histogram);
+        snap.put("nativeMemory", snapshot.nativeMemory() == null ? "not collected"
+                : snapshot.nativeMemory() instanceof dev.sage.snapshot.NativeMemory.NotEnabled ? "not enabled" : "summary");
+        root.put("snapshot", snap);
+
+        root.put("problems", snapshot.problems().stream().map(JsonReport::problem).toList());
+        root.put("sources", reads.stream().map(r -> Map.of("source", r.source(),
+                "kinds", r.kinds().stream().map(Enum::name).toList())).toList());
+        try {
+            return MAPPER.writeValueAsString(root) + "\n";
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Map<String, Object> finding(Finding f) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", f.id());
+        m.put("severity", f.severity().label());
+        m.put("title", f.title());
+        m.put("evidence", f.evidence());
+        m.put("fixes", f.fixes());
+        m.put("playbook", f.playbook());
+        return m;
+    }
+
+    private static Map<String, Object> problem(Problem p) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("source", p.source());
+        m.put("line", p.line());
+        m.put("message", p.message());
+        return m;
+    }
+}

@@ -1,0 +1,128 @@
+package dev.sage.render;
+
+import dev.sage.snapshot.ClassHistogram;
+import dev.sage.snapshot.Deadlock;
+import dev.sage.snapshot.HeapInfo;
+import dev.sage.snapshot.JvmSnapshot;
+import dev.sage.snapshot.NativeMemory;
+import dev.sage.snapshot.ThreadDump;
+import dev.sage.snapshot.ThreadFamilies;
+import dev.sage.snapshot.ThreadState;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The figures a person looks at first, computed once from a snapshot and shared by the text and JSON
+ * renderers: memory in one line, threads by state, thread families, the top histogram rows.
+ */
+public record SnapshotDigest(
+        long heapUsed, long heapCommitted, long heapMax, String collector, long metaspace, String metaspaceSource,
+        long rss, long containerLimit, int threadCount, Map<ThreadState, Integer> threadsByState,
+        List<Integer> threadCountSeries, List<ThreadFamilies.Family> families, List<Deadlock> deadlocks,
+        int histogramClasses, long histogramBytes, List<TopClass> topClasses, int histogramCount) {
+
+    /** How many families and classes a digest keeps. */
+    static final int TOP = 10;
+
+    /**
+     * A histogram row, with its change since the first histogram when there are several.
+     *
+     * @param bytesDelta change in bytes since the first histogram, or null with only one
+     * @param instancesDelta change in instances since the first histogram, or null with only one
+     */
+    public record TopClass(String className, long instances, long bytes, Long instancesDelta, Long bytesDelta) {}
+
+    public static SnapshotDigest of(JvmSnapshot s) {
+        HeapInfo heap = s.heap();
+        long used = heap == null ? -1 : heap.usedBytes();
+        long committed = heap == null ? -1 : heap.committedBytes();
+        long max = s.flags() != null && s.flags().maxHeapSize().isPresent() ? s.flags().maxHeapSize().getAsLong()
+                : heap == null ? -1 : heap.reservedBytes();
+        String collector = heap != null ? heap.collector().displayName()
+                : s.flags() != null ? s.flags().gc().displayName() : "";
+
+        long metaspace = -1;
+        String metaSource = "";
+        if (heap != null && heap.metaspace() != null && heap.metaspace().usedBytes() >= 0) {
+            metaspace = heap.metaspace().usedBytes();
+            metaSource = "used";
+        } else if (s.nativeMemory() instanceof NativeMemory.Summary nmt) {
+            var cat = nmt.category("Metaspace").or(() -> nmt.category("Class"));
+            if (cat.isPresent()) {
+                metaspace = cat.get().amount().committedBytes();
+                metaSource = "committed, from native memory";
+            }
+        }
+
+        long rss = s.process() == null ? -1 : s.process().vmRssBytes();
+        long limit = s.cgroup() == null ? -1 : s.cgroup().limitBytes();
+
+        ThreadDump last = s.lastThreadDump();
+        int threadCount = last == null ? 0 : last.threads().size();
+        Map<ThreadState, Integer> byState = last == null ? Map.of() : last.countByState();
+        List<Integer> series = s.threadDumps().stream().map(d -> d.threads().size()).toList();
+        List<ThreadFamilies.Family> families = last == null ? List.of() : ThreadFamilies.of(last.threads());
+        List<Deadlock> deadlocks = last == null ? List.of() : last.deadlocks();
+
+        ClassHistogram h = s.lastHistogram();
+        List<TopClass> top = new ArrayList<>();
+        if (h != null) {
+            Map<String, ClassHistogram.Row> first = new HashMap<>();
+            if (s.histograms().size() > 1) {
+                for (ClassHistogram.Row r : s.histograms().get(0).rows()) {
+                    first.put(r.className(), r);
+                }
+            }
+            for (ClassHistogram.Row r : h.rows().subList(0, Math.min(TOP, h.rows().size()))) {
+                Long di = null;
+                Long db = null;
+                if (s.histograms().size() > 1) {
+                    ClassHistogram.Row f = first.get(r.className());
+                    di = r.instances() - (f == null ? 0 : f.instances());
+                    db = r.bytes() - (f == null ? 0 : f.bytes());
+                }
+                top.add(new TopClass(r.readableClassName(), r.instances(), r.bytes(), di, db));
+            }
+        }
+        return new SnapshotDigest(used, committed, max, collector, metaspace, metaSource, rss, limit, threadCount,
+                byState, series, families, deadlocks, h == null ? 0 : h.rows().size(), h == null ? 0 : h.totalBytes(),
+                top, s.histograms().size());
+    }
+
+    /** The JVM and its figures in one line, for the summary: {@code 31 threads (2 blocked); heap 8.0 MiB of 128 MiB}. */
+    public String summaryLine() {
+        List<String> parts = new ArrayList<>();
+        if (threadCount > 0) {
+            int blocked = threadsByState.getOrDefault(ThreadState.BLOCKED, 0);
+            parts.add(threadCount + " threads" + (blocked > 0 ? " (" + blocked + " blocked)" : ""));
+        }
+        if (!deadlocks.isEmpty()) {
+            parts.add(deadlocks.size() + " deadlock" + (deadlocks.size() > 1 ? "s" : "") + " reported by the JVM");
+        }
+        if (heapUsed >= 0) {
+            parts.add("heap " + Units.bytes(heapUsed) + " used" + (heapMax > 0 ? " of " + Units.bytes(heapMax) : ""));
+        }
+        if (rss >= 0) {
+            parts.add("RSS " + Units.bytes(rss));
+        }
+        if (histogramCount > 0 && !topClasses.isEmpty()) {
+            parts.add("largest class " + topClasses.get(0).className() + " " + Units.bytes(topClasses.get(0).bytes()));
+        }
+        return String.join("; ", parts);
+    }
+
+    /** Counts by state with zero states left out, in {@link ThreadState} order. */
+    public Map<ThreadState, Integer> nonZeroStates() {
+        Map<ThreadState, Integer> m = new LinkedHashMap<>();
+        threadsByState.forEach((k, v) -> {
+            if (v > 0) {
+                m.put(k, v);
+            }
+        });
+        return m;
+    }
+}

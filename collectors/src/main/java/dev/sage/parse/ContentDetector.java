@@ -1,0 +1,343 @@
+package dev.sage.parse;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Tells which kinds of capture a text holds, and where each starts and ends, from the content alone (file
+ * names are never consulted). One pass over the lines; a line is looked at closely only when its first
+ * characters can start a capture, so a 7 MB dump is scanned at memory speed.
+ *
+ * <p>Recognised: HotSpot thread dumps (jstack, jcmd, kill -3 into a log, several per file), Thread.dump_to_file
+ * text and JSON, class histograms, GC.heap_info and the Heap section of JDK 8 dumps, NMT summaries and diffs,
+ * VM.version, VM.flags, VM.uptime, /proc/pid/status, cgroup memory files, jcmd's own answers (errors, the JVM
+ * list, help), shell transcripts ({@code $ jcmd ...} lines separate the answers), and the vendor formats
+ * OpenJ9 javacore and JRockit, which are recognised but not read.
+ */
+public final class ContentDetector {
+    private ContentDetector() {}
+
+    /** The kind of the first capture in the text, or null when the text holds none Sage knows. */
+    public static Kind detect(String text) {
+        List<Section> sections = sections(text);
+        for (Section s : sections) {
+            if (s.kind().diagnostic()) {
+                return s.kind();
+            }
+        }
+        return sections.isEmpty() ? null : sections.get(0).kind();
+    }
+
+    /** Every capture in the text, in order. Text between captures (log lines, comments) belongs to none. */
+    public static List<Section> sections(String text) {
+        return new Scan(text).run();
+    }
+
+    private static final class Scan {
+        final String text;
+        final List<Section> out = new ArrayList<>();
+        Kind kind;
+        int start;
+        int startLine;
+        long pid = -1;
+
+        long pendingPid = -1;
+        int pendingStart = -1;
+        int pendingLine;
+        int timestampStart = -1;
+        int timestampLine;
+        /** The next non-blank line opens a jcmd answer: after a {@code <pid>:} line, a {@code $ } line, or at the top. */
+        boolean answerStart = true;
+
+        Scan(String text) {
+            this.text = text;
+        }
+
+        List<Section> run() {
+            int pos = 0;
+            int lineNo = 0;
+            int n = text.length();
+            while (pos < n) {
+                int nl = text.indexOf('\n', pos);
+                int lineEnd = nl < 0 ? n : nl;
+                int next = nl < 0 ? n : nl + 1;
+                int e = lineEnd > pos && text.charAt(lineEnd - 1) == '\r' ? lineEnd - 1 : lineEnd;
+                lineNo++;
+                if (line(pos, e, next, lineNo)) {
+                    // the current capture takes the rest of the text
+                    pos = n;
+                    break;
+                }
+                pos = next;
+            }
+            close(n);
+            return out;
+        }
+
+        /** Handles one line; returns true when the current capture absorbs the rest of the text. */
+        boolean line(int from, int to, int next, int lineNo) {
+            if (from == to) {
+                return false;
+            }
+            char c0 = text.charAt(from);
+            // The bulk of a thread dump: frames and thread headers never start another capture.
+            if (c0 == '\t' || (c0 == '"' && kind == Kind.THREAD_DUMP)) {
+                answerStart = false;
+                timestampStart = -1;
+                return false;
+            }
+            int p = from;
+            while (p < to && (text.charAt(p) == ' ' || text.charAt(p) == '\t')) {
+                p++;
+            }
+            if (p == to) {
+                return false;
+            }
+            if (p == from) {
+                if (text.charAt(to - 1) == ':' && to - from <= 11 && Lines.isPidLine(text.substring(from, to))) {
+                    close(from);
+                    pendingPid = Long.parseLong(text.substring(from, to - 1));
+                    pendingStart = from;
+                    pendingLine = lineNo;
+                    answerStart = true;
+                    return false;
+                }
+                if (c0 == '$' && to > from + 1 && text.charAt(from + 1) == ' ') {
+                    close(from);
+                    clearPending();
+                    answerStart = true;
+                    return false;
+                }
+                if (c0 == '#' && to > from + 1 && text.charAt(from + 1) == ' ' && kind != Kind.THREAD_DUMP) {
+                    close(from);
+                    clearPending();
+                    return false;
+                }
+                if (isTimestamp(from, to)) {
+                    timestampStart = from;
+                    timestampLine = lineNo;
+                    return false;
+                }
+                if (isBareNumber(from, to) && isIsoTimestamp(next)) {
+                    // Thread.dump_to_file text: pid, ISO time, version, then "#N "name"" stanzas
+                    open(Kind.THREAD_DUMP, from, lineNo, Long.parseLong(text.substring(from, to)));
+                    return false;
+                }
+            }
+            Kind k = starter(p, to, from);
+            boolean wasAnswerStart = answerStart;
+            answerStart = false;
+            if (k == null && wasAnswerStart && kind == null) {
+                k = answerKind(p, to);
+            }
+            if (k == null) {
+                timestampStart = -1;
+                return false;
+            }
+            if (kind != null && continues(kind, k)) {
+                return false;
+            }
+            int s = from;
+            int sl = lineNo;
+            long sectionPid = -1;
+            if (pendingStart >= 0) {
+                s = pendingStart;
+                sl = pendingLine;
+                sectionPid = pendingPid;
+            } else if (timestampStart >= 0 && k == Kind.THREAD_DUMP) {
+                s = timestampStart;
+                sl = timestampLine;
+            }
+            close(s);
+            open(k, s, sl, sectionPid);
+            return k == Kind.OPENJ9_JAVACORE || k == Kind.JROCKIT_THREAD_DUMP || k == Kind.THREAD_DUMP_JSON;
+        }
+
+        void open(Kind k, int s, int line, long sectionPid) {
+            close(s);
+            kind = k;
+            start = s;
+            startLine = line;
+            pid = sectionPid;
+            clearPending();
+        }
+
+        void close(int end) {
+            if (kind != null) {
+                out.add(new Section(kind, start, Math.max(start, end), startLine, pid));
+                kind = null;
+            }
+        }
+
+        void clearPending() {
+            pendingPid = -1;
+            pendingStart = -1;
+            timestampStart = -1;
+        }
+
+        /** Whether a starter line of kind {@code k} extends the current capture of kind {@code current}. */
+        static boolean continues(Kind current, Kind k) {
+            return current == k && (k == Kind.HEAP_INFO || k == Kind.VM_FLAGS || k == Kind.CGROUP_MEMORY
+                    || k == Kind.NATIVE_MEMORY || k == Kind.PROCESS_STATUS || k == Kind.VM_VERSION);
+        }
+
+        /** The kind a line starts wherever it appears, or null. {@code p} is its first non-blank character. */
+        Kind starter(int p, int to, int from) {
+            char c = text.charAt(p);
+            switch (c) {
+                case 'F':
+                    if (text.startsWith("Full thread dump", p)) return Kind.THREAD_DUMP;
+                    break;
+                case '"':
+                    // a thread stanza with no "Full thread dump" line before it (a pasted excerpt)
+                    if (p == from && kind == null && looksLikeThreadHeader(p, to)) return Kind.THREAD_DUMP;
+                    break;
+                case '#':
+                    if (p == from && kind == null && p + 1 < to && Character.isDigit(text.charAt(p + 1))
+                            && regionHas(p, to, " \"")) {
+                        return Kind.THREAD_DUMP;
+                    }
+                    break;
+                case '=':
+                    if (text.startsWith("===== FULL THREAD DUMP", p)) return Kind.JROCKIT_THREAD_DUMP;
+                    if (text.startsWith("==> ", p) && regionHas(p, to, "memory.") && text.startsWith(" <==", to - 4)) {
+                        return Kind.CGROUP_MEMORY;
+                    }
+                    break;
+                case '0':
+                    if (p == from && text.startsWith("0SECTION", p)) return Kind.OPENJ9_JAVACORE;
+                    break;
+                case 'n':
+                    if (text.startsWith("num", p) && regionHas(p, to, "#instances")) return Kind.CLASS_HISTOGRAM;
+                    break;
+                case 'H':
+                    if (to - p == 4 && text.startsWith("Heap", p)) return Kind.HEAP_INFO;
+                    break;
+                case 'g':
+                    if (text.startsWith("garbage-first heap", p)) return Kind.HEAP_INFO;
+                    break;
+                case 'P':
+                    if (text.startsWith("PSYoungGen", p) || text.startsWith("PSOldGen", p) || text.startsWith("PSPermGen", p)) {
+                        return Kind.HEAP_INFO;
+                    }
+                    break;
+                case 'D':
+                    if (text.startsWith("DefNew ", p)) return Kind.HEAP_INFO;
+                    break;
+                case 'd':
+                    if (text.startsWith("def new generation", p)) return Kind.HEAP_INFO;
+                    break;
+                case 'p':
+                    if (text.startsWith("par new generation", p)) return Kind.HEAP_INFO;
+                    break;
+                case 'c':
+                    if (text.startsWith("concurrent mark-sweep generation", p)
+                            || text.startsWith("concurrent-mark-sweep perm gen", p)) {
+                        return Kind.HEAP_INFO;
+                    }
+                    break;
+                case 't':
+                    if (text.startsWith("tenured generation", p)) return Kind.HEAP_INFO;
+                    break;
+                case 'T':
+                    if (text.startsWith("Tenured ", p) && regionHas(p, to, "total ")) return Kind.HEAP_INFO;
+                    if (text.startsWith("The following commands are available", p)) return Kind.JCMD_HELP;
+                    break;
+                case 'Z':
+                    if (text.startsWith("ZHeap", p)) return Kind.HEAP_INFO;
+                    break;
+                case 'S':
+                    if (text.startsWith("Shenandoah Heap", p)) return Kind.HEAP_INFO;
+                    break;
+                case 'E':
+                    if (text.startsWith("Epsilon Heap", p)) return Kind.HEAP_INFO;
+                    break;
+                case 'M':
+                    if (text.startsWith("Metaspace ", p) && regionHas(p, to, "used ")) return Kind.HEAP_INFO;
+                    break;
+                case 'N':
+                    if (text.startsWith("Native Memory Tracking:", p)
+                            || text.startsWith("Native memory tracking is not enabled", p)) {
+                        return Kind.NATIVE_MEMORY;
+                    }
+                    if (p == from && text.startsWith("Name:", p) && to > p + 5
+                            && (text.charAt(p + 5) == '\t' || text.charAt(p + 5) == ' ')) {
+                        return Kind.PROCESS_STATUS;
+                    }
+                    break;
+                case '-':
+                    if (p == from && text.startsWith("-XX:", p)) return Kind.VM_FLAGS;
+                    break;
+                case '[':
+                    if (p == from && text.startsWith("[Global flags]", p)) return Kind.VM_FLAGS;
+                    break;
+                case '{':
+                    if (kind == null && regionHas(p, Math.min(text.length(), p + 4096), "\"threadDump\"")) {
+                        return Kind.THREAD_DUMP_JSON;
+                    }
+                    break;
+                default:
+                    break;
+            }
+            if (kind != Kind.THREAD_DUMP && regionHas(p, to, " VM version ")) {
+                return Kind.VM_VERSION;
+            }
+            return null;
+        }
+
+        /** The kind of the first line of a jcmd answer, for answers that have no distinctive starter. */
+        Kind answerKind(int p, int to) {
+            String line = text.substring(p, to).strip();
+            if (isExceptionLine(line)) return Kind.JCMD_ERROR;
+            if (line.matches("\\d+(\\.\\d+)? s")) return Kind.VM_UPTIME;
+            if (line.matches("\\d+ [A-Za-z_$][\\w.$/-]*( .*)?")) return Kind.JVM_LIST;
+            if (line.matches("(anon|cache|rss|file) \\d+")) return Kind.CGROUP_MEMORY;
+            if (pendingStart >= 0) return Kind.JCMD_OTHER; // some other answer after "<pid>:"
+            return null;
+        }
+
+        static boolean isExceptionLine(String line) {
+            int colon = line.indexOf(':');
+            String head = colon < 0 ? line : line.substring(0, colon);
+            return (head.endsWith("Exception") || head.endsWith("Error")) && head.indexOf('.') > 0
+                    && head.chars().noneMatch(ch -> ch == ' ');
+        }
+
+        boolean looksLikeThreadHeader(int p, int to) {
+            int q = Region.indexOf(text, '"', p + 1, to);
+            if (q < 0) {
+                return false;
+            }
+            return regionHas(q, to, "prio=") || regionHas(q, to, "tid=") || regionHas(q, to, "nid=")
+                    || regionHas(q, to, " id=") || regionHas(q, to, "t@");
+        }
+
+        boolean regionHas(int from, int to, String s) {
+            return Region.indexOf(text, s, from, to) >= 0;
+        }
+
+        boolean isTimestamp(int from, int to) {
+            // 2026-12-02 00:34:55
+            return to - from == 19 && Character.isDigit(text.charAt(from)) && text.charAt(from + 4) == '-'
+                    && text.charAt(from + 7) == '-' && text.charAt(from + 10) == ' ' && text.charAt(from + 13) == ':';
+        }
+
+        boolean isBareNumber(int from, int to) {
+            if (to - from > 10) {
+                return false;
+            }
+            for (int i = from; i < to; i++) {
+                if (!Character.isDigit(text.charAt(i))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        boolean isIsoTimestamp(int from) {
+            // 2026-12-02T03:12:57.812525463Z
+            return from + 20 <= text.length() && Character.isDigit(text.charAt(from)) && text.charAt(from + 4) == '-'
+                    && text.charAt(from + 7) == '-' && text.charAt(from + 10) == 'T' && text.charAt(from + 13) == ':';
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package dev.sage.parse;
+
+import java.util.List;
+
+/**
+ * Explains jcmd's error answers (an exception printed after {@code <pid>:}) in words an SRE can act on.
+ * The exit code of jcmd is no guide (NMT off exits 0, a bad pid exits 1): the text is.
+ */
+public final class JcmdErrors {
+    private JcmdErrors() {}
+
+    /** One sentence saying what went wrong and what to do, for the text of a jcmd error answer. */
+    public static String explain(String text) {
+        String first = "";
+        String pid = "";
+        for (String line : Lines.of(text)) {
+            String s = line.strip();
+            if (Lines.isPidLine(s)) {
+                pid = s.substring(0, s.length() - 1);
+                continue;
+            }
+            if (!s.isEmpty()) {
+                first = s;
+                break;
+            }
+        }
+        String who = pid.isEmpty() ? "the JVM" : "JVM " + pid;
+        if (first.contains("No such process") || first.contains("non existent JVM pid")) {
+            return "no JVM is running with pid " + (pid.isEmpty() ? "given" : pid) + " (" + first + ")";
+        }
+        if (first.contains("AttachNotSupportedException")) {
+            return who + " does not accept attach (it runs with -XX:+DisableAttachMechanism, or is not a HotSpot JVM): "
+                    + first;
+        }
+        if (first.contains("is not secure") || first.contains("Operation not permitted")
+                || first.contains("Permission denied")) {
+            String owner = ownerUid(first);
+            return "jcmd was refused by " + who + ": attach must run as the JVM's own user"
+                    + (owner.isEmpty() ? "" : " (uid " + owner + ")") + ", or as root (" + first + ")";
+        }
+        if (first.contains("Unknown diagnostic command")) {
+            return who + " does not know this jcmd command (it may be older than the command): " + first;
+        }
+        if (first.contains("Connection refused") || first.contains("Unable to open socket")) {
+            return who + " did not answer the attach request (it may be busy in a long pause, or its /tmp is not"
+                    + " shared with jcmd): " + first;
+        }
+        return "jcmd failed on " + who + ": " + first;
+    }
+
+    private static String ownerUid(String line) {
+        int at = line.indexOf("is owned by ");
+        if (at < 0) {
+            return "";
+        }
+        List<String> words = List.of(line.substring(at + "is owned by ".length()).split("\\D+"));
+        return words.isEmpty() ? "" : words.get(0);
+    }
+}

@@ -1,0 +1,35 @@
+package dev.sage.snapshot;
+
+import java.util.List;
+
+/**
+ * A class histogram ({@code GC.class_histogram}, {@code jmap -histo}, {@code -XX:+PrintClassHistogram}).
+ *
+ * @param rows the rows in rank order (largest by bytes first, as the JVM prints them)
+ * @param totalInstances the {@code Total} line's instance count, or the sum of the rows when no Total was printed
+ * @param totalBytes the {@code Total} line's bytes, or the sum of the rows when no Total was printed
+ * @param hasTotalLine whether the text ended with a {@code Total} line (no Total usually means a cut-off capture)
+ */
+public record ClassHistogram(List<Row> rows, long totalInstances, long totalBytes, boolean hasTotalLine) {
+    public ClassHistogram {
+        rows = List.copyOf(rows);
+    }
+
+    /**
+     * @param rank the {@code num} column
+     * @param instances {@code #instances}
+     * @param bytes {@code #bytes}
+     * @param className the class, as the JVM spells it ({@code [B}, {@code java.util.HashMap$Node})
+     * @param module the module column ({@code java.base@17.0.5}), or empty when not printed
+     */
+    public record Row(int rank, long instances, long bytes, String className, String module) {
+        public Row {
+            module = module == null ? "" : module;
+        }
+
+        /** The class name in source form: {@code byte[]} for {@code [B}, {@code java.lang.Object[]} for {@code [Ljava.lang.Object;}. */
+        public String readableClassName() {
+            return ClassNames.readable(className);
+        }
+    }
+}

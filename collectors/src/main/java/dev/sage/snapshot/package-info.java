@@ -1,0 +1,2 @@
+/** The snapshot model: immutable records describing what was read off one JVM. */
+package dev.sage.snapshot;
