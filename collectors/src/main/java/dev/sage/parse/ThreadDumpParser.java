@@ -9,6 +9,10 @@ import dev.sage.snapshot.ThreadDump;
 import dev.sage.snapshot.ThreadState;
 import dev.sage.snapshot.VirtualThread;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -24,7 +28,8 @@ import java.util.List;
  */
 public final class ThreadDumpParser {
 
-    private final String text;
+    /** The dump as UTF-8 bytes: every marker the parser looks for is ASCII, so it scans bytes, not chars. */
+    private final byte[] b;
     private final int end;
     private final Interner interner;
 
@@ -69,10 +74,10 @@ public final class ThreadDumpParser {
     private boolean endMarkerSeen;
     private boolean lastLineInStanza;
 
-    private ThreadDumpParser(String text, int start, int end) {
-        this.text = text;
+    private ThreadDumpParser(byte[] utf8, int start, int end) {
+        this.b = utf8;
         this.end = end;
-        this.interner = new Interner(text);
+        this.interner = new Interner(utf8);
         this.pos = start;
     }
 
@@ -88,13 +93,18 @@ public final class ThreadDumpParser {
         if (start < 0 || end > text.length() || start > end) {
             throw new IllegalArgumentException("bad range " + start + ".." + end + " of " + text.length());
         }
-        return new ThreadDumpParser(text, start, end).run();
+        byte[] all = text.getBytes(StandardCharsets.UTF_8);
+        if (all.length == text.length()) {
+            return new ThreadDumpParser(all, start, end).run(); // ASCII: char offsets are byte offsets
+        }
+        byte[] part = text.substring(start, end).getBytes(StandardCharsets.UTF_8);
+        return new ThreadDumpParser(part, 0, part.length).run();
     }
 
     private ThreadDump run() {
         boolean lastLineTerminated = true;
         while (pos < end) {
-            int nl = text.indexOf('\n', pos);
+            int nl = newline(pos);
             int lineEnd;
             int next;
             if (nl < 0 || nl >= end) {
@@ -105,7 +115,7 @@ public final class ThreadDumpParser {
                 lineEnd = nl;
                 next = nl + 1;
             }
-            if (lineEnd > pos && text.charAt(lineEnd - 1) == '\r') {
+            if (lineEnd > pos && at(lineEnd - 1) == '\r') {
                 lineEnd--;
             }
             line(pos, lineEnd);
@@ -127,7 +137,7 @@ public final class ThreadDumpParser {
 
     private void line(int from, int to) {
         int p = from;
-        while (p < to && (text.charAt(p) == ' ' || text.charAt(p) == '\t')) {
+        while (p < to && (at(p) == ' ' || at(p) == '\t')) {
             p++;
         }
         if (p == to) {
@@ -137,7 +147,7 @@ public final class ThreadDumpParser {
             }
             return;
         }
-        char c = text.charAt(p);
+        char c = at(p);
         if (inDeadlockReport) {
             deadlockLine(p, to, c);
             return;
@@ -151,40 +161,40 @@ public final class ThreadDumpParser {
                 }
             }
             case 'a' -> {
-                if (text.startsWith("at ", p) && inThread) {
+                if (startsWith("at ", p) && inThread) {
                     frame(p + 3, to);
                     return;
                 }
             }
             case '-' -> {
-                if (p + 1 < to && text.charAt(p + 1) == ' ' && inThread) {
+                if (p + 1 < to && at(p + 1) == ' ' && inThread) {
                     lockLine(p + 2, to);
                     return;
                 }
             }
             case 'j' -> {
-                if (text.startsWith("java.lang.Thread.State:", p) && inThread) {
+                if (startsWith("java.lang.Thread.State:", p) && inThread) {
                     stateLine(p + "java.lang.Thread.State:".length(), to);
                     return;
                 }
             }
             case 'L' -> {
-                if (inThread && (text.startsWith("Locked ownable synchronizers:", p)
-                        || text.startsWith("Locked synchronizers:", p))) {
+                if (inThread && (startsWith("Locked ownable synchronizers:", p)
+                        || startsWith("Locked synchronizers:", p))) {
                     inOwnable = true;
                     lastLineInStanza = true;
                     return;
                 }
             }
             case 'C' -> {
-                if (inThread && text.startsWith("Carrying virtual thread #", p)) {
+                if (inThread && startsWith("Carrying virtual thread #", p)) {
                     carriedId = number(p + "Carrying virtual thread #".length(), to);
                     lastLineInStanza = true;
                     return;
                 }
             }
             case 'M' -> {
-                if (inThread && text.startsWith("Mounted virtual thread #", p)) {
+                if (inThread && startsWith("Mounted virtual thread #", p)) {
                     inMounted = true;
                     if (carriedId < 0) {
                         carriedId = number(p + "Mounted virtual thread #".length(), to);
@@ -194,7 +204,7 @@ public final class ThreadDumpParser {
                 }
             }
             case 'J' -> {
-                if (!indented && text.startsWith("JNI global ref", p)) {
+                if (!indented && startsWith("JNI global ref", p)) {
                     finishThread();
                     endMarkerSeen = true;
                     lastLineInStanza = false;
@@ -202,12 +212,12 @@ public final class ThreadDumpParser {
                 }
             }
             case 'F' -> {
-                if (!indented && text.startsWith("Found one Java-level deadlock", p)) {
+                if (!indented && startsWith("Found one Java-level deadlock", p)) {
                     finishThread();
                     startCycle();
                     return;
                 }
-                if (!indented && text.startsWith("Full thread dump", p)) {
+                if (!indented && startsWith("Full thread dump", p)) {
                     if (banner.isEmpty()) {
                         banner = bannerOf(p + "Full thread dump".length(), to);
                     }
@@ -216,12 +226,12 @@ public final class ThreadDumpParser {
                 }
             }
             case '#' -> {
-                if (!indented && p + 1 < to && Character.isDigit(text.charAt(p + 1))) {
+                if (!indented && p + 1 < to && Character.isDigit(at(p + 1))) {
                     int q = p + 1;
-                    while (q < to && Character.isDigit(text.charAt(q))) {
+                    while (q < to && Character.isDigit(at(q))) {
                         q++;
                     }
-                    if (q + 1 < to && text.charAt(q) == ' ' && text.charAt(q + 1) == '"') {
+                    if (q + 1 < to && at(q) == ' ' && at(q + 1) == '"') {
                         dumpToFileLayout = true;
                         header(q + 1, to, number(p + 1, q));
                         return;
@@ -230,7 +240,7 @@ public final class ThreadDumpParser {
             }
             default -> {
                 if (!indented && timestamp.isEmpty() && threads.isEmpty() && !inThread && looksLikeTimestamp(p, to)) {
-                    timestamp = text.substring(p, to).strip();
+                    timestamp = str(p, to).strip();
                     return;
                 }
             }
@@ -267,56 +277,56 @@ public final class ThreadDumpParser {
         inMounted = false;
 
         int close = closingQuote(quote + 1, to);
-        name = close < 0 ? text.substring(quote + 1, to) : text.substring(quote + 1, close);
+        name = close < 0 ? str(quote + 1, to) : str(quote + 1, close);
         if (close < 0) {
             return;
         }
         int p = close + 1;
         ThreadState fromDescription = null;
         while (p < to) {
-            while (p < to && text.charAt(p) == ' ') {
+            while (p < to && at(p) == ' ') {
                 p++;
             }
             int t = p;
-            while (p < to && text.charAt(p) != ' ') {
+            while (p < to && at(p) != ' ') {
                 p++;
             }
             if (t == p) {
                 break;
             }
-            char c = text.charAt(t);
+            char c = at(t);
             if (c == '#' && number < 0) {
                 number = number(t + 1, p);
             } else if (c == '[' || c == '-') {
                 // [2483] OS thread id, or the VisualVM " - Thread t@7" separator
-            } else if (c == 'd' && p - t == 6 && text.startsWith("daemon", t)) {
+            } else if (c == 'd' && p - t == 6 && startsWith("daemon", t)) {
                 daemon = true;
-            } else if (c == 'v' && p - t == 7 && text.startsWith("virtual", t)) {
+            } else if (c == 'v' && p - t == 7 && startsWith("virtual", t)) {
                 virtual = true;
-            } else if (text.startsWith("prio=", t)) {
+            } else if (startsWith("prio=", t)) {
                 priority = (int) Math.max(-1, Math.min(Integer.MAX_VALUE, number(t + 5, p)));
-            } else if (text.startsWith("cpu=", t)) {
+            } else if (startsWith("cpu=", t)) {
                 cpuMillis = duration(t + 4, p, 1.0);
-            } else if (text.startsWith("elapsed=", t)) {
+            } else if (startsWith("elapsed=", t)) {
                 Double ms = duration(t + 8, p, 1000.0);
                 elapsedSeconds = ms == null ? null : ms / 1000.0;
-            } else if (text.startsWith("nid=", t)) {
+            } else if (startsWith("nid=", t)) {
                 nid = nid(t + 4, p);
                 fromDescription = describedState(p, to);
                 break;
-            } else if (text.startsWith("id=", t) && number < 0) {
+            } else if (startsWith("id=", t) && number < 0) {
                 number = number(t + 3, p);
-            } else if (text.startsWith("t@", t) && number < 0) {
+            } else if (startsWith("t@", t) && number < 0) {
                 number = number(t + 2, p);
-            } else if (c == 'i' && p - t == 2 && text.startsWith("in", t)) {
+            } else if (c == 'i' && p - t == 2 && startsWith("in", t)) {
                 // JMX layout: "in RUNNABLE"
                 int s = p + 1;
                 int e = s;
-                while (e < to && text.charAt(e) != ' ') {
+                while (e < to && at(e) != ' ') {
                     e++;
                 }
                 if (s < e) {
-                    ThreadState named = ThreadState.of(text.substring(s, e));
+                    ThreadState named = ThreadState.of(str(s, e));
                     if (named != ThreadState.UNKNOWN) {
                         state = named;
                     }
@@ -336,19 +346,19 @@ public final class ThreadDumpParser {
 
     private ThreadState stateWord(int from, int to) {
         return switch (to - from) {
-            case 3 -> text.startsWith("NEW", from) ? ThreadState.NEW : null;
-            case 7 -> text.startsWith("BLOCKED", from) ? ThreadState.BLOCKED
-                    : text.startsWith("WAITING", from) ? ThreadState.WAITING : null;
-            case 8 -> text.startsWith("RUNNABLE", from) ? ThreadState.RUNNABLE : null;
-            case 10 -> text.startsWith("TERMINATED", from) ? ThreadState.TERMINATED : null;
-            case 13 -> text.startsWith("TIMED_WAITING", from) ? ThreadState.TIMED_WAITING : null;
+            case 3 -> startsWith("NEW", from) ? ThreadState.NEW : null;
+            case 7 -> startsWith("BLOCKED", from) ? ThreadState.BLOCKED
+                    : startsWith("WAITING", from) ? ThreadState.WAITING : null;
+            case 8 -> startsWith("RUNNABLE", from) ? ThreadState.RUNNABLE : null;
+            case 10 -> startsWith("TERMINATED", from) ? ThreadState.TERMINATED : null;
+            case 13 -> startsWith("TIMED_WAITING", from) ? ThreadState.TIMED_WAITING : null;
             default -> null;
         };
     }
 
     /** The state a header's words imply, for dumps that print no {@code java.lang.Thread.State} line. */
     private ThreadState describedState(int from, int to) {
-        int bracket = Region.indexOf(text, '[', from, to);
+        int bracket = indexOf('[', from, to);
         int e = bracket < 0 ? to : bracket;
         if (regionContains(from, e, "runnable")) return ThreadState.RUNNABLE;
         if (regionContains(from, e, "waiting for monitor entry")) return ThreadState.BLOCKED;
@@ -360,29 +370,29 @@ public final class ThreadDumpParser {
     }
 
     private boolean regionContains(int from, int to, String word) {
-        return Region.indexOf(text, word, from, to) >= 0;
+        return indexOf(word, from, to) >= 0;
     }
 
     private void stateLine(int from, int to) {
         lastLineInStanza = true;
         int p = from;
-        while (p < to && text.charAt(p) == ' ') {
+        while (p < to && at(p) == ' ') {
             p++;
         }
         int e = p;
-        while (e < to && text.charAt(e) != ' ') {
+        while (e < to && at(e) != ' ') {
             e++;
         }
         ThreadState named = stateWord(p, e);
         state = named == null ? ThreadState.UNKNOWN : named;
         int d = e;
-        while (d < to && text.charAt(d) == ' ') {
+        while (d < to && at(d) == ' ') {
             d++;
         }
         if (d < to) {
             int ds = d;
             int de = to;
-            if (text.charAt(ds) == '(' && text.charAt(de - 1) == ')') {
+            if (at(ds) == '(' && at(de - 1) == ')') {
                 ds++;
                 de--;
             }
@@ -392,7 +402,7 @@ public final class ThreadDumpParser {
 
     private void frame(int from, int to) {
         int e = to;
-        while (e > from && text.charAt(e - 1) == ' ') {
+        while (e > from && at(e - 1) == ' ') {
             e--;
         }
         if (e == from) {
@@ -417,11 +427,11 @@ public final class ThreadDumpParser {
     private void lockLine(int from, int to) {
         lastLineInStanza = true;
         if (inOwnable) {
-            if (text.startsWith("None", from)) {
+            if (startsWith("None", from)) {
                 return;
             }
             int p = from;
-            if (text.startsWith("locked ", p)) {
+            if (startsWith("locked ", p)) {
                 p += "locked ".length();
             }
             LockRef lock = lockRef(p, to);
@@ -435,22 +445,22 @@ public final class ThreadDumpParser {
         }
         LockAction.Kind kind;
         int p;
-        if (text.startsWith("locked ", from)) {
+        if (startsWith("locked ", from)) {
             kind = LockAction.Kind.LOCKED;
             p = from + 7;
-        } else if (text.startsWith("waiting to lock ", from)) {
+        } else if (startsWith("waiting to lock ", from)) {
             kind = LockAction.Kind.WAITING_TO_LOCK;
             p = from + 16;
-        } else if (text.startsWith("waiting on ", from)) {
+        } else if (startsWith("waiting on ", from)) {
             kind = LockAction.Kind.WAITING_ON;
             p = from + 11;
-        } else if (text.startsWith("parking to wait for ", from)) {
+        } else if (startsWith("parking to wait for ", from)) {
             kind = LockAction.Kind.PARKED_ON;
             p = from + 20;
-        } else if (text.startsWith("waiting to re-lock in wait() ", from)) {
+        } else if (startsWith("waiting to re-lock in wait() ", from)) {
             kind = LockAction.Kind.WAITING_TO_RELOCK;
             p = from + 29;
-        } else if (text.startsWith("eliminated ", from)) {
+        } else if (startsWith("eliminated ", from)) {
             kind = LockAction.Kind.ELIMINATED;
             p = from + 11;
         } else {
@@ -472,38 +482,38 @@ public final class ThreadDumpParser {
      */
     private LockRef lockRef(int from, int to) {
         int p = from;
-        while (p < to && text.charAt(p) == ' ') {
+        while (p < to && at(p) == ' ') {
             p++;
         }
         if (p >= to) {
             return null;
         }
-        if (text.charAt(p) == '<') {
-            int close = Region.indexOf(text, '>', p, to);
+        if (at(p) == '<') {
+            int close = indexOf('>', p, to);
             if (close < 0) {
                 return null;
             }
-            int a = Region.indexOf(text, "(a ", close, to);
+            int a = indexOf("(a ", close, to);
             if (a >= 0) {
-                int paren = Region.indexOf(text, ')', a, to);
+                int paren = indexOf(')', a, to);
                 int ce = paren < 0 ? to : paren;
-                return new LockRef(text.substring(p + 1, close), interner.string(a + 3, ce));
+                return new LockRef(interner.string(p + 1, close), interner.string(a + 3, ce));
             }
-            int at = Region.lastIndexOf(text, '@', p, close);
+            int at = lastIndexOf('@', p, close);
             if (at > p) {
-                return new LockRef(text.substring(at + 1, close), interner.string(p + 1, at));
+                return new LockRef(str(at + 1, close), interner.string(p + 1, at));
             }
-            return new LockRef(text.substring(p + 1, close), "");
+            return new LockRef(str(p + 1, close), "");
         }
         int e = p;
-        while (e < to && text.charAt(e) != ' ') {
+        while (e < to && at(e) != ' ') {
             e++;
         }
-        int at = Region.lastIndexOf(text, '@', p, e);
+        int at = lastIndexOf('@', p, e);
         if (at > p) {
-            return new LockRef(text.substring(at + 1, e), interner.string(p, at));
+            return new LockRef(str(at + 1, e), interner.string(p, at));
         }
-        return new LockRef(text.substring(p, e), "");
+        return new LockRef(str(p, e), "");
     }
 
     private void finishThread() {
@@ -543,11 +553,11 @@ public final class ThreadDumpParser {
     private void deadlockLine(int p, int to, char c) {
         lastLineInStanza = false;
         if (c == 'F') {
-            if (text.startsWith("Found one Java-level deadlock", p)) {
+            if (startsWith("Found one Java-level deadlock", p)) {
                 startCycle();
                 return;
             }
-            if (text.startsWith("Found ", p) && regionContains(p, to, "deadlock")) {
+            if (startsWith("Found ", p) && regionContains(p, to, "deadlock")) {
                 finishCycle();
                 inDeadlockReport = false;
                 deadlockSummarySeen = true;
@@ -555,11 +565,11 @@ public final class ThreadDumpParser {
                 return;
             }
         }
-        if (c == 'J' && text.startsWith("Java stack information", p)) {
+        if (c == 'J' && startsWith("Java stack information", p)) {
             inDeadlockStacks = true;
             return;
         }
-        if (c == 'J' && text.startsWith("JNI global ref", p)) {
+        if (c == 'J' && startsWith("JNI global ref", p)) {
             endMarkerSeen = true;
             return;
         }
@@ -568,24 +578,24 @@ public final class ThreadDumpParser {
         }
         if (c == '"') {
             int close = closingQuote(p + 1, to);
-            linkThread = text.substring(p + 1, close < 0 ? to : close);
+            linkThread = str(p + 1, close < 0 ? to : close);
             linkLock = null;
             return;
         }
-        if (text.startsWith("waiting to lock monitor ", p) || text.startsWith("waiting to lock Monitor", p)) {
+        if (startsWith("waiting to lock monitor ", p) || startsWith("waiting to lock Monitor", p)) {
             linkOwnable = false;
             linkLock = deadlockLock(p, to);
-        } else if (text.startsWith("waiting for ownable synchronizer ", p)) {
+        } else if (startsWith("waiting for ownable synchronizer ", p)) {
             linkOwnable = true;
             linkLock = deadlockLock(p, to);
-        } else if (text.startsWith("which is held by ", p) && linkThread != null && cycle != null) {
+        } else if (startsWith("which is held by ", p) && linkThread != null && cycle != null) {
             int q = p + "which is held by ".length();
             String holder;
-            if (q < to && text.charAt(q) == '"') {
+            if (q < to && at(q) == '"') {
                 int close = closingQuote(q + 1, to);
-                holder = text.substring(q + 1, close < 0 ? to : close);
+                holder = str(q + 1, close < 0 ? to : close);
             } else {
-                holder = text.substring(q, to).strip();
+                holder = str(q, to).strip();
             }
             cycle.add(new Deadlock.Link(linkThread, linkLock == null ? new LockRef("", "") : linkLock,
                     linkOwnable, holder));
@@ -600,25 +610,25 @@ public final class ThreadDumpParser {
      */
     private LockRef deadlockLock(int from, int to) {
         String id = "";
-        int obj = Region.indexOf(text, "(object ", from, to);
+        int obj = indexOf("(object ", from, to);
         if (obj >= 0) {
-            int comma = Region.indexOf(text, ',', obj, to);
+            int comma = indexOf(',', obj, to);
             if (comma > 0) {
-                id = text.substring(obj + 8, comma);
+                id = str(obj + 8, comma);
             }
         } else {
-            int hex = Region.indexOf(text, "0x", from, to);
+            int hex = indexOf("0x", from, to);
             if (hex >= 0) {
                 int e = hex;
-                while (e < to && text.charAt(e) != ',' && text.charAt(e) != ' ') {
+                while (e < to && at(e) != ',' && at(e) != ' ') {
                     e++;
                 }
-                id = text.substring(hex, e);
+                id = str(hex, e);
             }
         }
         String cls = "";
-        int a = Region.indexOf(text, "a ", obj >= 0 ? obj : Math.max(from, Region.indexOf(text, '(', from, to)), to);
-        int paren = a < 0 ? -1 : Region.indexOf(text, ')', a, to);
+        int a = indexOf("a ", obj >= 0 ? obj : Math.max(from, indexOf('(', from, to)), to);
+        int paren = a < 0 ? -1 : indexOf(')', a, to);
         if (a >= 0 && paren > a) {
             cls = interner.string(a + 2, paren);
         }
@@ -629,8 +639,8 @@ public final class ThreadDumpParser {
 
     /** The quote closing a thread name: the first one followed by a space, a colon or the end of the line. */
     private int closingQuote(int from, int to) {
-        for (int q = Region.indexOf(text, '"', from, to); q >= 0; q = Region.indexOf(text, '"', q + 1, to)) {
-            if (q + 1 == to || text.charAt(q + 1) == ' ' || text.charAt(q + 1) == ':' || text.charAt(q + 1) == '\t') {
+        for (int q = indexOf('"', from, to); q >= 0; q = indexOf('"', q + 1, to)) {
+            if (q + 1 == to || at(q + 1) == ' ' || at(q + 1) == ':' || at(q + 1) == '\t') {
                 return q;
             }
         }
@@ -638,7 +648,7 @@ public final class ThreadDumpParser {
     }
 
     private String bannerOf(int from, int to) {
-        String b = text.substring(from, to).strip();
+        String b = str(from, to).strip();
         if (b.endsWith(":")) {
             b = b.substring(0, b.length() - 1);
         }
@@ -647,8 +657,8 @@ public final class ThreadDumpParser {
 
     private boolean looksLikeTimestamp(int from, int to) {
         // 2026-12-02 00:34:55
-        return to - from >= 19 && Character.isDigit(text.charAt(from)) && text.charAt(from + 4) == '-'
-                && text.charAt(from + 7) == '-' && text.charAt(from + 10) == ' ' && text.charAt(from + 13) == ':';
+        return to - from >= 19 && Character.isDigit(at(from)) && at(from + 4) == '-'
+                && at(from + 7) == '-' && at(from + 10) == ' ' && at(from + 13) == ':';
     }
 
     private long number(int from, int to) {
@@ -656,7 +666,7 @@ public final class ThreadDumpParser {
         int i = from;
         int digits = 0;
         while (i < to && digits < 18) {
-            char c = text.charAt(i);
+            char c = at(i);
             if (c < '0' || c > '9') {
                 break;
             }
@@ -668,10 +678,10 @@ public final class ThreadDumpParser {
     }
 
     private long nid(int from, int to) {
-        if (to - from > 2 && text.charAt(from) == '0' && (text.charAt(from + 1) == 'x' || text.charAt(from + 1) == 'X')) {
+        if (to - from > 2 && at(from) == '0' && (at(from + 1) == 'x' || at(from + 1) == 'X')) {
             long n = 0;
             for (int i = from + 2; i < to && i < from + 18; i++) {
-                int d = Character.digit(text.charAt(i), 16);
+                int d = Character.digit(at(i), 16);
                 if (d < 0) {
                     break;
                 }
@@ -687,16 +697,16 @@ public final class ThreadDumpParser {
         double v = 0;
         int i = from;
         int digits = 0;
-        while (i < to && Character.isDigit(text.charAt(i)) && digits < 18) {
-            v = v * 10 + (text.charAt(i) - '0');
+        while (i < to && Character.isDigit(at(i)) && digits < 18) {
+            v = v * 10 + (at(i) - '0');
             i++;
             digits++;
         }
-        if (i < to && text.charAt(i) == '.') {
+        if (i < to && at(i) == '.') {
             i++;
             double scale = 0.1;
-            while (i < to && Character.isDigit(text.charAt(i))) {
-                v += (text.charAt(i) - '0') * scale;
+            while (i < to && Character.isDigit(at(i))) {
+                v += (at(i) - '0') * scale;
                 scale /= 10;
                 i++;
             }
@@ -704,12 +714,86 @@ public final class ThreadDumpParser {
         if (digits == 0) {
             return null;
         }
-        if (i + 2 <= to && text.startsWith("ms", i)) {
+        if (i + 2 <= to && startsWith("ms", i)) {
             return v;
         }
-        if (i < to && text.charAt(i) == 's') {
+        if (i < to && at(i) == 's') {
             return v * 1000.0;
         }
         return v * defaultUnitMillis;
+    }
+    // ---- byte access: the text is UTF-8, every character the parser tests is ASCII ----
+
+    private char at(int i) {
+        return (char) (b[i] & 0xFF);
+    }
+
+    private boolean startsWith(String literal, int p) {
+        int n = literal.length();
+        if (p < 0 || p + n > end) {
+            return false;
+        }
+        for (int k = 0; k < n; k++) {
+            if (b[p + k] != literal.charAt(k)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private String str(int from, int to) {
+        return new String(b, from, to - from, StandardCharsets.UTF_8);
+    }
+
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long NEWLINES = 0x0A0A0A0A0A0A0A0AL;
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGHS = 0x8080808080808080L;
+
+    /** The next '\n' at or after {@code from}, eight bytes at a time; -1 when there is none before the end. */
+    private int newline(int from) {
+        int i = from;
+        for (; i + 8 <= end; i += 8) {
+            long x = (long) LONGS.get(b, i) ^ NEWLINES;
+            long found = (x - ONES) & ~x & HIGHS; // the lowest set high bit marks the first '\n'
+            if (found != 0) {
+                return i + (Long.numberOfTrailingZeros(found) >>> 3);
+            }
+        }
+        for (; i < end; i++) {
+            if (b[i] == '\n') {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private int indexOf(char c, int from, int to) {
+        for (int i = Math.max(0, from); i < to; i++) {
+            if (b[i] == c) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private int indexOf(String s, int from, int to) {
+        int last = to - s.length();
+        char first = s.charAt(0);
+        for (int i = Math.max(0, from); i <= last; i++) {
+            if (b[i] == first && startsWith(s, i)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private int lastIndexOf(char c, int from, int to) {
+        for (int i = to - 1; i >= from && i >= 0; i--) {
+            if (b[i] == c) {
+                return i;
+            }
+        }
+        return -1;
     }
 }
