@@ -656,9 +656,9 @@ public final class ThreadDumpParser {
     }
 
     private boolean looksLikeTimestamp(int from, int to) {
-        // 2026-12-02 00:34:55
+        // 2026-12-02 00:34:55, or 2026-12-02T03:12:57.812525463Z in Thread.dump_to_file
         return to - from >= 19 && Character.isDigit(at(from)) && at(from + 4) == '-'
-                && at(from + 7) == '-' && at(from + 10) == ' ' && at(from + 13) == ':';
+                && at(from + 7) == '-' && (at(from + 10) == ' ' || at(from + 10) == 'T') && at(from + 13) == ':';
     }
 
     private long number(int from, int to) {
