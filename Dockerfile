@@ -8,7 +8,6 @@ COPY pom.xml ./
 COPY collectors/pom.xml collectors/
 COPY playbooks/pom.xml playbooks/
 COPY bot/pom.xml bot/
-RUN mvn -B -q -pl bot -am dependency:go-offline -DexcludeArtifactIds=sage-collectors,sage-playbooks || true
 COPY collectors collectors
 COPY playbooks playbooks
 COPY bot bot

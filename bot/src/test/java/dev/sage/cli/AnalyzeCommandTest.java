@@ -1,0 +1,184 @@
+package dev.sage.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/** {@code sage analyze} run as a user runs it: a real process, real files, real standard input and exit codes. */
+class AnalyzeCommandTest {
+    private static final Path CORPUS = Path.of(System.getProperty("sage.corpus", "../../shared/corpus"));
+
+    record Run(int exit, String out, String err) {}
+
+    @Test
+    void theBundledSampleShowsThePileUpOfPerRequestExecutorsAndTimers() throws Exception {
+        Run r = sage(null, "analyze", "--sample");
+        assertThat(r.exit()).isZero();
+        assertThat(r.err()).isEmpty();
+        assertThat(r.out())
+                .contains("JVM      OpenJDK 64-Bit Server VM 17.0.15+6-Debian-1deb12u1 (Java 17), pid 7367, up 10.1 s")
+                .contains("Memory   heap 6.3 MiB used / 256 MiB committed / 256 MiB max (G1)")
+                .contains("RSS 84.0 MiB")
+                .contains("(2 dumps: 166 -> 290)")
+                .containsPattern("pool-\\*-thread-1 +x120")
+                .containsPattern("pool-\\*-thread-2 +x120")
+                .containsPattern("report-timer-\\* +x30")
+                .contains("(change over 2 histograms)");
+        assertThat(r.out()).doesNotContain("Problems");
+    }
+
+    @Test
+    void jsonHasTheStableShape() throws Exception {
+        Run r = sage(null, "analyze", "--sample", "--format", "json");
+        assertThat(r.exit()).isZero();
+        JsonNode json = new ObjectMapper().readTree(r.out());
+        assertThat(json.fieldNames()).toIterable().startsWith("target", "jvm", "summary", "findings", "notEvaluated", "timings");
+        assertThat(json.get("findings").isArray()).isTrue();
+        assertThat(json.get("jvm").asText()).isEqualTo("OpenJDK 64-Bit Server VM 17.0.15+6-Debian-1deb12u1 (Java 17)");
+        JsonNode threads = json.at("/snapshot/threads");
+        assertThat(threads.get("count").asInt()).isEqualTo(290);
+        assertThat(threads.get("countSeries").toString()).isEqualTo("[166,290]");
+        assertThat(threads.at("/byState/WAITING").asInt()).isEqualTo(242);
+        assertThat(json.at("/snapshot/memory/heapMaxBytes").asLong()).isEqualTo(256L << 20);
+        assertThat(json.at("/snapshot/pid").asLong()).isEqualTo(7367);
+        assertThat(json.get("sources")).hasSize(10);
+    }
+
+    @Test
+    void aDumpPastedOnStandardInput() throws Exception {
+        byte[] dump = resource("samples/leaky-service/01-thread-print.txt");
+        Run r = sage(dump, "analyze", "-");
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).contains("Sage analysis of -").contains("166 threads")
+                .contains("<stdin>: thread dump");
+    }
+
+    @Test
+    void aDirectoryIsReadInNameOrderAsATimeSeries(@TempDir Path dir) throws Exception {
+        Files.write(dir.resolve("b-later.txt"), resource("samples/leaky-service/03-thread-print.txt"));
+        Files.write(dir.resolve("a-earlier.txt"), resource("samples/leaky-service/01-thread-print.txt"));
+        Files.writeString(dir.resolve(".hidden"), "not read");
+        Run r = sage(null, "analyze", dir.toString());
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).contains("(2 dumps: 166 -> 290)");
+        assertThat(r.out().indexOf("a-earlier.txt")).isLessThan(r.out().indexOf("b-later.txt"));
+        assertThat(r.out()).doesNotContain(".hidden");
+    }
+
+    @Test
+    void theJvmsOwnDeadlockReportIsShown() throws Exception {
+        Path f = CORPUS.resolve("public/jthreaddump-jdk25-deadlock.txt");
+        assumeTrue(Files.isRegularFile(f), "shared corpus absent");
+        Run r = sage(null, "analyze", f.toString());
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).contains("deadlock reported by the JVM: \"DeadlockThread-A\" waits for java.lang.Object held by"
+                + " \"DeadlockThread-B\"; \"DeadlockThread-B\" waits for java.lang.Object held by \"DeadlockThread-A\"");
+    }
+
+    @Test
+    void textThatIsNoCaptureExitsThreeNamingFileLineAndLine(@TempDir Path dir) throws Exception {
+        Path notes = dir.resolve("notes.txt");
+        Files.writeString(notes, "\nthe pod was slow at 3am\n");
+        Run r = sage(null, "analyze", notes.toString());
+        assertThat(r.exit()).isEqualTo(3);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err()).contains("nothing could be analysed")
+                .contains(notes + ":2: not a JVM capture Sage can read")
+                .contains("\"the pod was slow at 3am\"");
+    }
+
+    @Test
+    void aMissingFileIsNamedAndTheOthersStillRead(@TempDir Path dir) throws Exception {
+        Path dump = dir.resolve("dump.txt");
+        Files.write(dump, resource("samples/leaky-service/01-thread-print.txt"));
+        Run r = sage(null, "analyze", dir.resolve("nope.txt").toString(), dump.toString());
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).contains("nope.txt: no such file or directory").contains("166 threads");
+
+        Run none = sage(null, "analyze", dir.resolve("nope.txt").toString());
+        assertThat(none.exit()).isEqualTo(3);
+        assertThat(none.err()).contains("nope.txt: no such file or directory");
+    }
+
+    @Test
+    void vendorFormatsAreNamedNotMisread(@TempDir Path dir) throws Exception {
+        Path javacore = dir.resolve("javacore.txt");
+        Files.writeString(javacore, "0SECTION       TITLE subcomponent dump routine\nNULL           ====\n1TICHARSET     UTF-8\n");
+        Run r = sage(null, "analyze", javacore.toString());
+        assertThat(r.exit()).isEqualTo(3);
+        assertThat(r.err()).contains("is an IBM J9 / Eclipse OpenJ9 javacore: Sage does not read this format yet");
+    }
+
+    @Test
+    void badUsageExitsTwo() throws Exception {
+        Run noPaths = sage(null, "analyze");
+        assertThat(noPaths.exit()).isEqualTo(2);
+        assertThat(noPaths.err()).contains("give at least one PATH");
+        Run badFormat = sage(null, "analyze", "--format", "yaml", "x");
+        assertThat(badFormat.exit()).isEqualTo(2);
+        assertThat(badFormat.err()).contains("--format").contains("text, json");
+        Run unknown = sage(null, "frobnicate");
+        assertThat(unknown.exit()).isEqualTo(2);
+    }
+
+    @Test
+    void everyCommandHasHelp() throws Exception {
+        Run top = sage(null, "--help");
+        assertThat(top.exit()).isZero();
+        assertThat(top.out()).contains("analyze");
+        Run analyze = sage(null, "analyze", "--help");
+        assertThat(analyze.exit()).isZero();
+        assertThat(analyze.out()).contains("Usage: sage analyze").contains("--format").contains("Exit codes");
+    }
+
+    /** Runs the command line in a fresh JVM on this module's classpath, as the jar would. */
+    private static Run sage(byte[] stdin, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "dev.sage.cli.Sage"));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).start();
+        if (stdin != null) {
+            p.getOutputStream().write(stdin);
+        }
+        p.getOutputStream().close();
+        var out = p.getInputStream();
+        var err = p.getErrorStream();
+        var outBytes = new java.util.concurrent.CompletableFuture<byte[]>();
+        new Thread(() -> outBytes.complete(readAll(out))).start();
+        byte[] errBytes = readAll(err);
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("sage " + String.join(" ", args) + " did not finish in 60 s");
+        }
+        return new Run(p.exitValue(), new String(outBytes.join(), StandardCharsets.UTF_8),
+                new String(errBytes, StandardCharsets.UTF_8));
+    }
+
+    private static byte[] readAll(InputStream in) {
+        try {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            return new byte[0];
+        }
+    }
+
+    private static byte[] resource(String path) throws IOException {
+        try (InputStream in = AnalyzeCommandTest.class.getClassLoader().getResourceAsStream(path)) {
+            assertThat(in).as(path).isNotNull();
+            return in.readAllBytes();
+        }
+    }
+}
