@@ -7,6 +7,7 @@ import dev.sage.diagnosis.Diagnosis;
 import dev.sage.diagnosis.Finding;
 import dev.sage.parse.SnapshotReader;
 import dev.sage.snapshot.JvmSnapshot;
+import dev.sage.snapshot.NativeMemory;
 import dev.sage.snapshot.Problem;
 
 import java.io.UncheckedIOException;
@@ -78,8 +79,28 @@ public final class JsonReport {
             return m;
         }).toList());
         snap.put("histogram", histogram);
-        snap.put("nativeMemory", snapshot.nativeMemory() == null ? "not collected"
-                : snapshot.nativeMemory() instanceof dev.sage.snapshot.NativeMemory.NotEnabled ? "not enabled" : "summary");
+        Map<String, Object> nativeMemory = new LinkedHashMap<>();
+        if (snapshot.nativeMemory() instanceof NativeMemory.Summary nmt) {
+            nativeMemory.put("state", nmt.diff() ? "diff" : "summary");
+            nativeMemory.put("reservedBytes", nmt.total().reservedBytes());
+            nativeMemory.put("committedBytes", nmt.total().committedBytes());
+            if (nmt.diff()) {
+                nativeMemory.put("committedDeltaBytes", nmt.total().committedDeltaBytes());
+            }
+            nativeMemory.put("categories", nmt.categories().stream().map(c -> {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("name", c.name());
+                m.put("reservedBytes", c.amount().reservedBytes());
+                m.put("committedBytes", c.amount().committedBytes());
+                if (nmt.diff()) {
+                    m.put("committedDeltaBytes", c.amount().committedDeltaBytes());
+                }
+                return m;
+            }).toList());
+        } else {
+            nativeMemory.put("state", snapshot.nativeMemory() == null ? "not collected" : "not enabled");
+        }
+        snap.put("nativeMemory", nativeMemory);
         root.put("snapshot", snap);
 
         root.put("problems", snapshot.problems().stream().map(JsonReport::problem).toList());

@@ -23,7 +23,8 @@ public record SnapshotDigest(
         long heapUsed, long heapCommitted, long heapMax, String collector, long metaspace, String metaspaceSource,
         long rss, long containerLimit, int threadCount, Map<ThreadState, Integer> threadsByState,
         List<Integer> threadCountSeries, List<ThreadFamilies.Family> families, List<Deadlock> deadlocks,
-        int histogramClasses, long histogramBytes, List<TopClass> topClasses, int histogramCount) {
+        int histogramClasses, long histogramBytes, List<TopClass> topClasses, int histogramCount,
+        int mountedVirtualThreads, NativeMemory nativeMemory, List<NativeMemory.Category> topNativeCategories) {
 
     /** How many families and classes a digest keeps. */
     static final int TOP = 10;
@@ -88,9 +89,16 @@ public record SnapshotDigest(
                 top.add(new TopClass(r.readableClassName(), r.instances(), r.bytes(), di, db));
             }
         }
+        List<NativeMemory.Category> topNative = List.of();
+        if (s.nativeMemory() instanceof NativeMemory.Summary nmt) {
+            java.util.Comparator<NativeMemory.Category> order = nmt.diff()
+                    ? java.util.Comparator.comparingLong((NativeMemory.Category c) -> Math.abs(c.amount().committedDeltaBytes()))
+                    : java.util.Comparator.comparingLong((NativeMemory.Category c) -> c.amount().committedBytes());
+            topNative = nmt.categories().stream().sorted(order.reversed()).limit(5).toList();
+        }
         return new SnapshotDigest(used, committed, max, collector, metaspace, metaSource, rss, limit, threadCount,
                 byState, series, families, deadlocks, h == null ? 0 : h.rows().size(), h == null ? 0 : h.totalBytes(),
-                top, s.histograms().size());
+                top, s.histograms().size(), last == null ? 0 : last.virtualThreadCount(), s.nativeMemory(), topNative);
     }
 
     /** The JVM and its figures in one line, for the summary: {@code 31 threads (2 blocked); heap 8.0 MiB of 128 MiB}. */
@@ -108,6 +116,10 @@ public record SnapshotDigest(
         }
         if (rss >= 0) {
             parts.add("RSS " + Units.bytes(rss));
+        }
+        if (nativeMemory instanceof NativeMemory.Summary nmt) {
+            parts.add("native memory " + Units.bytes(nmt.total().committedBytes()) + " committed"
+                    + (nmt.diff() ? " (" + Units.signedBytes(nmt.total().committedDeltaBytes()) + " since the baseline)" : ""));
         }
         if (histogramCount > 0 && !topClasses.isEmpty()) {
             parts.add("largest class " + topClasses.get(0).className() + " " + Units.bytes(topClasses.get(0).bytes()));

@@ -4,6 +4,8 @@ import dev.sage.diagnosis.Diagnosis;
 import dev.sage.parse.SnapshotReader;
 import dev.sage.snapshot.Deadlock;
 import dev.sage.snapshot.JvmSnapshot;
+import dev.sage.snapshot.NativeMemory;
+import dev.sage.snapshot.ThreadState;
 import dev.sage.snapshot.Problem;
 import dev.sage.snapshot.ThreadFamilies;
 
@@ -36,13 +38,18 @@ public final class TextReport {
 
         if (d.threadCount() > 0) {
             String states = d.nonZeroStates().entrySet().stream()
-                    .map(e -> e.getValue() + " " + e.getKey().name().toLowerCase(Locale.ROOT).replace('_', ' '))
+                    .map(e -> e.getValue() + " " + (e.getKey() == ThreadState.UNKNOWN ? "with no state printed"
+                            : e.getKey().name().toLowerCase(Locale.ROOT).replace('_', ' ')))
                     .collect(Collectors.joining(", "));
             String series = d.threadCountSeries().size() > 1
                     ? "  (" + d.threadCountSeries().size() + " dumps: "
                     + d.threadCountSeries().stream().map(String::valueOf).collect(Collectors.joining(" -> ")) + ")"
                     : "";
             row(out, "Threads", d.threadCount() + " threads: " + states + series);
+            if (d.mountedVirtualThreads() > 0) {
+                row(out, "", d.mountedVirtualThreads() + " virtual threads seen (a Thread.print dump shows only those"
+                        + " mounted on a carrier; Thread.dump_to_file lists them all)");
+            }
             for (Deadlock cycle : d.deadlocks()) {
                 row(out, "", "deadlock reported by the JVM: " + cycle.links().stream()
                         .map(l -> "\"" + l.thread() + "\" waits for " + shortClass(l.lock().className()) + " held by \""
@@ -66,6 +73,25 @@ public final class TextReport {
             }
         } else {
             row(out, "Threads", "no thread dump");
+        }
+
+        if (d.nativeMemory() instanceof NativeMemory.Summary nmt) {
+            out.append('\n');
+            row(out, "Native memory", Units.bytes(nmt.total().committedBytes()) + " committed, "
+                    + Units.bytes(nmt.total().reservedBytes()) + " reserved"
+                    + (nmt.diff() ? " (" + Units.signedBytes(nmt.total().committedDeltaBytes()) + " committed since the baseline)" : "")
+                    + (nmt.diff() ? "; largest changes:" : "; largest categories:"));
+            for (NativeMemory.Category c : d.topNativeCategories()) {
+                out.append(String.format(Locale.ROOT, "  %10s  %s", Units.bytes(c.amount().committedBytes()), c.name()));
+                if (nmt.diff()) {
+                    out.append("  (").append(Units.signedBytes(c.amount().committedDeltaBytes())).append(')');
+                }
+                out.append('\n');
+            }
+        } else if (d.nativeMemory() instanceof NativeMemory.NotEnabled) {
+            out.append('\n');
+            row(out, "Native memory", "not tracked: the JVM runs without -XX:NativeMemoryTracking=summary, so native"
+                    + " memory cannot be broken down");
         }
 
         if (!d.topClasses().isEmpty()) {
