@@ -7,6 +7,7 @@ package dev.sage.parse;
 public final class CaptureFormatException extends RuntimeException {
     private final int lineNumber;
     private final String line;
+    private final String reason;
 
     /**
      * @param lineNumber 1-based line number, 0 when the problem is not about one line
@@ -17,6 +18,7 @@ public final class CaptureFormatException extends RuntimeException {
         super(format(lineNumber, line, reason));
         this.lineNumber = lineNumber;
         this.line = line == null ? "" : line;
+        this.reason = reason;
     }
 
     public int lineNumber() {
@@ -27,15 +29,9 @@ public final class CaptureFormatException extends RuntimeException {
         return line;
     }
 
-    /** The same error, with the source (a file name) in front of the message. */
-    public CaptureFormatException in(String source) {
-        CaptureFormatException e = new CaptureFormatException(lineNumber, line, source + ": " + reasonOf(getMessage()));
-        return e;
-    }
-
-    private static String reasonOf(String message) {
-        int cut = message.indexOf(": ");
-        return message.startsWith("line ") && cut > 0 ? message.substring(cut + 2) : message;
+    /** What was expected, without the line number and the line. */
+    public String reason() {
+        return reason;
     }
 
     private static String format(int lineNumber, String line, String reason) {

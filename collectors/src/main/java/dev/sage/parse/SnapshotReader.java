@@ -144,7 +144,7 @@ public final class SnapshotReader {
         } catch (CaptureFormatException e) {
             int line = e.lineNumber() > 0 ? s.line() + e.lineNumber() - 1 : s.line();
             problems.add(new Problem(source, line, "could not read this " + s.kind().description() + ": "
-                    + reason(e) + (e.line().isBlank() ? "" : ": \"" + shorten(e.line().strip()) + "\"")));
+                    + e.reason() + (e.line().isBlank() ? "" : ": \"" + shorten(e.line().strip()) + "\"")));
         }
     }
 
@@ -208,19 +208,6 @@ public final class SnapshotReader {
             case JROCKIT_THREAD_DUMP -> problems.add(new Problem(source, s.line(), "is a BEA JRockit thread dump:"
                     + " Sage does not read this format yet (it reads HotSpot dumps: jcmd, jstack, kill -3)"));
         }
-    }
-
-    private static String reason(CaptureFormatException e) {
-        String m = e.getMessage();
-        if (m.startsWith("line ")) {
-            int colon = m.indexOf(": ");
-            m = m.substring(colon + 2);
-            int quote = m.lastIndexOf(": \"");
-            if (quote > 0) {
-                m = m.substring(0, quote);
-            }
-        }
-        return m;
     }
 
     private static Problem unknown(String source, String text) {

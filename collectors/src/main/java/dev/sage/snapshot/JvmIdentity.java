@@ -22,8 +22,10 @@ public record JvmIdentity(String vmName, String vmVersion, int featureVersion) {
     }
 
     /**
-     * The feature release of a version string: {@code 1.8.0_181} and {@code 25.181-b13} are 8 only when told
-     * so by the caller; {@code 17.0.15+6}, {@code 21-ea} and {@code 25+36} give 17, 21, 25; {@code 1.6.0_03} gives 6.
+     * The feature release of a Java version string: {@code 17.0.15+6}, {@code 21-ea} and {@code 25+36} give 17,
+     * 21 and 25; {@code 1.8.0_181} and {@code 1.6.0_03} give 8 and 6; 0 when the string starts with no number.
+     * HotSpot's own version numbers of JDK 6 to 8 ({@code 25.181-b13}) are not Java versions: see
+     * {@code VmVersionParser.fromBanner}.
      */
     public static int featureOf(String version) {
         if (version == null || version.isEmpty()) {
