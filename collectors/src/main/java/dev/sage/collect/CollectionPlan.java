@@ -1,0 +1,68 @@
+package dev.sage.collect;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What to collect and how often. The default is light on the target: no full GC, no heap dump, no signal.
+ *
+ * @param commands the jcmd commands of each round, in order
+ * @param rounds how many rounds (2 or more make a time series: growth and "stuck" need it)
+ * @param interval the pause between rounds
+ * @param timeout the deadline of each command Sage runs
+ * @param outputCap the most bytes kept of one command's output
+ */
+public record CollectionPlan(List<JcmdCommand> commands, int rounds, Duration interval, Duration timeout, long outputCap) {
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
+    /** 64 MiB: a 5,000-thread dump is 7 MB. */
+    public static final long DEFAULT_OUTPUT_CAP = 64L << 20;
+
+    public CollectionPlan {
+        commands = List.copyOf(commands);
+        if (rounds < 1) {
+            throw new IllegalArgumentException("rounds must be at least 1, not " + rounds);
+        }
+        if (interval.isNegative() || timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("interval and timeout must be positive");
+        }
+    }
+
+    /** {@code Thread.print -l}, {@code GC.heap_info}, {@code GC.class_histogram -all}, {@code VM.native_memory summary}, {@code VM.version}, {@code VM.flags}, {@code VM.uptime}; one round. */
+    public static CollectionPlan defaults() {
+        return new CollectionPlan(List.of(JcmdCommand.THREAD_PRINT, JcmdCommand.HEAP_INFO, JcmdCommand.HISTOGRAM_ALL,
+                JcmdCommand.NATIVE_MEMORY, JcmdCommand.VM_VERSION, JcmdCommand.VM_FLAGS, JcmdCommand.VM_UPTIME),
+                1, Duration.ofSeconds(10), DEFAULT_TIMEOUT, DEFAULT_OUTPUT_CAP);
+    }
+
+    public CollectionPlan withRounds(int n, Duration every) {
+        return new CollectionPlan(commands, n, every, timeout, outputCap);
+    }
+
+    public CollectionPlan withTimeout(Duration t) {
+        return new CollectionPlan(commands, rounds, interval, t, outputCap);
+    }
+
+    /** Without the class histogram (it walks the heap at a safepoint: about 1.5 s at 2 GB). */
+    public CollectionPlan withoutHistogram() {
+        return new CollectionPlan(commands.stream().filter(c -> c.kind() != dev.sage.parse.Kind.CLASS_HISTOGRAM).toList(),
+                rounds, interval, timeout, outputCap);
+    }
+
+    /** With a live-object histogram: forces a full, stop-the-world GC on the target before counting. */
+    public CollectionPlan withLiveHistogram() {
+        List<JcmdCommand> c = new ArrayList<>();
+        for (JcmdCommand cmd : commands) {
+            c.add(cmd.equals(JcmdCommand.HISTOGRAM_ALL) ? JcmdCommand.HISTOGRAM_LIVE : cmd);
+        }
+        if (!c.contains(JcmdCommand.HISTOGRAM_LIVE)) {
+            c.add(JcmdCommand.HISTOGRAM_LIVE);
+        }
+        return new CollectionPlan(c, rounds, interval, timeout, outputCap);
+    }
+
+    /** True when the plan forces a full GC on the target. */
+    public boolean forcesFullGc() {
+        return commands.contains(JcmdCommand.HISTOGRAM_LIVE);
+    }
+}

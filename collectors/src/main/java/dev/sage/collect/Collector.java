@@ -1,0 +1,198 @@
+package dev.sage.collect;
+
+import dev.sage.parse.JcmdErrors;
+import dev.sage.parse.Kind;
+import dev.sage.parse.SnapshotReader;
+import dev.sage.snapshot.JvmSnapshot;
+import dev.sage.snapshot.Problem;
+import dev.sage.transport.CollectionException;
+import dev.sage.transport.ExecResult;
+import dev.sage.transport.Transport;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Collects a snapshot of one JVM over a transport. Each round costs one jcmd start (all commands in one
+ * attach, fed to {@code jcmd PID -f /dev/stdin}) and one more exec for {@code /proc/<pid>/status} and the
+ * cgroup memory files. Before the first attach it checks that the pid really is a JVM that handles SIGQUIT:
+ * jcmd signals the process to start its attach listener, and that signal kills a process that does not handle
+ * it. A command that fails is recorded and the others still run; a round that fails after the first keeps
+ * what earlier rounds read.
+ *
+ * <p>Blocking; safe to use from one thread at a time per instance.
+ */
+public final class Collector {
+    private final Transport transport;
+    private final boolean runningAsRoot;
+
+    /** What was collected and how. */
+    public record Result(JvmSnapshot snapshot, Map<String, Duration> timings, String via) {
+        public Result {
+            timings = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(timings));
+        }
+    }
+
+    /**
+     * @param runningAsRoot whether commands run as root where the transport runs them: jcmd then runs as the
+     *     JVM's own user ({@code setpriv}), since the attach handshake requires the same uid
+     */
+    public Collector(Transport transport, boolean runningAsRoot) {
+        this.transport = transport;
+        this.runningAsRoot = runningAsRoot;
+    }
+
+    public Result collect(long pid, CollectionPlan plan) throws CollectionException {
+        if (pid <= 0) {
+            throw new IllegalArgumentException("pid must be positive: " + pid);
+        }
+        Map<String, Duration> timings = new LinkedHashMap<>();
+        SnapshotReader reader = new SnapshotReader(transport.describe() + " pid " + pid);
+
+        long t = System.nanoTime();
+        ProcessFacts facts = facts(pid, plan);
+        timings.put("process facts", since(t));
+        List<String> jcmd = jcmdArgv(pid, facts);
+        String via = String.join(" ", jcmd.subList(0, jcmd.size() - 1));
+
+        for (int round = 1; round <= plan.rounds(); round++) {
+            if (round > 1) {
+                sleep(plan.interval());
+                t = System.nanoTime();
+                try {
+                    facts = facts(pid, plan);
+                } catch (CollectionException e) {
+                    reader.problem(new Problem("round " + round, 0, "stopped: " + e.getMessage()
+                            + "; kept the " + (round - 1) + " earlier round(s)"));
+                    break;
+                }
+                timings.put("round " + round + " process facts", since(t));
+            }
+            addFacts(reader, round, facts);
+            t = System.nanoTime();
+            try {
+                runCommands(reader, round, jcmd, plan.commands(), plan);
+            } catch (CollectionException e) {
+                if (round == 1) {
+                    throw e;
+                }
+                reader.problem(new Problem("round " + round, 0, "stopped: " + e.getMessage()
+                        + "; kept the " + (round - 1) + " earlier round(s)"));
+                break;
+            }
+            timings.put("round " + round + " jcmd", since(t));
+        }
+        return new Result(reader.snapshot(), timings, via);
+    }
+
+    private ProcessFacts facts(long pid, CollectionPlan plan) throws CollectionException {
+        ExecResult r = transport.exec(ProcessFacts.argv(pid), new byte[0], plan.timeout(), 1 << 20);
+        ProcessFacts facts = ProcessFacts.parse(r.stdoutText());
+        if (facts.status() == null) {
+            throw new CollectionException(CollectionException.Kind.TARGET_GONE,
+                    "no process with pid " + pid + " on " + transport.describe());
+        }
+        return facts;
+    }
+
+    /** The jcmd to run, as the JVM's user when Sage is root, after the safety checks. */
+    List<String> jcmdArgv(long pid, ProcessFacts facts) throws CollectionException {
+        String name = facts.status().name();
+        if (!facts.isJvm()) {
+            throw new CollectionException(CollectionException.Kind.UNSUPPORTED, "pid " + pid + " (" + name
+                    + ") is not a JVM: it does not load libjvm. Sage did not attach to it");
+        }
+        if (!facts.attachSocket() && !facts.status().catchesSigquit()) {
+            throw new CollectionException(CollectionException.Kind.UNSUPPORTED, "pid " + pid + " does not handle"
+                    + " SIGQUIT (started with -Xrs?): jcmd's attach signal would kill it, so Sage did not attach");
+        }
+        String jcmdPath = !facts.jcmdBesideJvm().isEmpty() ? facts.jcmdBesideJvm() : facts.jcmdOnPath();
+        if (jcmdPath.isEmpty()) {
+            throw new CollectionException(CollectionException.Kind.COMMAND_NOT_FOUND, "jcmd is not installed on "
+                    + transport.describe() + " (the JVM at " + facts.exe() + " is a JRE, and no jcmd is on the PATH)."
+                    + (facts.jattach().isEmpty() ? " jattach (Debian package 'jattach', one static binary) attaches without a JDK."
+                    : " jattach is installed at " + facts.jattach() + " and attaches without a JDK."));
+        }
+        List<String> argv = new ArrayList<>();
+        long uid = facts.status().uid();
+        if (runningAsRoot && uid > 0) {
+            argv.addAll(List.of("setpriv", "--reuid=" + uid, "--regid=" + Math.max(0, facts.status().gid()),
+                    "--clear-groups", "--"));
+        }
+        argv.add(jcmdPath);
+        argv.add(Long.toString(pid));
+        return argv;
+    }
+
+    /** Runs the commands in as few jcmd starts as the JVM allows: one, unless a command stops the batch. */
+    private void runCommands(SnapshotReader reader, int round, List<String> jcmd, List<JcmdCommand> commands,
+                             CollectionPlan plan) throws CollectionException {
+        List<JcmdCommand> pending = commands;
+        while (!pending.isEmpty()) {
+            List<String> argv = new ArrayList<>(jcmd);
+            argv.addAll(List.of("-f", "/dev/stdin"));
+            ExecResult r = transport.exec(argv, JcmdBatch.script(pending), plan.timeout(), plan.outputCap());
+            String out = r.stdoutText();
+            JcmdBatch.Split split = JcmdBatch.split(out, pending.size());
+            if (split.answers().isEmpty() && split.failedAnswer() == null) {
+                String said = (split.preamble() + "\n" + r.stderr()).strip();
+                throw attachFailure(jcmd, said, r.exitCode());
+            }
+            if (r.truncated()) {
+                reader.problem(new Problem("round " + round, 0, "jcmd's answer passed the " + (plan.outputCap() >> 20)
+                        + " MiB cap and was cut; the last command's answer may be incomplete"));
+            }
+            for (int i = 0; i < split.answers().size(); i++) {
+                JcmdCommand c = pending.get(i);
+                reader.add(source(round, c), c.kind(), split.answers().get(i));
+            }
+            if (split.complete(pending.size())) {
+                return;
+            }
+            int failed = split.answers().size();
+            JcmdCommand c = pending.get(failed);
+            String said = (split.failedAnswer() + "\n" + r.stderr()).strip();
+            reader.problem(new Problem(source(round, c), 0, said.isEmpty() ? "jcmd stopped at this command (exit "
+                    + r.exitCode() + ")" : JcmdErrors.explain(said)));
+            pending = pending.subList(failed + 1, pending.size());
+        }
+    }
+
+    private static String source(int round, JcmdCommand c) {
+        return "round " + round + ": " + c.command();
+    }
+
+    private CollectionException attachFailure(List<String> jcmd, String said, int exit) {
+        String text = said.isEmpty() ? "jcmd exited with " + exit + " and printed nothing" : said;
+        String explained = JcmdErrors.explain(text);
+        CollectionException.Kind kind = text.contains("No such process") || text.contains("non existent JVM pid")
+                ? CollectionException.Kind.TARGET_GONE
+                : text.contains("Operation not permitted") || text.contains("is not secure") || text.contains("Permission denied")
+                ? CollectionException.Kind.PERMISSION
+                : CollectionException.Kind.UNSUPPORTED;
+        return new CollectionException(kind, explained);
+    }
+
+    private static void addFacts(SnapshotReader reader, int round, ProcessFacts facts) {
+        reader.add("round " + round + ": /proc/<pid>/status", Kind.PROCESS_STATUS, facts.statusText());
+        if (!facts.cgroupText().isBlank()) {
+            reader.add("round " + round + ": cgroup memory", Kind.CGROUP_MEMORY, facts.cgroupText());
+        }
+    }
+
+    private static Duration since(long startNanos) {
+        return Duration.ofNanos(System.nanoTime() - startNanos);
+    }
+
+    private static void sleep(Duration d) throws CollectionException {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CollectionException(CollectionException.Kind.TIMEOUT, "interrupted between rounds", e);
+        }
+    }
+}

@@ -1,0 +1,135 @@
+package dev.sage.collect;
+
+import dev.sage.transport.CollectionException;
+import dev.sage.transport.ExecResult;
+import dev.sage.transport.Transport;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Finds the JVMs where a transport runs commands: {@code jcmd -l}, and a scan of {@code /proc} for processes
+ * that map libjvm when jcmd lists none (a JVM run with {@code -XX:-UsePerfData} is invisible to jcmd -l).
+ */
+public final class JvmDiscovery {
+    private static final Duration TIMEOUT = Duration.ofSeconds(20);
+    private static final long CAP = 1 << 20;
+
+    /** Lists pid and command line of every process mapping libjvm; a fixed script with no argument. */
+    static final String PROC_SCAN = "for d in /proc/[0-9]*; do if grep -qs libjvm \"$d/maps\"; then "
+            + "printf '%s %s\\n' \"${d#/proc/}\" \"$(tr '\\000' ' ' < \"$d/cmdline\" 2>/dev/null)\"; fi; done";
+
+    private final Transport transport;
+    private final long ownPid;
+
+    /**
+     * @param ownPid a pid to leave out (Sage's own JVM when the transport is local), or -1
+     */
+    public JvmDiscovery(Transport transport, long ownPid) {
+        this.transport = transport;
+        this.ownPid = ownPid;
+    }
+
+    /** The JVMs found, by pid. */
+    public List<JvmProcess> list() throws CollectionException {
+        List<JvmProcess> found = new ArrayList<>();
+        try {
+            ExecResult r = transport.exec(List.of("jcmd", "-l"), new byte[0], TIMEOUT, CAP);
+            if (r.exitCode() == 0) {
+                found.addAll(parseJcmdList(r.stdoutText()));
+            }
+        } catch (CollectionException e) {
+            if (e.kind() != CollectionException.Kind.COMMAND_NOT_FOUND) {
+                throw e;
+            }
+        }
+        if (found.stream().noneMatch(j -> j.pid() != ownPid)) {
+            ExecResult r = transport.exec(List.of("sh", "-c", PROC_SCAN), new byte[0], TIMEOUT, CAP);
+            found.clear();
+            found.addAll(parseProcScan(r.stdoutText()));
+        }
+        found.removeIf(j -> j.pid() == ownPid);
+        found.sort(java.util.Comparator.comparingLong(JvmProcess::pid));
+        return found;
+    }
+
+    /**
+     * Picks the target: the given pid, the JVM whose main class contains {@code mainClass}, or the only JVM.
+     *
+     * @throws CollectionException when none matches, or several do and nothing tells them apart
+     */
+    public JvmProcess select(Optional<Long> pid, Optional<String> mainClass) throws CollectionException {
+        List<JvmProcess> jvms = list();
+        if (pid.isPresent()) {
+            return jvms.stream().filter(j -> j.pid() == pid.get()).findFirst()
+                    .orElse(new JvmProcess(pid.get(), ""));
+        }
+        List<JvmProcess> candidates = mainClass.isEmpty() ? jvms
+                : jvms.stream().filter(j -> j.mainClass().contains(mainClass.get())).toList();
+        if (candidates.size() == 1) {
+            return candidates.get(0);
+        }
+        String where = transport.describe();
+        if (jvms.isEmpty()) {
+            throw new CollectionException(CollectionException.Kind.TARGET_GONE, "no JVM is running on " + where);
+        }
+        if (candidates.isEmpty()) {
+            throw new CollectionException(CollectionException.Kind.TARGET_GONE, "no JVM on " + where
+                    + " has a main class matching '" + mainClass.get() + "'; running: " + listing(jvms));
+        }
+        throw new CollectionException(CollectionException.Kind.UNSUPPORTED, candidates.size() + " JVMs run on " + where
+                + (mainClass.isPresent() ? " with a main class matching '" + mainClass.get() + "'" : "")
+                + "; say which with its pid or main class: " + listing(candidates));
+    }
+
+    private static String listing(List<JvmProcess> jvms) {
+        return String.join(", ", jvms.stream().map(JvmProcess::toString).toList());
+    }
+
+    /** {@code 2402 Target} lines, leaving out jcmd itself. Pure. */
+    static List<JvmProcess> parseJcmdList(String text) {
+        List<JvmProcess> out = new ArrayList<>();
+        for (String line : text.split("\n")) {
+            String s = line.strip();
+            int sp = s.indexOf(' ');
+            String pidText = sp < 0 ? s : s.substring(0, sp);
+            if (pidText.isEmpty() || !pidText.chars().allMatch(Character::isDigit) || pidText.length() > 10) {
+                continue;
+            }
+            String main = sp < 0 ? "" : s.substring(sp + 1).strip();
+            if (main.startsWith("jdk.jcmd/sun.tools.jcmd.JCmd") || main.startsWith("sun.tools.jcmd.JCmd")) {
+                continue;
+            }
+            out.add(new JvmProcess(Long.parseLong(pidText), main));
+        }
+        return out;
+    }
+
+    /** {@code <pid> <command line>} lines of the /proc scan. Pure. */
+    static List<JvmProcess> parseProcScan(String text) {
+        List<JvmProcess> out = new ArrayList<>();
+        for (JvmProcess p : parseJcmdList(text)) {
+            out.add(new JvmProcess(p.pid(), mainClassOf(p.mainClass())));
+        }
+        return out;
+    }
+
+    /** The main class or jar of a java command line: the first word after the options. */
+    static String mainClassOf(String cmdline) {
+        String[] words = cmdline.strip().split("\\s+");
+        for (int i = 1; i < words.length; i++) {
+            String w = words[i];
+            if (w.equals("-cp") || w.equals("-classpath") || w.equals("--class-path") || w.equals("-p")
+                    || w.equals("--module-path") || w.equals("--add-opens") || w.equals("--add-exports")) {
+                i++;
+            } else if (w.equals("-jar") || w.equals("-m") || w.equals("--module")) {
+                return i + 1 < words.length ? words[i + 1] : "";
+            } else if (!w.startsWith("-")) {
+                return w;
+            }
+        }
+        return "";
+    }
+}
