@@ -2,23 +2,31 @@ package dev.sage.cli;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 
 /**
  * Turns the paths given to {@code sage analyze} into inputs: files as given, directories as their files in
- * name order (hidden files skipped), {@code -} as standard input. Inputs larger than {@link #MAX_BYTES} are
- * refused with a message rather than read.
+ * natural name order ({@code dump-2} before {@code dump-10}; hidden files skipped), {@code -} as standard
+ * input. Each input is read only when asked for, so inputs are read one at a time; one larger than
+ * {@link #MAX_BYTES} is refused with a message rather than read.
  */
 final class CaptureInputs {
     /** The largest capture read: a 5,000-thread dump is 7 MB; a 256 MiB file is a heap dump or a mistake. */
     static final long MAX_BYTES = 256L << 20;
 
-    /** One input, or the reason it could not be read. */
-    record Input(String name, byte[] bytes, String error) {}
+    /** One input: its bytes on demand, or the reason it cannot be read. */
+    interface Input {
+        String name();
+
+        /** The bytes; throws {@link IOException} with a message for the user when they cannot be read. */
+        byte[] read() throws IOException;
+    }
 
     private CaptureInputs() {}
 
@@ -26,36 +34,71 @@ final class CaptureInputs {
         List<Input> out = new ArrayList<>();
         for (String p : paths) {
             if (p.equals("-")) {
-                out.add(readStream("<stdin>", stdin));
+                out.add(input("<stdin>", () -> {
+                    byte[] bytes = stdin.readNBytes((int) MAX_BYTES + 1);
+                    if (bytes.length > MAX_BYTES) {
+                        throw new IOException("is larger than the " + (MAX_BYTES >> 20) + " MiB Sage reads");
+                    }
+                    return bytes;
+                }));
                 continue;
             }
             Path path = Path.of(p);
             if (Files.isDirectory(path)) {
                 List<Path> files;
                 try (Stream<Path> s = Files.walk(path)) {
-                    files = s.filter(Files::isRegularFile)
-                            .filter(f -> !isHidden(path, f))
-                            .sorted()
+                    files = s.filter(Files::isRegularFile).filter(f -> !isHidden(path, f))
+                            .sorted(Comparator.comparing(f -> path.relativize(f).toString(), CaptureInputs::natural))
                             .toList();
-                } catch (IOException e) {
-                    out.add(new Input(p, null, "cannot list the directory: " + e.getMessage()));
+                } catch (IOException | UncheckedIOException e) {
+                    String why = e instanceof UncheckedIOException u ? u.getCause().getMessage() : e.getMessage();
+                    out.add(failed(p, "cannot list the directory: " + why));
                     continue;
                 }
                 if (files.isEmpty()) {
-                    out.add(new Input(p, null, "the directory holds no files"));
+                    out.add(failed(p, "the directory holds no files"));
                 }
                 for (Path f : files) {
-                    out.add(readFile(f.toString(), f));
+                    out.add(file(f.toString(), f));
                 }
             } else if (Files.isRegularFile(path)) {
-                out.add(readFile(p, path));
+                out.add(file(p, path));
             } else if (Files.exists(path)) {
-                out.add(new Input(p, null, "is not a regular file"));
+                out.add(failed(p, "is not a regular file"));
             } else {
-                out.add(new Input(p, null, "no such file or directory"));
+                out.add(failed(p, "no such file or directory"));
             }
         }
         return out;
+    }
+
+    /** Compares names with their digit runs as numbers: {@code dump-2} before {@code dump-10}. */
+    static int natural(String a, String b) {
+        int i = 0;
+        int j = 0;
+        while (i < a.length() && j < b.length()) {
+            char ca = a.charAt(i);
+            char cb = b.charAt(j);
+            if (Character.isDigit(ca) && Character.isDigit(cb)) {
+                int si = i;
+                int sj = j;
+                while (i < a.length() && Character.isDigit(a.charAt(i))) i++;
+                while (j < b.length() && Character.isDigit(b.charAt(j))) j++;
+                String na = a.substring(si, i).replaceFirst("^0+(?=.)", "");
+                String nb = b.substring(sj, j).replaceFirst("^0+(?=.)", "");
+                int c = na.length() != nb.length() ? Integer.compare(na.length(), nb.length()) : na.compareTo(nb);
+                if (c != 0) {
+                    return c;
+                }
+            } else {
+                if (ca != cb) {
+                    return Character.compare(ca, cb);
+                }
+                i++;
+                j++;
+            }
+        }
+        return Integer.compare(a.length() - i, b.length() - j);
     }
 
     private static boolean isHidden(Path root, Path f) {
@@ -67,28 +110,47 @@ final class CaptureInputs {
         return false;
     }
 
-    private static Input readFile(String name, Path f) {
-        try {
-            long size = Files.size(f);
-            if (size > MAX_BYTES) {
-                return new Input(name, null, "is " + (size >> 20) + " MiB, larger than the " + (MAX_BYTES >> 20)
-                        + " MiB Sage reads (is it a heap dump? Sage reads text captures: jcmd, jstack)");
-            }
-            return new Input(name, Files.readAllBytes(f), null);
-        } catch (IOException e) {
-            return new Input(name, null, "cannot be read: " + e.getMessage());
-        }
+    private interface Reader {
+        byte[] read() throws IOException;
     }
 
-    private static Input readStream(String name, InputStream in) {
-        try {
-            byte[] bytes = in.readNBytes((int) MAX_BYTES + 1);
-            if (bytes.length > MAX_BYTES) {
-                return new Input(name, null, "is larger than the " + (MAX_BYTES >> 20) + " MiB Sage reads");
+    private static Input input(String name, Reader reader) {
+        return new Input() {
+            @Override
+            public String name() {
+                return name;
             }
-            return new Input(name, bytes, null);
-        } catch (IOException e) {
-            return new Input(name, null, "cannot be read: " + e.getMessage());
-        }
+
+            @Override
+            public byte[] read() throws IOException {
+                return reader.read();
+            }
+        };
+    }
+
+    private static Input failed(String name, String why) {
+        return input(name, () -> {
+            throw new IOException(why);
+        });
+    }
+
+    private static Input file(String name, Path f) {
+        return input(name, () -> {
+            long size;
+            try {
+                size = Files.size(f);
+            } catch (IOException e) {
+                throw new IOException("cannot be read: " + e.getMessage(), e);
+            }
+            if (size > MAX_BYTES) {
+                throw new IOException("is " + (size >> 20) + " MiB, larger than the " + (MAX_BYTES >> 20)
+                        + " MiB Sage reads (is it a heap dump? Sage reads text captures: jcmd, jstack)");
+            }
+            try {
+                return Files.readAllBytes(f);
+            } catch (IOException e) {
+                throw new IOException("cannot be read: " + e.getMessage(), e);
+            }
+        });
     }
 }

@@ -21,8 +21,9 @@ public final class Sage implements Runnable {
     public static int run(String... args) {
         CommandLine cl = new CommandLine(new Sage());
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            cmd.getErr().println("sage: internal error: " + e);
-            return 1;
+            cmd.getErr().println("sage: internal error (please report it): " + e);
+            e.printStackTrace(cmd.getErr());
+            return ExitCodes.FAILED;
         });
         return cl.execute(args);
     }

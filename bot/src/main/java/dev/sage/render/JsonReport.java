@@ -24,8 +24,7 @@ public final class JsonReport {
 
     private JsonReport() {}
 
-    public static String render(Diagnosis diagnosis, JvmSnapshot snapshot, List<SnapshotReader.Read> reads) {
-        SnapshotDigest d = SnapshotDigest.of(snapshot);
+    public static String render(Diagnosis diagnosis, JvmSnapshot snapshot, SnapshotDigest d, List<SnapshotReader.Read> reads) {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("target", diagnosis.target());
         root.put("jvm", diagnosis.jvm());
@@ -37,18 +36,19 @@ public final class JsonReport {
         Map<String, Object> snap = new LinkedHashMap<>();
         snap.put("pid", snapshot.pid());
         if (snapshot.jvm() != null) {
-            snap.put("jvm", Map.of("vmName", snapshot.jvm().vmName(), "vmVersion", snapshot.jvm().vmVersion(),
+            snap.put("jvm", ordered("vmName", snapshot.jvm().vmName(), "vmVersion", snapshot.jvm().vmVersion(),
                     "featureVersion", snapshot.jvm().featureVersion()));
         }
         snap.put("uptimeSeconds", snapshot.uptimeSeconds());
         Map<String, Object> memory = new LinkedHashMap<>();
-        memory.put("heapUsedBytes", d.heapUsed());
-        memory.put("heapCommittedBytes", d.heapCommitted());
-        memory.put("heapMaxBytes", d.heapMax());
-        memory.put("collector", d.collector());
-        memory.put("metaspaceBytes", d.metaspace());
-        memory.put("rssBytes", d.rss());
-        memory.put("containerLimitBytes", d.containerLimit());
+        memory.put("heapUsedBytes", size(d.heapUsed()));
+        memory.put("heapCommittedBytes", size(d.heapCommitted()));
+        memory.put("heapMaxBytes", size(d.heapMax()));
+        memory.put("collector", d.collector().isEmpty() ? null : d.collector());
+        memory.put("metaspaceBytes", size(d.metaspace()));
+        memory.put("rssBytes", size(d.rss()));
+        memory.put("containerLimit", !d.cgroupKnown() ? "unknown" : d.containerLimit() < 0 ? "none" : "limited");
+        memory.put("containerLimitBytes", size(d.containerLimit()));
         snap.put("memory", memory);
         Map<String, Object> threads = new LinkedHashMap<>();
         threads.put("dumps", snapshot.threadDumps().size());
@@ -57,9 +57,11 @@ public final class JsonReport {
         Map<String, Integer> byState = new LinkedHashMap<>();
         d.threadsByState().forEach((k, v) -> byState.put(k.name(), v));
         threads.put("byState", byState);
+        threads.put("virtual", d.listedVirtualThreads());
+        threads.put("carriersWithVirtualThread", d.mountedVirtualThreads());
         threads.put("families", d.families().stream().filter(f -> f.count() > 1)
-                .map(f -> Map.of("pattern", f.pattern(), "count", f.count())).toList());
-        threads.put("deadlocks", d.deadlocks().stream().map(c -> c.links().stream().map(l -> Map.of(
+                .map(f -> ordered("pattern", f.pattern(), "count", f.count())).toList());
+        threads.put("deadlocks", d.deadlocks().stream().map(c -> c.links().stream().map(l -> ordered(
                 "thread", l.thread(), "lock", l.lock().className(), "lockId", l.lock().id(), "heldBy", l.heldBy()))
                 .toList()).toList());
         snap.put("threads", threads);
@@ -104,13 +106,27 @@ public final class JsonReport {
         root.put("snapshot", snap);
 
         root.put("problems", snapshot.problems().stream().map(JsonReport::problem).toList());
-        root.put("sources", reads.stream().map(r -> Map.of("source", r.source(),
+        root.put("sources", reads.stream().map(r -> ordered("source", r.source(),
                 "kinds", r.kinds().stream().map(Enum::name).toList())).toList());
         try {
             return MAPPER.writeValueAsString(root) + "\n";
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** A map that keeps the order of its keys: the JSON shape is stable from run to run. */
+    private static Map<String, Object> ordered(Object... keysAndValues) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            m.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return m;
+    }
+
+    /** A size in bytes, or null when unknown. */
+    private static Long size(long bytes) {
+        return bytes < 0 ? null : bytes;
     }
 
     private static Map<String, Object> finding(Finding f) {

@@ -10,7 +10,6 @@ import dev.sage.snapshot.ThreadFamilies;
 import dev.sage.snapshot.ThreadState;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +23,8 @@ public record SnapshotDigest(
         long rss, long containerLimit, int threadCount, Map<ThreadState, Integer> threadsByState,
         List<Integer> threadCountSeries, List<ThreadFamilies.Family> families, List<Deadlock> deadlocks,
         int histogramClasses, long histogramBytes, List<TopClass> topClasses, int histogramCount,
-        int mountedVirtualThreads, NativeMemory nativeMemory, List<NativeMemory.Category> topNativeCategories) {
+        int mountedVirtualThreads, int listedVirtualThreads, NativeMemory nativeMemory,
+        List<NativeMemory.Category> topNativeCategories, boolean cgroupKnown) {
 
     /** How many families and classes a digest keeps. */
     static final int TOP = 10;
@@ -72,22 +72,22 @@ public record SnapshotDigest(
         ClassHistogram h = s.lastHistogram();
         List<TopClass> top = new ArrayList<>();
         if (h != null) {
-            Map<String, ClassHistogram.Row> first = new HashMap<>();
-            if (s.histograms().size() > 1) {
-                for (ClassHistogram.Row r : s.histograms().get(0).rows()) {
-                    first.put(r.className(), r);
-                }
-            }
-            for (ClassHistogram.Row r : h.rows().subList(0, Math.min(TOP, h.rows().size()))) {
-                Long di = null;
-                Long db = null;
-                if (s.histograms().size() > 1) {
-                    ClassHistogram.Row f = first.get(r.className());
-                    di = r.instances() - (f == null ? 0 : f.instances());
-                    db = r.bytes() - (f == null ? 0 : f.bytes());
-                }
-                top.add(new TopClass(r.readableClassName(), r.instances(), r.bytes(), di, db));
-            }
+            // one class name can have several rows (one per class loader): they are summed
+            Map<String, long[]> first = s.histograms().size() > 1 ? byClass(s.histograms().get(0)) : Map.of();
+            Map<String, long[]> latest = byClass(h);
+            latest.entrySet().stream()
+                    .sorted((a, b) -> Long.compare(b.getValue()[1], a.getValue()[1]))
+                    .limit(TOP)
+                    .forEach(e -> {
+                        Long di = null;
+                        Long db = null;
+                        if (s.histograms().size() > 1) {
+                            long[] f = first.getOrDefault(e.getKey(), new long[2]);
+                            di = e.getValue()[0] - f[0];
+                            db = e.getValue()[1] - f[1];
+                        }
+                        top.add(new TopClass(ClassHistogram.Row.readable(e.getKey()), e.getValue()[0], e.getValue()[1], di, db));
+                    });
         }
         List<NativeMemory.Category> topNative = List.of();
         if (s.nativeMemory() instanceof NativeMemory.Summary nmt) {
@@ -98,7 +98,10 @@ public record SnapshotDigest(
         }
         return new SnapshotDigest(used, committed, max, collector, metaspace, metaSource, rss, limit, threadCount,
                 byState, series, families, deadlocks, h == null ? 0 : h.rows().size(), h == null ? 0 : h.totalBytes(),
-                top, s.histograms().size(), last == null ? 0 : last.virtualThreadCount(), s.nativeMemory(), topNative);
+                top, s.histograms().size(),
+                last == null ? 0 : (int) last.threads().stream().filter(t -> t.carried() != null).count(),
+                last == null ? 0 : (int) last.threads().stream().filter(t -> t.virtual()).count(),
+                s.nativeMemory(), topNative, s.cgroup() != null);
     }
 
     /** The JVM and its figures in one line, for the summary: {@code 31 threads (2 blocked); heap 8.0 MiB of 128 MiB}. */
@@ -125,6 +128,16 @@ public record SnapshotDigest(
             parts.add("largest class " + topClasses.get(0).className() + " " + Units.bytes(topClasses.get(0).bytes()));
         }
         return String.join("; ", parts);
+    }
+
+    private static Map<String, long[]> byClass(ClassHistogram h) {
+        Map<String, long[]> m = new LinkedHashMap<>();
+        for (ClassHistogram.Row r : h.rows()) {
+            long[] v = m.computeIfAbsent(r.className(), k -> new long[2]);
+            v[0] += r.instances();
+            v[1] += r.bytes();
+        }
+        return m;
     }
 
     /** Counts by state with zero states left out, in {@link ThreadState} order. */

@@ -36,7 +36,8 @@ class AnalyzeCommandTest {
                 .containsPattern("pool-\\*-thread-1 +x120")
                 .containsPattern("pool-\\*-thread-2 +x120")
                 .containsPattern("report-timer-\\* +x30")
-                .contains("(change over 2 histograms)");
+                .contains("change over 2 histograms")
+                .contains("container limit unknown");
         assertThat(r.out()).doesNotContain("Problems");
     }
 

@@ -27,7 +27,6 @@ import java.util.Map;
  */
 public final class Collector {
     private final Transport transport;
-    private final boolean runningAsRoot;
 
     /** What was collected and how. */
     public record Result(JvmSnapshot snapshot, Map<String, Duration> timings, String via) {
@@ -37,12 +36,11 @@ public final class Collector {
     }
 
     /**
-     * @param runningAsRoot whether commands run as root where the transport runs them: jcmd then runs as the
-     *     JVM's own user ({@code setpriv}), since the attach handshake requires the same uid
+     * The attach handshake requires jcmd to run as the JVM's own user: when commands run as root, jcmd runs
+     * as that user ({@code setpriv}); when they run as another user, collection stops with the uid to use.
      */
-    public Collector(Transport transport, boolean runningAsRoot) {
+    public Collector(Transport transport) {
         this.transport = transport;
-        this.runningAsRoot = runningAsRoot;
     }
 
     public Result collect(long pid, CollectionPlan plan) throws CollectionException {
@@ -56,7 +54,7 @@ public final class Collector {
         ProcessFacts facts = facts(pid, plan);
         timings.put("process facts", since(t));
         List<String> jcmd = jcmdArgv(pid, facts);
-        String via = String.join(" ", jcmd.subList(0, jcmd.size() - 1));
+        String via = String.join(" ", jcmd);
 
         for (int round = 1; round <= plan.rounds(); round++) {
             if (round > 1) {
@@ -98,12 +96,26 @@ public final class Collector {
         return facts;
     }
 
-    /** The jcmd to run, as the JVM's user when Sage is root, after the safety checks. */
+    /**
+     * The argv of one batched jcmd run reading its commands from standard input, as the JVM's user when Sage is
+     * root, after the safety checks. Run as another user, jcmd cannot open the root-owned stdin pipe by name, so
+     * a fixed {@code sh -c} pipes it through {@code cat} (the jcmd path and the pid are arguments, not script).
+     */
     List<String> jcmdArgv(long pid, ProcessFacts facts) throws CollectionException {
         String name = facts.status().name();
-        if (!facts.isJvm()) {
+        long uid = facts.status().uid();
+        if (facts.ownUid() > 0 && uid != facts.ownUid()) {
+            throw new CollectionException(CollectionException.Kind.PERMISSION, "pid " + pid + " runs as uid " + uid
+                    + " and Sage's commands as uid " + facts.ownUid() + ": the JVM accepts jcmd only from its own user."
+                    + " Run Sage as uid " + uid + ", or as root");
+        }
+        if (facts.jvm().equals("no")) {
             throw new CollectionException(CollectionException.Kind.UNSUPPORTED, "pid " + pid + " (" + name
                     + ") is not a JVM: it does not load libjvm. Sage did not attach to it");
+        }
+        if (!facts.jvm().equals("yes")) {
+            throw new CollectionException(CollectionException.Kind.PERMISSION, "cannot tell whether pid " + pid + " ("
+                    + name + ") is a JVM: its memory map is unreadable. Sage did not attach to it");
         }
         if (!facts.attachSocket() && !facts.status().catchesSigquit()) {
             throw new CollectionException(CollectionException.Kind.UNSUPPORTED, "pid " + pid + " does not handle"
@@ -116,15 +128,11 @@ public final class Collector {
                     + (facts.jattach().isEmpty() ? " jattach (Debian package 'jattach', one static binary) attaches without a JDK."
                     : " jattach is installed at " + facts.jattach() + " and attaches without a JDK."));
         }
-        List<String> argv = new ArrayList<>();
-        long uid = facts.status().uid();
-        if (runningAsRoot && uid > 0) {
-            argv.addAll(List.of("setpriv", "--reuid=" + uid, "--regid=" + Math.max(0, facts.status().gid()),
-                    "--clear-groups", "--"));
+        if (facts.ownUid() == 0 && uid > 0) {
+            return List.of("setpriv", "--reuid=" + uid, "--regid=" + Math.max(0, facts.status().gid()),
+                    "--clear-groups", "--", "sh", "-c", "cat | \"$0\" \"$1\" -f /dev/stdin", jcmdPath, Long.toString(pid));
         }
-        argv.add(jcmdPath);
-        argv.add(Long.toString(pid));
-        return argv;
+        return List.of(jcmdPath, Long.toString(pid), "-f", "/dev/stdin");
     }
 
     /** Runs the commands in as few jcmd starts as the JVM allows: one, unless a command stops the batch. */
@@ -132,14 +140,12 @@ public final class Collector {
                              CollectionPlan plan) throws CollectionException {
         List<JcmdCommand> pending = commands;
         while (!pending.isEmpty()) {
-            List<String> argv = new ArrayList<>(jcmd);
-            argv.addAll(List.of("-f", "/dev/stdin"));
-            ExecResult r = transport.exec(argv, JcmdBatch.script(pending), plan.timeout(), plan.outputCap());
+            ExecResult r = transport.exec(jcmd, JcmdBatch.script(pending), plan.timeout(), plan.outputCap());
             String out = r.stdoutText();
             JcmdBatch.Split split = JcmdBatch.split(out, pending.size());
             if (split.answers().isEmpty() && split.failedAnswer() == null) {
                 String said = (split.preamble() + "\n" + r.stderr()).strip();
-                throw attachFailure(jcmd, said, r.exitCode());
+                throw attachFailure(split.pid() > 0 ? split.pid() : pidOf(jcmd), said, r.exitCode());
             }
             if (r.truncated()) {
                 reader.problem(new Problem("round " + round, 0, "jcmd's answer passed the " + (plan.outputCap() >> 20)
@@ -165,9 +171,18 @@ public final class Collector {
         return "round " + round + ": " + c.command();
     }
 
-    private CollectionException attachFailure(List<String> jcmd, String said, int exit) {
+    private static long pidOf(List<String> jcmdArgv) {
+        for (String a : jcmdArgv) {
+            if (a.chars().allMatch(Character::isDigit) && !a.isEmpty() && a.length() <= 10) {
+                return Long.parseLong(a);
+            }
+        }
+        return -1;
+    }
+
+    private static CollectionException attachFailure(long pid, String said, int exit) {
         String text = said.isEmpty() ? "jcmd exited with " + exit + " and printed nothing" : said;
-        String explained = JcmdErrors.explain(text);
+        String explained = JcmdErrors.explain((pid > 0 ? pid + ":\n" : "") + text);
         CollectionException.Kind kind = text.contains("No such process") || text.contains("non existent JVM pid")
                 ? CollectionException.Kind.TARGET_GONE
                 : text.contains("Operation not permitted") || text.contains("is not secure") || text.contains("Permission denied")

@@ -12,23 +12,26 @@ import java.util.List;
  *
  * @param status the process status, or null when the process does not exist
  * @param statusText the status as read, for the snapshot
- * @param isJvm whether libjvm is mapped into the process (so attaching cannot signal a non-JVM to death)
+ * @param jvm whether libjvm is mapped into the process (so attaching cannot signal a non-JVM to death):
+ *     {@code yes}, {@code no}, or {@code unknown} when the process's memory map cannot be read
  * @param attachSocket whether the JVM's attach listener already runs ({@code .java_pid<pid>} exists)
  * @param exe the process's executable, or empty
  * @param jcmdBesideJvm the jcmd of the JVM's own JDK, or empty
  * @param jcmdOnPath the jcmd on the PATH, or empty
  * @param jattach jattach on the PATH, or empty
  * @param cgroupText the cgroup memory files as {@code head} printed them, or empty when none was found
+ * @param ownUid the uid commands run as where the transport runs them, or -1
  */
-public record ProcessFacts(ProcessStatus status, String statusText, boolean isJvm, boolean attachSocket, String exe,
-                           String jcmdBesideJvm, String jcmdOnPath, String jattach, String cgroupText) {
+public record ProcessFacts(ProcessStatus status, String statusText, String jvm, boolean attachSocket, String exe,
+                           String jcmdBesideJvm, String jcmdOnPath, String jattach, String cgroupText, long ownUid) {
 
     /** The script; {@code $1} is the pid. Each part is announced by a {@code ==> NAME <==} line. */
     static final String SCRIPT = String.join("\n",
             "p=\"$1\"",
+            "echo '==> me <=='; id -u",
             "[ -r \"/proc/$p/status\" ] || { echo '==> gone <=='; exit 0; }",
             "echo '==> status <=='; cat \"/proc/$p/status\"",
-            "echo '==> jvm <=='; if grep -qs 'libjvm' \"/proc/$p/maps\"; then echo yes; else echo no; fi",
+            "echo '==> jvm <=='; grep -qs 'libjvm' \"/proc/$p/maps\"; case $? in 0) echo yes;; 1) echo no;; *) echo unknown;; esac",
             "echo '==> attach <=='; for d in \"/proc/$p/root/tmp\" /tmp; do [ -S \"$d/.java_pid$p\" ] && echo yes && break; done",
             "e=$(readlink \"/proc/$p/exe\" 2>/dev/null); echo '==> exe <=='; echo \"$e\"",
             "echo '==> jcmd <=='; j=\"${e%/*}/jcmd\"; if [ -n \"$e\" ] && [ -x \"$j\" ]; then echo \"$j\"; fi",
@@ -61,16 +64,20 @@ public record ProcessFacts(ProcessStatus status, String statusText, boolean isJv
             }
         }
         if (parts.containsKey("gone") || !parts.containsKey("status")) {
-            return new ProcessFacts(null, "", false, false, "", "", "", "", "");
+            return new ProcessFacts(null, "", "unknown", false, "", "", "", "", "", uid(value(parts, "me")));
         }
         String statusText = parts.get("status").toString();
         ProcessStatus status = ProcessStatusParser.parse(statusText);
-        return new ProcessFacts(status, statusText, "yes".equals(value(parts, "jvm")), "yes".equals(value(parts, "attach")),
+        return new ProcessFacts(status, statusText, value(parts, "jvm"), "yes".equals(value(parts, "attach")),
                 value(parts, "exe"), value(parts, "jcmd"), value(parts, "path-jcmd"), value(parts, "jattach"),
-                parts.containsKey("cgroup") ? parts.get("cgroup").toString() : "");
+                parts.containsKey("cgroup") ? parts.get("cgroup").toString() : "", uid(value(parts, "me")));
     }
 
-    private static final List<String> PARTS = List.of("gone", "status", "jvm", "attach", "exe", "jcmd", "path-jcmd",
+    private static long uid(String s) {
+        return s.matches("\\d{1,10}") ? Long.parseLong(s) : -1;
+    }
+
+    private static final List<String> PARTS = List.of("me", "gone", "status", "jvm", "attach", "exe", "jcmd", "path-jcmd",
             "jattach", "cgroup");
 
     private static boolean isPart(String line) {

@@ -13,7 +13,10 @@ public final class ClassHistogramParser {
     private ClassHistogramParser() {}
 
     /**
-     * @throws CaptureFormatException when there is no header or a row does not read as
+     * Reads rows until the {@code Total} line; a line that is not a row ends the histogram early (a capture
+     * cut off, or a log line after it), which {@link ClassHistogram#hasTotalLine()} then shows.
+     *
+     * @throws CaptureFormatException when there is no header, or the first row does not read as
      *     {@code rank: instances bytes class [(module)]}
      */
     public static ClassHistogram parse(String text) {

@@ -5,8 +5,10 @@ import java.util.List;
 
 /**
  * Tells which kinds of capture a text holds, and where each starts and ends, from the content alone (file
- * names are never consulted). One pass over the lines; a line is looked at closely only when its first
- * characters can start a capture, so a 7 MB dump is scanned at memory speed.
+ * names are never consulted). One pass over the lines; inside a thread dump, frames and thread headers are
+ * passed over on their first character, so a 7 MB dump is scanned at memory speed. A capture runs from its
+ * first line to the line that starts the next one: lines between (a log line after a dump) fall in the
+ * capture before them, whose parser skips what it does not know.
  *
  * <p>Recognised: HotSpot thread dumps (jstack, jcmd, kill -3 into a log, several per file), Thread.dump_to_file
  * text and JSON, class histograms, GC.heap_info and the Heap section of JDK 8 dumps, NMT summaries and diffs,
@@ -28,7 +30,7 @@ public final class ContentDetector {
         return sections.isEmpty() ? null : sections.get(0).kind();
     }
 
-    /** Every capture in the text, in order. Text between captures (log lines, comments) belongs to none. */
+    /** Every capture in the text, in order. Text before the first capture (log lines, comments) belongs to none. */
     public static List<Section> sections(String text) {
         return new Scan(text).run();
     }
@@ -48,6 +50,10 @@ public final class ContentDetector {
         int timestampLine;
         /** The next non-blank line opens a jcmd answer: after a {@code <pid>:} line, a {@code $ } line, or at the top. */
         boolean answerStart = true;
+        /** The current thread dump printed its {@code JNI global refs} line: a thread header after it is another dump. */
+        boolean dumpEnded;
+        /** The current heap section already has its first heap line: another such line is another GC.heap_info. */
+        boolean heapLineSeen;
 
         Scan(String text) {
             this.text = text;
@@ -81,7 +87,7 @@ public final class ContentDetector {
             }
             char c0 = text.charAt(from);
             // The bulk of a thread dump: frames and thread headers never start another capture.
-            if (c0 == '\t' || (c0 == '"' && kind == Kind.THREAD_DUMP)) {
+            if (c0 == '\t' || (c0 == '"' && kind == Kind.THREAD_DUMP && !dumpEnded)) {
                 answerStart = false;
                 timestampStart = -1;
                 return false;
@@ -124,6 +130,9 @@ public final class ContentDetector {
                     return false;
                 }
             }
+            if (kind == Kind.THREAD_DUMP && p == from && c0 == 'J' && text.startsWith("JNI global ref", p)) {
+                dumpEnded = true;
+            }
             Kind k = starter(p, to, from);
             boolean wasAnswerStart = answerStart;
             answerStart = false;
@@ -134,7 +143,7 @@ public final class ContentDetector {
                 timestampStart = -1;
                 return false;
             }
-            if (kind != null && continues(kind, k)) {
+            if (kind != null && continues(kind, k, p)) {
                 return false;
             }
             int s = from;
@@ -155,6 +164,8 @@ public final class ContentDetector {
 
         void open(Kind k, int s, int line, long sectionPid) {
             close(s);
+            dumpEnded = false;
+            heapLineSeen = k == Kind.HEAP_INFO && !text.startsWith("Heap", firstNonBlank(s));
             kind = k;
             start = s;
             startLine = line;
@@ -175,10 +186,43 @@ public final class ContentDetector {
             timestampStart = -1;
         }
 
-        /** Whether a starter line of kind {@code k} extends the current capture of kind {@code current}. */
-        static boolean continues(Kind current, Kind k) {
-            return current == k && (k == Kind.HEAP_INFO || k == Kind.VM_FLAGS || k == Kind.CGROUP_MEMORY
-                    || k == Kind.NATIVE_MEMORY || k == Kind.PROCESS_STATUS || k == Kind.VM_VERSION);
+        /**
+         * Whether a starter line of kind {@code k} at {@code p} extends the current capture rather than start
+         * another: the later generations of one heap summary, the files of one cgroup listing.
+         */
+        boolean continues(Kind current, Kind k, int p) {
+            if (current != k) {
+                return false;
+            }
+            if (k == Kind.CGROUP_MEMORY) {
+                return true;
+            }
+            if (k == Kind.HEAP_INFO) {
+                boolean first = isFirstHeapLine(p);
+                if (first && heapLineSeen) {
+                    return false; // a second GC.heap_info
+                }
+                heapLineSeen |= first;
+                return true;
+            }
+            return false;
+        }
+
+        /** The line a heap summary starts with (as opposed to its later generations and Metaspace). */
+        boolean isFirstHeapLine(int p) {
+            return text.startsWith("garbage-first heap", p) || text.startsWith("PSYoungGen", p)
+                    || text.startsWith("def new generation", p) || text.startsWith("DefNew ", p)
+                    || text.startsWith("par new generation", p) || text.startsWith("ZHeap", p)
+                    || text.startsWith("Shenandoah Heap", p) || text.startsWith("Epsilon Heap", p);
+        }
+
+        int firstNonBlank(int from) {
+            int i = from;
+            while (i < text.length() && (text.charAt(i) == ' ' || text.charAt(i) == '\t' || text.charAt(i) == '\n'
+                    || text.charAt(i) == '\r' || Character.isDigit(text.charAt(i)) || text.charAt(i) == ':')) {
+                i++;
+            }
+            return i;
         }
 
         /** The kind a line starts wherever it appears, or null. {@code p} is its first non-blank character. */
@@ -189,8 +233,9 @@ public final class ContentDetector {
                     if (text.startsWith("Full thread dump", p)) return Kind.THREAD_DUMP;
                     break;
                 case '"':
-                    // a thread stanza with no "Full thread dump" line before it (a pasted excerpt)
-                    if (p == from && kind == null && looksLikeThreadHeader(p, to)) return Kind.THREAD_DUMP;
+                    // a thread stanza with no "Full thread dump" line before it (a pasted excerpt, or the next
+                    // dump after a JNI refs line)
+                    if (p == from && (kind == null || dumpEnded) && looksLikeThreadHeader(p, to)) return Kind.THREAD_DUMP;
                     break;
                 case '#':
                     if (p == from && kind == null && p + 1 < to && Character.isDigit(text.charAt(p + 1))

@@ -71,7 +71,7 @@ final class Fields {
     private static int find(String line, String key) {
         int at = line.indexOf(key);
         // a key must start a word: "reserved=" must not match inside "mmap_reserved="
-        while (at > 0 && Character.isLetterOrDigit(line.charAt(at - 1))) {
+        while (at > 0 && (Character.isLetterOrDigit(line.charAt(at - 1)) || line.charAt(at - 1) == '_')) {
             at = line.indexOf(key, at + 1);
         }
         return at;

@@ -39,7 +39,7 @@ public final class JcmdErrors {
                     + (owner.isEmpty() ? "" : " (uid " + owner + ")") + ", or as root (" + first + ")";
         }
         if (first.contains("Unknown diagnostic command")) {
-            return who + " does not know this jcmd command (it may be older than the command): " + first;
+            return who + " does not know this jcmd command (the JVM is older than the command): " + first;
         }
         if (first.contains("Connection refused") || first.contains("Unable to open socket")) {
             return who + " did not answer the attach request (it may be busy in a long pause, or its /tmp is not"

@@ -31,14 +31,4 @@ final class Region {
         }
         return -1;
     }
-
-    /** Index of the last {@code c} in {@code text[from, to)}, or -1. */
-    static int lastIndexOf(String text, char c, int from, int to) {
-        for (int i = to - 1; i >= from && i >= 0; i--) {
-            if (text.charAt(i) == c) {
-                return i;
-            }
-        }
-        return -1;
-    }
 }

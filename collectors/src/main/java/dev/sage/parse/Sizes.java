@@ -52,10 +52,6 @@ final class Sizes {
         return negative ? -n * unit : n * unit;
     }
 
-    static long parse(CharSequence s) {
-        return parse(s, 0, s.length());
-    }
-
     /** Parses a plain decimal long at {@code s[from, to)}, or returns {@code Long.MIN_VALUE}. */
     static long number(CharSequence s, int from, int to) {
         long n = 0;

@@ -44,14 +44,18 @@ public final class TextDecoder {
         if (ascii) {
             return new String(bytes, offset, bytes.length - offset, StandardCharsets.ISO_8859_1);
         }
-        try {
-            return StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes, offset, bytes.length - offset))
-                    .toString();
-        } catch (CharacterCodingException e) {
-            return new String(bytes, offset, bytes.length - offset, StandardCharsets.ISO_8859_1);
+        // a capture cut at an output cap may end inside a multi-byte character: drop that tail, not the encoding
+        for (int cut = 0; cut <= 3 && cut <= bytes.length - offset; cut++) {
+            try {
+                return StandardCharsets.UTF_8.newDecoder()
+                        .onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT)
+                        .decode(ByteBuffer.wrap(bytes, offset, bytes.length - offset - cut))
+                        .toString();
+            } catch (CharacterCodingException e) {
+                // try without one more trailing byte
+            }
         }
+        return new String(bytes, offset, bytes.length - offset, StandardCharsets.ISO_8859_1);
     }
 }

@@ -59,7 +59,6 @@ public final class ThreadDumpParser {
     private StackFrame[] carriedFrames = new StackFrame[64];
     private int carriedCount;
     private boolean inMounted;
-    private boolean threadHasContent;
 
     // The deadlock report.
     private boolean inDeadlockReport;
@@ -88,17 +87,14 @@ public final class ThreadDumpParser {
         return parse(text, 0, text.length());
     }
 
-    /** Parses the dump in {@code text[start, end)}, without copying it. */
+    /** Parses the dump in {@code text[start, end)}; the parser reads a UTF-8 copy of that range only. */
     public static ThreadDump parse(String text, int start, int end) {
         if (start < 0 || end > text.length() || start > end) {
             throw new IllegalArgumentException("bad range " + start + ".." + end + " of " + text.length());
         }
-        byte[] all = text.getBytes(StandardCharsets.UTF_8);
-        if (all.length == text.length()) {
-            return new ThreadDumpParser(all, start, end).run(); // ASCII: char offsets are byte offsets
-        }
-        byte[] part = text.substring(start, end).getBytes(StandardCharsets.UTF_8);
-        return new ThreadDumpParser(part, 0, part.length).run();
+        byte[] utf8 = (start == 0 && end == text.length() ? text : text.substring(start, end))
+                .getBytes(StandardCharsets.UTF_8);
+        return new ThreadDumpParser(utf8, 0, utf8.length).run();
     }
 
     private ThreadDump run() {
@@ -123,7 +119,9 @@ public final class ThreadDumpParser {
         }
         boolean truncated = false;
         if (inThread) {
-            truncated = !endMarkerSeen && lastLineInStanza && (!lastLineTerminated || frameCount > 0 || carriedCount > 0);
+            // an excerpt pasted without its "Full thread dump" line is not called cut unless a line is cut
+            truncated = !endMarkerSeen && lastLineInStanza
+                    && (!lastLineTerminated || (!banner.isEmpty() && (frameCount > 0 || carriedCount > 0)));
             finishThread();
         }
         if (inDeadlockReport || cycle != null) {
@@ -239,9 +237,15 @@ public final class ThreadDumpParser {
                 }
             }
             default -> {
-                if (!indented && timestamp.isEmpty() && threads.isEmpty() && !inThread && looksLikeTimestamp(p, to)) {
-                    timestamp = str(p, to).strip();
-                    return;
+                if (!indented && threads.isEmpty() && !inThread) {
+                    if (timestamp.isEmpty() && looksLikeTimestamp(p, to)) {
+                        timestamp = str(p, to).strip();
+                        return;
+                    }
+                    if (banner.isEmpty() && !timestamp.isEmpty() && at(p) >= '0' && at(p) <= '9' && timestamp.indexOf('T') > 0) {
+                        banner = str(p, to).strip(); // Thread.dump_to_file: the runtime version follows the time
+                        return;
+                    }
                 }
             }
         }
@@ -257,7 +261,6 @@ public final class ThreadDumpParser {
     private void header(int quote, int to, long dumpToFileNumber) {
         finishThread();
         inThread = true;
-        threadHasContent = false;
         lastLineInStanza = true;
         number = dumpToFileNumber;
         daemon = false;
@@ -409,7 +412,6 @@ public final class ThreadDumpParser {
             return;
         }
         lastLineInStanza = true;
-        threadHasContent = true;
         StackFrame f = interner.frame(from, e);
         if (inMounted) {
             if (carriedCount == carriedFrames.length) {
@@ -451,6 +453,14 @@ public final class ThreadDumpParser {
         } else if (startsWith("waiting to lock ", from)) {
             kind = LockAction.Kind.WAITING_TO_LOCK;
             p = from + 16;
+        } else if (startsWith("waiting on the Class initialization monitor for ", from)) {
+            if (locks == null) {
+                locks = new ArrayList<>(2);
+            }
+            int c = from + "waiting on the Class initialization monitor for ".length();
+            locks.add(new LockAction(LockAction.Kind.WAITING_ON_CLASS_INIT, new LockRef("", interner.string(c, to)),
+                    inMounted ? -1 : frameCount - 1));
+            return;
         } else if (startsWith("waiting on ", from)) {
             kind = LockAction.Kind.WAITING_ON;
             p = from + 11;
@@ -490,8 +500,8 @@ public final class ThreadDumpParser {
         }
         if (at(p) == '<') {
             int close = indexOf('>', p, to);
-            if (close < 0) {
-                return null;
+            if (close < 0 || indexOf(' ', p, close) >= 0) {
+                return null; // <no object reference available>, <owner is scalar replaced>: nothing to name
             }
             int a = indexOf("(a ", close, to);
             if (a >= 0) {
@@ -702,7 +712,7 @@ public final class ThreadDumpParser {
             i++;
             digits++;
         }
-        if (i < to && at(i) == '.') {
+        if (i < to && (at(i) == '.' || at(i) == ',')) { // some locales print cpu=4,61ms
             i++;
             double scale = 0.1;
             while (i < to && Character.isDigit(at(i))) {

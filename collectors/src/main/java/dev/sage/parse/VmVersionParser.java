@@ -40,6 +40,9 @@ public final class VmVersionParser {
      */
     public static JvmIdentity fromBanner(String banner) {
         String b = banner.strip();
+        if (!b.isEmpty() && Character.isDigit(b.charAt(0)) && b.indexOf(' ') < 0) {
+            return new JvmIdentity("", b, JvmIdentity.featureOf(b)); // Thread.dump_to_file prints the version alone
+        }
         String name = b;
         String version = "";
         int vm = b.indexOf(" VM");

@@ -29,7 +29,12 @@ public record ClassHistogram(List<Row> rows, long totalInstances, long totalByte
 
         /** The class name in source form: {@code byte[]} for {@code [B}, {@code java.lang.Object[]} for {@code [Ljava.lang.Object;}. */
         public String readableClassName() {
-            return ClassNames.readable(className);
+            return readable(className);
+        }
+
+        /** {@code byte[]} for {@code [B}: the source form of a JVM class name. */
+        public static String readable(String jvmClassName) {
+            return ClassNames.readable(jvmClassName);
         }
     }
 }

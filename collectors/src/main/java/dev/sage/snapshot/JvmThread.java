@@ -45,11 +45,20 @@ public record JvmThread(
         stateDetail = stateDetail == null ? "" : stateDetail;
     }
 
-    /** Monitors this thread holds ({@code - locked}), outermost last. */
+    /**
+     * Monitors this thread holds, outermost last. HotSpot prints {@code - locked} also for the monitor a thread
+     * released by calling {@code wait()} on it; that one is not held and is left out.
+     */
     public List<LockRef> heldMonitors() {
+        List<String> released = new ArrayList<>();
+        for (LockAction a : locks) {
+            if (a.kind() == LockAction.Kind.WAITING_ON || a.kind() == LockAction.Kind.WAITING_TO_RELOCK) {
+                released.add(a.lock().id());
+            }
+        }
         List<LockRef> held = new ArrayList<>();
         for (LockAction a : locks) {
-            if (a.kind() == LockAction.Kind.LOCKED) {
+            if (a.kind() == LockAction.Kind.LOCKED && !released.contains(a.lock().id())) {
                 held.add(a.lock());
             }
         }

@@ -18,6 +18,8 @@ public record LockAction(Kind kind, LockRef lock, int frameIndex) {
         WAITING_ON,
         /** {@code - waiting to re-lock in wait()}: woken, re-acquiring the monitor. */
         WAITING_TO_RELOCK,
+        /** {@code - waiting on the Class initialization monitor for X}: another thread runs X's static initialiser. */
+        WAITING_ON_CLASS_INIT,
         /** {@code - parking to wait for}: parked on a j.u.c. synchronizer. */
         PARKED_ON,
         /** {@code - eliminated}: a lock the JIT removed (scalar replaced). */

@@ -21,6 +21,18 @@ public final class LocalTransport implements Transport {
         return t;
     });
 
+    private final java.util.Map<String, String> environment;
+
+    /** Commands run with this JVM's environment. */
+    public LocalTransport() {
+        this(java.util.Map.of());
+    }
+
+    /** Commands run with this JVM's environment, changed by {@code environment} (e.g. another {@code PATH}). */
+    public LocalTransport(java.util.Map<String, String> environment) {
+        this.environment = java.util.Map.copyOf(environment);
+    }
+
     @Override
     public ExecResult exec(List<String> argv, byte[] stdin, Duration timeout, long outputCap) throws CollectionException {
         if (argv.isEmpty()) {
@@ -29,7 +41,9 @@ public final class LocalTransport implements Transport {
         long start = System.nanoTime();
         Process process;
         try {
-            process = new ProcessBuilder(argv).start();
+            ProcessBuilder pb = new ProcessBuilder(argv);
+            pb.environment().putAll(environment);
+            process = pb.start();
         } catch (IOException e) {
             throw new CollectionException(CollectionException.Kind.COMMAND_NOT_FOUND,
                     "cannot run " + argv.get(0) + " on this machine: " + rootMessage(e), e);

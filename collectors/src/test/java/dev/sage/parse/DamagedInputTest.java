@@ -136,6 +136,24 @@ class DamagedInputTest {
         assertThat(dump.threads()).extracting(JvmThread::name).contains("schläfer");
     }
 
+    @Test
+    void anExcerptPastedWithoutItsHeaderIsNotCalledCut() {
+        String excerpt = "\"worker-1\" #21 prio=5 os_prio=0 tid=0x1 nid=0x2 waiting on condition [0x3]\n"
+                + "   java.lang.Thread.State: WAITING (parking)\n"
+                + "\tat jdk.internal.misc.Unsafe.park(java.base@17/Native Method)\n";
+        SnapshotReader reader = new SnapshotReader("x");
+        reader.add("paste", excerpt);
+        assertThat(reader.snapshot().lastThreadDump().threads()).hasSize(1);
+        assertThat(reader.snapshot().problems()).isEmpty();
+    }
+
+    @Test
+    void aMultiByteCharacterCutAtTheEndKeepsTheEncoding() {
+        byte[] utf8 = "\"schläfer\" #1 prio=5 nid=0x1 runnable\n\tat a.B.c(B.java:1)\n// café".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] cut = java.util.Arrays.copyOf(utf8, utf8.length - 1); // inside the two bytes of é
+        assertThat(TextDecoder.decode(cut)).contains("schläfer").endsWith("caf");
+    }
+
     private static int indexOf(ThreadDump dump, String name) {
         for (int i = 0; i < dump.threads().size(); i++) {
             if (dump.threads().get(i).name().equals(name)) {

@@ -1,0 +1,205 @@
+package dev.sage.collect;
+
+import dev.sage.scenarios.ScenarioJvm;
+import dev.sage.snapshot.JvmSnapshot;
+import dev.sage.transport.CollectionException;
+import dev.sage.transport.ExecResult;
+import dev.sage.transport.LocalTransport;
+import dev.sage.transport.Transport;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/** Every way collection fails gets its own clear message and leaves nothing running. */
+class CollectionFailureTest {
+    private static final boolean ROOT = "root".equals(System.getProperty("user.name"));
+    private final Collector collector = new Collector(new LocalTransport());
+
+    @AfterEach
+    void noJcmdIsLeftRunning() {
+        assertThat(ProcessHandle.allProcesses()
+                .filter(p -> p.info().command().orElse("").endsWith("/jcmd"))
+                .map(p -> p.pid() + " " + p.info().commandLine().orElse("")).toList()).isEmpty();
+    }
+
+    @Test
+    void aPidThatDoesNotExist() throws Exception {
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        assertThatThrownBy(() -> collector.collect(gone.pid(), CollectionPlan.defaults()))
+                .isInstanceOf(CollectionException.class)
+                .hasMessage("no process with pid " + gone.pid() + " on local")
+                .extracting(e -> ((CollectionException) e).kind()).isEqualTo(CollectionException.Kind.TARGET_GONE);
+    }
+
+    @Test
+    void aPidThatIsNotAJvmIsLeftAlone() throws Exception {
+        Process sleep = new ProcessBuilder("sleep", "60").start();
+        try {
+            assertThatThrownBy(() -> collector.collect(sleep.pid(), CollectionPlan.defaults()))
+                    .hasMessage("pid " + sleep.pid() + " (sleep) is not a JVM: it does not load libjvm. Sage did not attach to it")
+                    .extracting(e -> ((CollectionException) e).kind()).isEqualTo(CollectionException.Kind.UNSUPPORTED);
+            Thread.sleep(200);
+            assertThat(sleep.isAlive()).as("not signalled").isTrue();
+        } finally {
+            sleep.destroyForcibly();
+        }
+    }
+
+    @Test
+    void aJvmRunWithXrsIsAttachedThroughTheListenerItStartedItselfAndSurvives() throws Exception {
+        // -Xrs JVMs install no SIGQUIT handler, so HotSpot starts their attach listener at startup
+        try (ScenarioJvm jvm = ScenarioJvm.start("idle", "-Xrs")) {
+            JvmSnapshot s = collector.collect(jvm.pid(), CollectionPlan.defaults().withoutHistogram()).snapshot();
+            assertThat(s.process().catchesSigquit()).isFalse();
+            assertThat(s.threadDumps()).hasSize(1);
+            Thread.sleep(200);
+            assertThat(jvm.process().isAlive()).isTrue();
+        }
+    }
+
+    @Test
+    void aJvmWithNeitherAListenerNorASigquitHandlerIsNotSignalled() throws Exception {
+        // e.g. a JVM caught while it starts, before it installs its handlers: jcmd's SIGQUIT would kill it
+        String facts = "==> me <==\n0\n==> status <==\nName:\tjava\nPid:\t4242\nUid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\n"
+                + "SigIgn:\t0000000000000000\nSigCgt:\t0000000000000000\n==> jvm <==\nyes\n==> attach <==\n"
+                + "==> exe <==\n/opt/jdk/bin/java\n==> jcmd <==\n/opt/jdk/bin/jcmd\n==> path-jcmd <==\n==> jattach <==\n";
+        assertThatThrownBy(() -> collector.jcmdArgv(4242, ProcessFacts.parse(facts)))
+                .hasMessage("pid 4242 does not handle SIGQUIT (started with -Xrs?): jcmd's attach signal would kill it,"
+                        + " so Sage did not attach");
+        String ready = facts.replace("SigCgt:\t0000000000000000", "SigCgt:\t0000000000000004");
+        assertThat(collector.jcmdArgv(4242, ProcessFacts.parse(ready))).containsExactly("/opt/jdk/bin/jcmd", "4242", "-f", "/dev/stdin");
+    }
+
+    @Test
+    void aJvmWithAttachDisabled() throws Exception {
+        try (ScenarioJvm jvm = ScenarioJvm.start("idle", "-XX:+DisableAttachMechanism")) {
+            assertThatThrownBy(() -> collector.collect(jvm.pid(), CollectionPlan.defaults()))
+                    .hasMessage("JVM " + jvm.pid() + " does not accept attach (it runs with -XX:+DisableAttachMechanism,"
+                            + " or is not a HotSpot JVM): com.sun.tools.attach.AttachNotSupportedException: The VM does"
+                            + " not support the attach mechanism")
+                    .extracting(e -> ((CollectionException) e).kind()).isEqualTo(CollectionException.Kind.UNSUPPORTED);
+            assertThat(jvm.process().isAlive()).isTrue();
+        }
+    }
+
+    @Test
+    void aJvmOfAnotherUserWhileSageIsNotRootSaysWhichUidToRunAs() throws Exception {
+        assumeTrue(ROOT, "needs root to start processes as other users");
+        long nobody = 65534;
+        List<String> cmd = new ArrayList<>(List.of("setpriv", "--reuid=" + nobody, "--regid=" + nobody, "--clear-groups", "--",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx64m", "-cp",
+                scenarioClasspath(), "dev.sage.scenarios.Scenario", "idle"));
+        try (ScenarioJvm jvm = ScenarioJvm.launch(cmd)) {
+            long javaPid = jvm.process().descendants().findFirst().map(ProcessHandle::pid).orElse(jvm.pid());
+            Collector asOtherUser = new Collector(new RunAs(new LocalTransport(), 12345));
+            assertThatThrownBy(() -> asOtherUser.collect(javaPid, CollectionPlan.defaults()))
+                    .hasMessage("pid " + javaPid + " runs as uid 65534 and Sage's commands as uid 12345: the JVM accepts"
+                            + " jcmd only from its own user. Run Sage as uid 65534, or as root")
+                    .extracting(e -> ((CollectionException) e).kind()).isEqualTo(CollectionException.Kind.PERMISSION);
+
+            // as root, Sage runs jcmd as the JVM's own user and gets its answer
+            Collector.Result asRoot = collector.collect(javaPid, CollectionPlan.defaults().withoutHistogram());
+            assertThat(asRoot.via()).startsWith("setpriv --reuid=65534 --regid=65534 --clear-groups -- sh -c");
+            assertThat(asRoot.snapshot().threadDumps()).hasSize(1);
+            assertThat(asRoot.snapshot().process().uid()).isEqualTo(nobody);
+        }
+    }
+
+    @Test
+    void noJcmdWhereTheJvmRunsNamesJattachAsTheWayOut(@TempDir Path tmp) throws Exception {
+        Path jre = minimalJre();
+        Path bin = Files.createDirectories(tmp.resolve("bin"));
+        for (String tool : List.of("sh", "id", "cat", "grep", "readlink", "sed", "head", "tr")) {
+            Path real = Path.of("/usr/bin", tool);
+            Files.createSymbolicLink(bin.resolve(tool), Files.exists(real) ? real : Path.of("/bin", tool));
+        }
+        try (ScenarioJvm jvm = ScenarioJvm.start(jre, "idle", List.of())) {
+            Collector withoutJdk = new Collector(new LocalTransport(Map.of("PATH", bin.toString())));
+            assertThatThrownBy(() -> withoutJdk.collect(jvm.pid(), CollectionPlan.defaults()))
+                    .hasMessageStartingWith("jcmd is not installed on local (the JVM at " + jre.resolve("bin/java")
+                            + " is a JRE, and no jcmd is on the PATH).")
+                    .hasMessageContaining("jattach")
+                    .extracting(e -> ((CollectionException) e).kind()).isEqualTo(CollectionException.Kind.COMMAND_NOT_FOUND);
+        }
+    }
+
+    @Test
+    void aJcmdThatHangsIsKilledAtTheDeadline() throws Exception {
+        try (ScenarioJvm jvm = ScenarioJvm.start("idle")) {
+            signal("STOP", jvm.pid()); // a JVM frozen in a pause cannot answer the attach
+            try {
+                long start = System.nanoTime();
+                assertThatThrownBy(() -> collector.collect(jvm.pid(), CollectionPlan.defaults().withTimeout(Duration.ofSeconds(2))))
+                        .hasMessageEndingWith("did not finish within 2 s and was stopped")
+                        .extracting(e -> ((CollectionException) e).kind()).isEqualTo(CollectionException.Kind.TIMEOUT);
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+            } finally {
+                signal("CONT", jvm.pid());
+            }
+        }
+    }
+
+    @Test
+    void aJvmThatDiesBetweenRoundsKeepsTheRoundsBefore() throws Exception {
+        try (ScenarioJvm jvm = ScenarioJvm.start(Path.of(System.getProperty("java.home")), "idle", List.of(),
+                "--exit-after-ms", "1500")) {
+            JvmSnapshot s = collector.collect(jvm.pid(),
+                    CollectionPlan.defaults().withoutHistogram().withRounds(2, Duration.ofMillis(2500))).snapshot();
+            assertThat(s.threadDumps()).hasSize(1);
+            assertThat(s.problems()).extracting(p -> p.source() + ": " + p.message())
+                    .containsExactly("round 2: stopped: no process with pid " + jvm.pid() + " on local; kept the 1 earlier round(s)");
+        }
+    }
+
+    /** A transport whose commands run as another user, as Sage would when started by that user. */
+    record RunAs(Transport inner, long uid) implements Transport {
+        @Override
+        public ExecResult exec(List<String> argv, byte[] stdin, Duration timeout, long outputCap) throws CollectionException {
+            List<String> as = new ArrayList<>(List.of("setpriv", "--reuid=" + uid, "--regid=" + uid, "--clear-groups", "--"));
+            as.addAll(argv);
+            return inner.exec(as, stdin, timeout, outputCap);
+        }
+
+        @Override
+        public String describe() {
+            return inner.describe();
+        }
+    }
+
+    private static void signal(String sig, long pid) throws IOException, InterruptedException {
+        new ProcessBuilder("kill", "-" + sig, Long.toString(pid)).inheritIO().start().waitFor(10, TimeUnit.SECONDS);
+    }
+
+    private static String scenarioClasspath() throws Exception {
+        return Path.of(dev.sage.scenarios.Scenario.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+    }
+
+    /** A JRE with java.base only and no jcmd, built once with jlink under target/. */
+    private static synchronized Path minimalJre() throws Exception {
+        Path jre = Path.of("target", "test-jre").toAbsolutePath();
+        if (!Files.isExecutable(jre.resolve("bin/java"))) {
+            Path jlink = Path.of(System.getProperty("java.home"), "bin", "jlink");
+            assumeTrue(Files.isExecutable(jlink), "jlink absent");
+            Process p = new ProcessBuilder(jlink.toString(), "--add-modules", "java.base", "--no-header-files",
+                    "--no-man-pages", "--output", jre.toString()).inheritIO().start();
+            assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+            assertThat(p.exitValue()).isZero();
+        }
+        assertThat(jre.resolve("bin/jcmd")).doesNotExist();
+        return jre;
+    }
+}

@@ -1,0 +1,283 @@
+package dev.sage.scenarios;
+
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Timer;
+import java.util.TimerTask;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Misbehaving JVMs for tests: {@code java -cp test-classes dev.sage.scenarios.Scenario NAME}. Each sets up
+ * its symptom for real, prints {@code ready} on standard output once the symptom shows, and runs until
+ * killed (or until {@code --exit-after-ms}). Leaking scenarios keep what they leak reachable: on JDK 9+ an
+ * unreachable idle Timer or single-thread executor is reclaimed by GC. Every leak is bounded so a forgotten
+ * scenario cannot exhaust the machine.
+ */
+public final class Scenario {
+    static final List<Object> KEEP = new ArrayList<>();
+    static final Map<String, Object> CACHE = new HashMap<>();
+
+    private Scenario() {}
+
+    public static void main(String[] args) throws Exception {
+        String name = args[0];
+        long exitAfter = -1;
+        for (int i = 1; i < args.length - 1; i++) {
+            if (args[i].equals("--exit-after-ms")) {
+                exitAfter = Long.parseLong(args[i + 1]);
+            }
+        }
+        switch (name) {
+            case "deadlock-monitors" -> deadlockMonitors();
+            case "deadlock-locks" -> deadlockLocks();
+            case "thread-leak" -> periodic(25, 400, n -> {
+                ExecutorService client = Executors.newFixedThreadPool(1); // a client built per request
+                client.submit(() -> { });
+                KEEP.add(client);
+            });
+            case "timer-leak" -> periodic(25, 200, n -> {
+                Timer t = new Timer("Timer-" + n, true);
+                t.schedule(new TimerTask() {
+                    @Override
+                    public void run() { }
+                }, 60_000, 60_000);
+                KEEP.add(t);
+            });
+            case "blocked-on-monitor" -> blockedOnMonitor();
+            case "socket-read" -> socketRead();
+            case "latch-forever" -> latchForever();
+            case "map-cache" -> periodic(10, 3000, n -> CACHE.put("key-" + n, new CacheEntry(n)));
+            case "direct-buffers" -> periodic(50, 100, n -> KEEP.add(ByteBuffer.allocateDirect(1 << 20)));
+            case "class-loaders" -> periodic(20, 300, n -> KEEP.add(new IsolatedLoader().load()));
+            case "heap-fill" -> heapFill();
+            case "healthy" -> healthy();
+            case "idle" -> ready();
+            default -> throw new IllegalArgumentException("unknown scenario " + name);
+        }
+        if (exitAfter >= 0) {
+            Thread.sleep(exitAfter);
+            System.exit(0);
+        }
+        Thread.sleep(Long.MAX_VALUE);
+    }
+
+    static void ready() {
+        System.out.println("ready pid=" + ProcessHandle.current().pid());
+        System.out.flush();
+    }
+
+    /** Does {@code step} every {@code millis} on a daemon thread, {@code limit} times, saying ready after the first. */
+    static void periodic(long millis, int limit, java.util.function.IntConsumer step) {
+        step.accept(0);
+        ready();
+        Thread t = new Thread(() -> {
+            for (int n = 1; n < limit; n++) {
+                step.accept(n);
+                try {
+                    Thread.sleep(millis);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "scenario-driver");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    static void deadlockMonitors() throws InterruptedException {
+        Object a = new Object();
+        Object b = new Object();
+        CountDownLatch both = new CountDownLatch(2);
+        Thread t1 = new Thread(() -> { synchronized (a) { both.countDown(); awaitQuietly(both); synchronized (b) { } } }, "deadlock-A");
+        Thread t2 = new Thread(() -> { synchronized (b) { both.countDown(); awaitQuietly(both); synchronized (a) { } } }, "deadlock-B");
+        t1.start();
+        t2.start();
+        waitForState(Thread.State.BLOCKED, t1, t2);
+        ready();
+    }
+
+    static void deadlockLocks() throws InterruptedException {
+        ReentrantLock a = new ReentrantLock();
+        ReentrantLock b = new ReentrantLock();
+        CountDownLatch both = new CountDownLatch(2);
+        Thread t1 = new Thread(() -> { a.lock(); both.countDown(); awaitQuietly(both); b.lock(); }, "lock-deadlock-A");
+        Thread t2 = new Thread(() -> { b.lock(); both.countDown(); awaitQuietly(both); a.lock(); }, "lock-deadlock-B");
+        t1.start();
+        t2.start();
+        waitForState(Thread.State.WAITING, t1, t2);
+        ready();
+    }
+
+    static void blockedOnMonitor() throws InterruptedException {
+        Object lock = new Object();
+        CountDownLatch held = new CountDownLatch(1);
+        Thread holder = new Thread(() -> {
+            synchronized (lock) {
+                held.countDown();
+                sleepQuietly(Long.MAX_VALUE); // holds the monitor while it sleeps
+            }
+        }, "slow-holder");
+        holder.setDaemon(true);
+        holder.start();
+        held.await();
+        Thread[] waiters = new Thread[10];
+        for (int i = 0; i < waiters.length; i++) {
+            waiters[i] = new Thread(() -> { synchronized (lock) { } }, "request-" + i);
+            waiters[i].setDaemon(true);
+            waiters[i].start();
+        }
+        waitForState(Thread.State.BLOCKED, waiters);
+        ready();
+    }
+
+    static void socketRead() throws Exception {
+        ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        KEEP.add(server);
+        Thread acceptor = new Thread(() -> {
+            try {
+                KEEP.add(server.accept()); // accepts, never answers
+            } catch (Exception ignored) {
+                // closed
+            }
+        }, "silent-server");
+        acceptor.setDaemon(true);
+        acceptor.start();
+        Socket client = new Socket(InetAddress.getLoopbackAddress(), server.getLocalPort()); // no timeout set
+        KEEP.add(client);
+        Thread reader = new Thread(() -> {
+            try (InputStream in = client.getInputStream()) {
+                in.read();
+            } catch (Exception ignored) {
+                // closed
+            }
+        }, "http-client-read");
+        reader.setDaemon(true);
+        reader.start();
+        while (!stackHas(reader, "read")) {
+            Thread.sleep(10);
+        }
+        ready();
+    }
+
+    static void latchForever() throws InterruptedException {
+        CountDownLatch never = new CountDownLatch(1);
+        KEEP.add(never);
+        Thread[] waiters = new Thread[3];
+        for (int i = 0; i < waiters.length; i++) {
+            waiters[i] = new Thread(() -> awaitQuietly(never), "startup-waiter-" + i);
+            waiters[i].setDaemon(true);
+            waiters[i].start();
+        }
+        waitForState(Thread.State.WAITING, waiters);
+        ready();
+    }
+
+    static void heapFill() {
+        long max = Runtime.getRuntime().maxMemory();
+        long target = (long) (max * 0.85);
+        long kept = 0;
+        while (kept < target) {
+            KEEP.add(new byte[64 << 10]); // small enough never to be a humongous G1 object
+            kept += 64 << 10;
+        }
+        ready();
+    }
+
+    static void healthy() throws InterruptedException {
+        ExecutorService pool = Executors.newFixedThreadPool(4, r -> {
+            Thread t = new Thread(r);
+            t.setName("worker-" + t.getId());
+            t.setDaemon(true);
+            return t;
+        });
+        for (int i = 0; i < 4; i++) {
+            pool.submit(() -> { });
+        }
+        var scheduler = Executors.newSingleThreadScheduledExecutor();
+        scheduler.scheduleAtFixedRate(() -> { }, 1, 1, TimeUnit.SECONDS);
+        KEEP.add(pool);
+        KEEP.add(scheduler);
+        Thread.sleep(200);
+        ready();
+    }
+
+    /** One cache entry of the growing map: its histogram row grows between rounds. */
+    static final class CacheEntry {
+        final byte[] payload;
+        final int id;
+
+        CacheEntry(int id) {
+            this.id = id;
+            this.payload = new byte[256];
+        }
+    }
+
+    /** A class loader of its own per call: each defines a fresh copy of {@link Leaked}. */
+    static final class IsolatedLoader extends ClassLoader {
+        IsolatedLoader() {
+            super(null);
+        }
+
+        Class<?> load() {
+            try (InputStream in = Scenario.class.getResourceAsStream("Scenario$Leaked.class")) {
+                byte[] b = in.readAllBytes();
+                return defineClass("dev.sage.scenarios.Scenario$Leaked", b, 0, b.length);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    /** The class each {@link IsolatedLoader} defines again. */
+    public static final class Leaked {
+        public int value;
+    }
+
+    static void waitForState(Thread.State state, Thread... threads) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        for (Thread t : threads) {
+            while (t.getState() != state) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException(t.getName() + " never reached " + state);
+                }
+                Thread.sleep(5);
+            }
+        }
+    }
+
+    static boolean stackHas(Thread t, String method) {
+        for (StackTraceElement e : t.getStackTrace()) {
+            if (e.getMethodName().contains(method) && e.getClassName().contains("Socket")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException ignored) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException ignored) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
