@@ -1,10 +1,6 @@
 package dev.sage.cli;
 
-import dev.sage.diagnosis.Diagnosis;
 import dev.sage.parse.SnapshotReader;
-import dev.sage.render.JsonReport;
-import dev.sage.render.SnapshotDigest;
-import dev.sage.render.TextReport;
 import dev.sage.snapshot.JvmSnapshot;
 import dev.sage.snapshot.Problem;
 import picocli.CommandLine.Command;
@@ -18,6 +14,7 @@ import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,11 +35,6 @@ import java.util.concurrent.Callable;
             "  pbpaste | sage analyze -"})
 final class AnalyzeCommand implements Callable<Integer> {
 
-    enum Format { text, json }
-
-    /** Said in every report until the playbooks judge the figures, so that no finding never reads as "healthy". */
-    static final String NOT_JUDGED = "findings: this build shows the figures only; the playbooks that judge them"
-            + " (deadlock, thread leak, memory growth, ...) are not part of it yet";
 
     /** The bundled sample: captures of a service that builds an executor and a timer per request. */
     static final String SAMPLE = "samples/leaky-service/";
@@ -56,7 +48,7 @@ final class AnalyzeCommand implements Callable<Integer> {
 
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
             description = "Output: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-    Format format;
+    Reports.Format format;
 
     @Option(names = "--sample", description = "Analyse the bundled sample captures instead of PATHs.")
     boolean sample;
@@ -107,16 +99,10 @@ final class AnalyzeCommand implements Callable<Integer> {
             return ExitCodes.NOTHING_ANALYSED;
         }
 
-        Map<String, Long> timings = new LinkedHashMap<>();
-        timings.put("readMillis", readNanos / 1_000_000);
-        timings.put("parseMillis", parseNanos / 1_000_000);
-        SnapshotDigest digest = SnapshotDigest.of(snapshot);
-        String summary = digest.summaryLine();
-        Diagnosis diagnosis = new Diagnosis(target, snapshot.jvm() == null ? "" : snapshot.jvm().describe(),
-                summary.isEmpty() ? "read " + reader.reads().size() + " input(s)" : summary,
-                List.of(), List.of(NOT_JUDGED), timings);
-        out.print(format == Format.json ? JsonReport.render(diagnosis, snapshot, digest, reader.reads())
-                : TextReport.render(diagnosis, snapshot, digest, reader.reads()));
+        Map<String, Duration> timings = new LinkedHashMap<>();
+        timings.put("read", Duration.ofNanos(readNanos));
+        timings.put("parse", Duration.ofNanos(parseNanos));
+        out.print(Reports.render(format, target, snapshot, reader.reads(), timings));
         out.flush();
         return ExitCodes.OK;
     }

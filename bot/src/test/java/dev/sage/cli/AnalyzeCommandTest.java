@@ -21,11 +21,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class AnalyzeCommandTest {
     private static final Path CORPUS = Path.of(System.getProperty("sage.corpus", "../../shared/corpus"));
 
-    record Run(int exit, String out, String err) {}
-
     @Test
     void theBundledSampleShowsThePileUpOfPerRequestExecutorsAndTimers() throws Exception {
-        Run r = sage(null, "analyze", "--sample");
+        SageProcess.Run r = sage(null, "analyze", "--sample");
         assertThat(r.exit()).isZero();
         assertThat(r.err()).isEmpty();
         assertThat(r.out())
@@ -43,7 +41,7 @@ class AnalyzeCommandTest {
 
     @Test
     void jsonHasTheStableShape() throws Exception {
-        Run r = sage(null, "analyze", "--sample", "--format", "json");
+        SageProcess.Run r = sage(null, "analyze", "--sample", "--format", "json");
         assertThat(r.exit()).isZero();
         JsonNode json = new ObjectMapper().readTree(r.out());
         assertThat(json.fieldNames()).toIterable().startsWith("target", "jvm", "summary", "findings", "notEvaluated", "timings");
@@ -61,7 +59,7 @@ class AnalyzeCommandTest {
     @Test
     void aDumpPastedOnStandardInput() throws Exception {
         byte[] dump = resource("samples/leaky-service/01-thread-print.txt");
-        Run r = sage(dump, "analyze", "-");
+        SageProcess.Run r = sage(dump, "analyze", "-");
         assertThat(r.exit()).isZero();
         assertThat(r.out()).contains("Sage analysis of -").contains("166 threads")
                 .contains("<stdin>: thread dump");
@@ -72,7 +70,7 @@ class AnalyzeCommandTest {
         Files.write(dir.resolve("b-later.txt"), resource("samples/leaky-service/03-thread-print.txt"));
         Files.write(dir.resolve("a-earlier.txt"), resource("samples/leaky-service/01-thread-print.txt"));
         Files.writeString(dir.resolve(".hidden"), "not read");
-        Run r = sage(null, "analyze", dir.toString());
+        SageProcess.Run r = sage(null, "analyze", dir.toString());
         assertThat(r.exit()).isZero();
         assertThat(r.out()).contains("(2 dumps: 166 -> 290)");
         assertThat(r.out().indexOf("a-earlier.txt")).isLessThan(r.out().indexOf("b-later.txt"));
@@ -83,7 +81,7 @@ class AnalyzeCommandTest {
     void theJvmsOwnDeadlockReportIsShown() throws Exception {
         Path f = CORPUS.resolve("public/jthreaddump-jdk25-deadlock.txt");
         assumeTrue(Files.isRegularFile(f), "shared corpus absent");
-        Run r = sage(null, "analyze", f.toString());
+        SageProcess.Run r = sage(null, "analyze", f.toString());
         assertThat(r.exit()).isZero();
         assertThat(r.out()).contains("deadlock reported by the JVM: \"DeadlockThread-A\" waits for java.lang.Object held by"
                 + " \"DeadlockThread-B\"; \"DeadlockThread-B\" waits for java.lang.Object held by \"DeadlockThread-A\"");
@@ -93,7 +91,7 @@ class AnalyzeCommandTest {
     void textThatIsNoCaptureExitsThreeNamingFileLineAndLine(@TempDir Path dir) throws Exception {
         Path notes = dir.resolve("notes.txt");
         Files.writeString(notes, "\nthe pod was slow at 3am\n");
-        Run r = sage(null, "analyze", notes.toString());
+        SageProcess.Run r = sage(null, "analyze", notes.toString());
         assertThat(r.exit()).isEqualTo(3);
         assertThat(r.out()).isEmpty();
         assertThat(r.err()).contains("nothing could be analysed")
@@ -105,11 +103,11 @@ class AnalyzeCommandTest {
     void aMissingFileIsNamedAndTheOthersStillRead(@TempDir Path dir) throws Exception {
         Path dump = dir.resolve("dump.txt");
         Files.write(dump, resource("samples/leaky-service/01-thread-print.txt"));
-        Run r = sage(null, "analyze", dir.resolve("nope.txt").toString(), dump.toString());
+        SageProcess.Run r = sage(null, "analyze", dir.resolve("nope.txt").toString(), dump.toString());
         assertThat(r.exit()).isZero();
         assertThat(r.out()).contains("nope.txt: no such file or directory").contains("166 threads");
 
-        Run none = sage(null, "analyze", dir.resolve("nope.txt").toString());
+        SageProcess.Run none = sage(null, "analyze", dir.resolve("nope.txt").toString());
         assertThat(none.exit()).isEqualTo(3);
         assertThat(none.err()).contains("nope.txt: no such file or directory");
     }
@@ -118,62 +116,35 @@ class AnalyzeCommandTest {
     void vendorFormatsAreNamedNotMisread(@TempDir Path dir) throws Exception {
         Path javacore = dir.resolve("javacore.txt");
         Files.writeString(javacore, "0SECTION       TITLE subcomponent dump routine\nNULL           ====\n1TICHARSET     UTF-8\n");
-        Run r = sage(null, "analyze", javacore.toString());
+        SageProcess.Run r = sage(null, "analyze", javacore.toString());
         assertThat(r.exit()).isEqualTo(3);
         assertThat(r.err()).contains("is an IBM J9 / Eclipse OpenJ9 javacore: Sage does not read this format yet");
     }
 
     @Test
     void badUsageExitsTwo() throws Exception {
-        Run noPaths = sage(null, "analyze");
+        SageProcess.Run noPaths = sage(null, "analyze");
         assertThat(noPaths.exit()).isEqualTo(2);
         assertThat(noPaths.err()).contains("give at least one PATH");
-        Run badFormat = sage(null, "analyze", "--format", "yaml", "x");
+        SageProcess.Run badFormat = sage(null, "analyze", "--format", "yaml", "x");
         assertThat(badFormat.exit()).isEqualTo(2);
         assertThat(badFormat.err()).contains("--format").contains("text, json");
-        Run unknown = sage(null, "frobnicate");
+        SageProcess.Run unknown = sage(null, "frobnicate");
         assertThat(unknown.exit()).isEqualTo(2);
     }
 
     @Test
     void everyCommandHasHelp() throws Exception {
-        Run top = sage(null, "--help");
+        SageProcess.Run top = sage(null, "--help");
         assertThat(top.exit()).isZero();
         assertThat(top.out()).contains("analyze");
-        Run analyze = sage(null, "analyze", "--help");
+        SageProcess.Run analyze = sage(null, "analyze", "--help");
         assertThat(analyze.exit()).isZero();
         assertThat(analyze.out()).contains("Usage: sage analyze").contains("--format").contains("Exit codes");
     }
 
-    /** Runs the command line in a fresh JVM on this module's classpath, as the jar would. */
-    private static Run sage(byte[] stdin, String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "dev.sage.cli.Sage"));
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).start();
-        if (stdin != null) {
-            p.getOutputStream().write(stdin);
-        }
-        p.getOutputStream().close();
-        var out = p.getInputStream();
-        var err = p.getErrorStream();
-        var outBytes = new java.util.concurrent.CompletableFuture<byte[]>();
-        new Thread(() -> outBytes.complete(readAll(out))).start();
-        byte[] errBytes = readAll(err);
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("sage " + String.join(" ", args) + " did not finish in 60 s");
-        }
-        return new Run(p.exitValue(), new String(outBytes.join(), StandardCharsets.UTF_8),
-                new String(errBytes, StandardCharsets.UTF_8));
-    }
-
-    private static byte[] readAll(InputStream in) {
-        try {
-            return in.readAllBytes();
-        } catch (IOException e) {
-            return new byte[0];
-        }
+    private static SageProcess.Run sage(byte[] stdin, String... args) throws IOException, InterruptedException {
+        return SageProcess.run(stdin, args);
     }
 
     private static byte[] resource(String path) throws IOException {

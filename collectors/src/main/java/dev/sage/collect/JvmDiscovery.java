@@ -88,8 +88,22 @@ public final class JvmDiscovery {
         return String.join(", ", jvms.stream().map(JvmProcess::toString).toList());
     }
 
-    /** {@code 2402 Target} lines, leaving out jcmd itself. Pure. */
+    /**
+     * {@code 2402 Target --port 8080} lines, leaving out jcmd itself. Only the main class is kept: arguments
+     * may carry secrets and are never shown. Pure.
+     */
     static List<JvmProcess> parseJcmdList(String text) {
+        List<JvmProcess> out = new ArrayList<>();
+        for (JvmProcess p : parseLines(text)) {
+            String main = p.mainClass();
+            int sp = main.indexOf(' ');
+            out.add(new JvmProcess(p.pid(), sp < 0 ? main : main.substring(0, sp)));
+        }
+        return out;
+    }
+
+    /** {@code <pid> <rest of line>} lines, leaving out jcmd itself. */
+    private static List<JvmProcess> parseLines(String text) {
         List<JvmProcess> out = new ArrayList<>();
         for (String line : text.split("\n")) {
             String s = line.strip();
@@ -110,7 +124,7 @@ public final class JvmDiscovery {
     /** {@code <pid> <command line>} lines of the /proc scan. Pure. */
     static List<JvmProcess> parseProcScan(String text) {
         List<JvmProcess> out = new ArrayList<>();
-        for (JvmProcess p : parseJcmdList(text)) {
+        for (JvmProcess p : parseLines(text)) {
             out.add(new JvmProcess(p.pid(), mainClassOf(p.mainClass())));
         }
         return out;

@@ -1,0 +1,123 @@
+package dev.sage.cli;
+
+import dev.sage.collect.CollectionPlan;
+import dev.sage.collect.Collector;
+import dev.sage.demo.LeakyService;
+import dev.sage.transport.CollectionException;
+import dev.sage.transport.LocalTransport;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code sage demo}: starts the bundled leaky service as a child JVM, lets it misbehave, diagnoses it over a
+ * few rounds, prints the reply as Slack would show it, and stops the child. Needs only a JDK.
+ */
+@Command(name = "demo",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Starts a small bundled service that misbehaves like the incident story (an executor and a timer",
+            "built per request and never stopped, a cache that only grows, direct buffers above the heap),",
+            "diagnoses it over a few rounds and prints the reply as Slack would show it. Leaves nothing running."})
+final class DemoCommand implements java.util.concurrent.Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--rounds", defaultValue = "2", description = "Collection rounds (default: ${DEFAULT-VALUE}).")
+    int rounds;
+
+    @Option(names = "--interval", defaultValue = "3s", converter = Durations.class,
+            description = "Pause between rounds (default: ${DEFAULT-VALUE}).")
+    Duration interval;
+
+    @Option(names = "--format", defaultValue = "slack",
+            description = "Output: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    Reports.Format format;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Process service = startService();
+        Thread stopOnExit = new Thread(() -> stop(service));
+        Runtime.getRuntime().addShutdownHook(stopOnExit);
+        try {
+            if (!awaitReady(service, Duration.ofSeconds(30))) {
+                err.println("sage demo: the sample service did not start (is this a JDK, with jcmd?)");
+                return ExitCodes.FAILED;
+            }
+            err.println("sage demo: started the leaky sample service as pid " + service.pid()
+                    + "; letting it take requests, then collecting " + rounds + " round(s) " + Durations.show(interval) + " apart");
+            Thread.sleep(2000); // the symptoms show after a few dozen requests
+            Collector.Result r = new Collector(new LocalTransport()).collect(service.pid(),
+                    CollectionPlan.defaults().withRounds(rounds, interval));
+            out.print(Reports.render(format, "leaky-service (pid " + service.pid() + ")", r.snapshot(), List.of(), r.timings()));
+            out.flush();
+            return ExitCodes.OK;
+        } catch (CollectionException e) {
+            err.println("sage demo: could not collect from the sample service: " + e.getMessage());
+            return ExitCodes.NOTHING_ANALYSED;
+        } finally {
+            stop(service);
+            try {
+                Runtime.getRuntime().removeShutdownHook(stopOnExit);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook runs anyway
+            }
+        }
+    }
+
+    private static Process startService() throws IOException, java.net.URISyntaxException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String classpath = Path.of(LeakyService.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        return new ProcessBuilder(java, "-XX:NativeMemoryTracking=summary", "-Xmx256m", "-cp", classpath,
+                LeakyService.class.getName(), "--requests", "200", "--interval-ms", "30")
+                .redirectErrorStream(true).start();
+    }
+
+    private static boolean awaitReady(Process p, Duration timeout) throws Exception {
+        CompletableFuture<Boolean> ready = new CompletableFuture<>();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    if (line.startsWith("leaky-service ready")) {
+                        ready.complete(true);
+                    }
+                }
+            } catch (IOException ignored) {
+                // the service ended
+            }
+            ready.complete(false);
+        }, "demo-service-output");
+        reader.setDaemon(true);
+        reader.start();
+        try {
+            return ready.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            return false;
+        }
+    }
+
+    private static void stop(Process p) {
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
+        p.destroyForcibly();
+        try {
+            p.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
