@@ -10,8 +10,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Finds the JVMs where a transport runs commands: {@code jcmd -l}, and a scan of {@code /proc} for processes
- * that map libjvm when jcmd lists none (a JVM run with {@code -XX:-UsePerfData} is invisible to jcmd -l).
+ * Finds the JVMs where a transport runs commands: {@code jcmd -l}, joined with a scan of {@code /proc} for
+ * processes that map libjvm (a JVM run with {@code -XX:-UsePerfData} is invisible to jcmd -l, and a machine
+ * may have no jcmd at all). Two execs.
  */
 public final class JvmDiscovery {
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
@@ -45,10 +46,11 @@ public final class JvmDiscovery {
                 throw e;
             }
         }
-        if (found.stream().noneMatch(j -> j.pid() != ownPid)) {
-            ExecResult r = transport.exec(List.of("sh", "-c", PROC_SCAN), new byte[0], TIMEOUT, CAP);
-            found.clear();
-            found.addAll(parseProcScan(r.stdoutText()));
+        ExecResult scan = transport.exec(List.of("sh", "-c", PROC_SCAN), new byte[0], TIMEOUT, CAP);
+        for (JvmProcess p : parseProcScan(scan.stdoutText())) {
+            if (found.stream().noneMatch(j -> j.pid() == p.pid())) {
+                found.add(p);
+            }
         }
         found.removeIf(j -> j.pid() == ownPid);
         found.sort(java.util.Comparator.comparingLong(JvmProcess::pid));

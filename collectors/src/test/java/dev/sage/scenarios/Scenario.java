@@ -61,6 +61,7 @@ public final class Scenario {
             case "direct-buffers" -> periodic(50, 100, n -> KEEP.add(ByteBuffer.allocateDirect(1 << 20)));
             case "class-loaders" -> periodic(20, 300, n -> KEEP.add(new IsolatedLoader().load()));
             case "heap-fill" -> heapFill();
+            case "heap-fill-small" -> heapFillSmall();
             case "healthy" -> healthy();
             case "idle" -> ready();
             default -> throw new IllegalArgumentException("unknown scenario " + name);
@@ -190,6 +191,21 @@ public final class Scenario {
         while (kept < target) {
             KEEP.add(new byte[64 << 10]); // small enough never to be a humongous G1 object
             kept += 64 << 10;
+        }
+        ready();
+    }
+
+    /** About 85 % of the heap in tens of millions of small objects, as a real service's heap is. */
+    static void heapFillSmall() {
+        long target = (long) (Runtime.getRuntime().maxMemory() * 0.85);
+        long kept = 0;
+        while (kept < target) {
+            Object[] chunk = new Object[1 << 16];
+            for (int i = 0; i < chunk.length; i++) {
+                chunk[i] = new byte[24];
+            }
+            KEEP.add(chunk);
+            kept += (long) chunk.length * 40 + (16L + 4L * chunk.length);
         }
         ready();
     }

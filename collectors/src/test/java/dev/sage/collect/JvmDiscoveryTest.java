@@ -1,0 +1,51 @@
+package dev.sage.collect;
+
+import dev.sage.scenarios.ScenarioJvm;
+import dev.sage.transport.CollectionException;
+import dev.sage.transport.LocalTransport;
+import org.junit.jupiter.api.Test;
+
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class JvmDiscoveryTest {
+    private final JvmDiscovery discovery = new JvmDiscovery(new LocalTransport(), ProcessHandle.current().pid());
+
+    @Test
+    void jcmdListLinesKeepTheMainClassOnlyAndDropJcmdItself() {
+        assertThat(JvmDiscovery.parseJcmdList("2402 Target --password hunter2\n2597 jdk.jcmd/sun.tools.jcmd.JCmd -l\n"
+                + "2405 /opt/app/app.jar\n\nnot a line\n"))
+                .containsExactly(new JvmProcess(2402, "Target"), new JvmProcess(2405, "/opt/app/app.jar"));
+    }
+
+    @Test
+    void theMainClassOfACommandLine() {
+        assertThat(JvmDiscovery.mainClassOf("java -Xmx1g -cp a.jar:b.jar com.example.Main --port 8080")).isEqualTo("com.example.Main");
+        assertThat(JvmDiscovery.mainClassOf("/usr/bin/java -XX:+UseG1GC -jar /app/service.jar")).isEqualTo("/app/service.jar");
+        assertThat(JvmDiscovery.mainClassOf("java -m com.example/com.example.Main")).isEqualTo("com.example/com.example.Main");
+    }
+
+    @Test
+    void aJvmWithoutPerfDataIsFoundByTheProcScan() throws Exception {
+        try (ScenarioJvm jvm = ScenarioJvm.start("idle", "-XX:-UsePerfData")) {
+            assertThat(discovery.list()).extracting(JvmProcess::pid).contains(jvm.pid());
+            assertThat(discovery.select(Optional.empty(), Optional.of("dev.sage.scenarios.Scenario")).pid()).isEqualTo(jvm.pid());
+        }
+    }
+
+    @Test
+    void severalJvmsAreRefusedWithTheirList() throws Exception {
+        try (ScenarioJvm a = ScenarioJvm.start("idle"); ScenarioJvm b = ScenarioJvm.start("healthy")) {
+            assertThatThrownBy(() -> discovery.select(Optional.empty(), Optional.of("dev.sage.scenarios")))
+                    .isInstanceOf(CollectionException.class)
+                    .hasMessageStartingWith("2 JVMs run on local with a main class matching 'dev.sage.scenarios'; say which"
+                            + " with its pid or main class: ")
+                    .hasMessageContaining(a.pid() + " dev.sage.scenarios.Scenario")
+                    .hasMessageContaining(b.pid() + " dev.sage.scenarios.Scenario");
+            assertThatThrownBy(() -> discovery.select(Optional.empty(), Optional.of("NoSuchService")))
+                    .hasMessageStartingWith("no JVM on local has a main class matching 'NoSuchService'; running: ");
+        }
+    }
+}
