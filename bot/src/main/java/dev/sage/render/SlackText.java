@@ -1,5 +1,7 @@
 package dev.sage.render;
 
+import dev.sage.diagnosis.Units;
+
 import dev.sage.diagnosis.Diagnosis;
 import dev.sage.snapshot.Deadlock;
 import dev.sage.snapshot.JvmSnapshot;
@@ -23,6 +25,18 @@ public final class SlackText {
     public static String render(Diagnosis diagnosis, JvmSnapshot snapshot, SnapshotDigest d) {
         StringBuilder out = new StringBuilder();
         out.append("*").append(escape(diagnosis.target())).append("*: ").append(escape(diagnosis.summary())).append('\n');
+        for (var f : diagnosis.findings()) {
+            String icon = switch (f.severity()) {
+                case CRITICAL -> ":red_circle:";
+                case WARNING -> ":large_orange_circle:";
+                case INFO -> ":information_source:";
+            };
+            out.append(icon).append(" *").append(escape(f.title())).append("*\n");
+            f.evidence().stream().limit(4).forEach(e -> out.append("   ").append(escape(e.length() > 300 ? e.substring(0, 297) + "..." : e)).append('\n'));
+            if (!f.fixes().isEmpty()) {
+                out.append("   _Fix:_ ").append(escape(f.fixes().get(0))).append('\n');
+            }
+        }
         if (!diagnosis.jvm().isEmpty()) {
             out.append("• JVM: ").append(escape(diagnosis.jvm()))
                     .append(snapshot.uptimeSeconds() == null ? "" : ", up " + Units.duration(snapshot.uptimeSeconds()))
@@ -71,7 +85,9 @@ public final class SlackText {
             }
             out.append("```\n");
         }
-        diagnosis.notEvaluated().forEach(n -> out.append("_").append(escape(n)).append("_\n"));
+        if (!diagnosis.notEvaluated().isEmpty()) {
+            out.append("_Not evaluated: ").append(escape(String.join("; ", diagnosis.notEvaluated()))).append("_\n");
+        }
         if (!snapshot.problems().isEmpty()) {
             out.append("*Problems*\n");
             for (Problem p : snapshot.problems().subList(0, Math.min(10, snapshot.problems().size()))) {

@@ -1,5 +1,7 @@
 package dev.sage.render;
 
+import dev.sage.diagnosis.Units;
+
 import dev.sage.snapshot.ClassHistogram;
 import dev.sage.snapshot.Deadlock;
 import dev.sage.snapshot.HeapInfo;

@@ -1,5 +1,7 @@
 package dev.sage.render;
 
+import dev.sage.diagnosis.Units;
+
 import dev.sage.diagnosis.Diagnosis;
 import dev.sage.parse.SnapshotReader;
 import dev.sage.snapshot.Deadlock;
@@ -25,6 +27,20 @@ public final class TextReport {
         out.append("Sage analysis of ").append(diagnosis.target()).append('\n');
         out.append(diagnosis.summary()).append("\n\n");
 
+        if (!diagnosis.findings().isEmpty()) {
+            out.append("Findings:\n");
+            for (var f : diagnosis.findings()) {
+                out.append("  [").append(f.severity().label()).append("] ").append(f.title()).append("  (").append(f.id()).append(")\n");
+                f.evidence().forEach(e -> out.append("      ").append(e).append('\n'));
+                if (!f.fixes().isEmpty()) {
+                    out.append("    fix:\n");
+                    f.fixes().forEach(x -> out.append("      - ").append(x).append('\n'));
+                }
+            }
+        }
+        if (!diagnosis.findings().isEmpty()) {
+            out.append('\n');
+        }
         List<String> jvmParts = new ArrayList<>();
         jvmParts.add(diagnosis.jvm().isEmpty() ? "unknown (no VM.version or dump header)" : diagnosis.jvm());
         if (snapshot.pid() >= 0) {
@@ -39,11 +55,6 @@ public final class TextReport {
         nativeMemory(out, d);
         topClasses(out, d);
 
-        if (!diagnosis.findings().isEmpty()) {
-            out.append("\nFindings:\n");
-            diagnosis.findings().forEach(f -> out.append("  [").append(f.severity().label()).append("] ")
-                    .append(f.title()).append('\n'));
-        }
         if (!diagnosis.notEvaluated().isEmpty()) {
             out.append("\nNot evaluated:\n");
             diagnosis.notEvaluated().forEach(n -> out.append("  ").append(n).append('\n'));

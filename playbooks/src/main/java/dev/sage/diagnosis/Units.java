@@ -1,4 +1,4 @@
-package dev.sage.render;
+package dev.sage.diagnosis;
 
 import java.util.Locale;
 

@@ -1,0 +1,189 @@
+package dev.sage.check;
+
+import dev.sage.diagnosis.Units;
+import dev.sage.snapshot.ClassHistogram;
+import dev.sage.snapshot.JvmSnapshot;
+import dev.sage.snapshot.NativeMemory;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/** Checks over heap, native memory, process and container figures, and class histograms. */
+final class MemoryChecks {
+    private MemoryChecks() {}
+
+    /** The heap's used share of its maximum. */
+    static final class HeapUsedFraction implements Check {
+        @Override public String name() { return "heap_used_fraction"; }
+        @Override public String description() { return "heap used is at least `min` of the maximum heap"; }
+        @Override public List<Param> params() {
+            return List.of(Param.optional("min", Param.Type.NUMBER, 0.9, "share of the maximum heap, 0 to 1"));
+        }
+        @Override public Set<Requirement> requires() { return Set.of(Requirement.HEAP_INFO); }
+        @Override public List<String> figures() { return List.of("used", "max", "percent", "collector"); }
+
+        @Override
+        public Optional<Match> evaluate(JvmSnapshot s, Params p) {
+            long used = s.heap().usedBytes();
+            long max = s.flags() != null && s.flags().maxHeapSize().isPresent() ? s.flags().maxHeapSize().getAsLong()
+                    : s.heap().reservedBytes();
+            if (max <= 0) {
+                return Optional.empty();
+            }
+            double share = (double) used / max;
+            if (share < p.number("min")) {
+                return Optional.empty();
+            }
+            Map<String, Object> f = new LinkedHashMap<>();
+            f.put("used", Units.bytes(used));
+            f.put("max", Units.bytes(max));
+            f.put("percent", Math.round(share * 100));
+            f.put("collector", s.heap().collector().displayName());
+            return Optional.of(new Match(share, f));
+        }
+    }
+
+    /** Native memory tracking is off. */
+    static final class NativeMemoryNotTracked implements Check {
+        @Override public String name() { return "native_memory_not_tracked"; }
+        @Override public String description() { return "VM.native_memory answered that tracking is not enabled"; }
+        @Override public List<Param> params() { return List.of(); }
+        @Override public Set<Requirement> requires() { return Set.of(Requirement.NATIVE_MEMORY_ANSWER); }
+        @Override public List<String> figures() { return List.of("rss"); }
+
+        @Override
+        public Optional<Match> evaluate(JvmSnapshot s, Params p) {
+            if (!(s.nativeMemory() instanceof NativeMemory.NotEnabled)) {
+                return Optional.empty();
+            }
+            return Optional.of(new Match(1, Map.of("rss", s.process() == null ? "unknown" : Units.bytes(s.process().vmRssBytes()))));
+        }
+    }
+
+    /** The process's resident memory against the container's limit. */
+    static final class RssNearContainerLimit implements Check {
+        @Override public String name() { return "rss_near_container_limit"; }
+        @Override public String description() { return "the process's RSS is at least `min` of the container memory limit"; }
+        @Override public List<Param> params() {
+            return List.of(Param.optional("min", Param.Type.NUMBER, 0.9, "share of the limit, 0 to 1"));
+        }
+        @Override public Set<Requirement> requires() { return Set.of(Requirement.PROCESS, Requirement.CONTAINER_LIMIT); }
+        @Override public List<String> figures() { return List.of("rss", "limit", "percent", "working_set"); }
+
+        @Override
+        public Optional<Match> evaluate(JvmSnapshot s, Params p) {
+            long rss = s.process().vmRssBytes();
+            long limit = s.cgroup().limitBytes();
+            double share = (double) rss / limit;
+            if (share < p.number("min")) {
+                return Optional.empty();
+            }
+            Map<String, Object> f = new LinkedHashMap<>();
+            f.put("rss", Units.bytes(rss));
+            f.put("limit", Units.bytes(limit));
+            f.put("percent", Math.round(share * 100));
+            f.put("working_set", s.cgroup().workingSetBytes() < 0 ? "unknown" : Units.bytes(s.cgroup().workingSetBytes()));
+            return Optional.of(new Match(share, f));
+        }
+    }
+
+    /** Classes that grow between the first and the last histogram. */
+    static final class HistogramGrowth implements Check {
+        @Override public String name() { return "histogram_growth"; }
+        @Override public String description() {
+            return "classes whose instances grow by at least `min_instances` and `min_bytes` between the first and last histogram";
+        }
+        @Override public List<Param> params() {
+            return List.of(Param.optional("min_instances", Param.Type.INT, 1000L, "instances added"),
+                    Param.optional("min_bytes", Param.Type.BYTES, 1L << 20, "bytes added"),
+                    Param.optional("classes", Param.Type.STRINGS, List.of(), "only classes whose name contains one of these (empty: any)"),
+                    Param.optional("ignore", Param.Type.STRINGS, List.of("[B", "[C", "java.lang.String", "[Ljava.lang.Object;",
+                            "[I", "[J"), "classes left out: buffers and strings grow with any workload"));
+        }
+        @Override public Set<Requirement> requires() { return Set.of(Requirement.TWO_HISTOGRAMS); }
+        @Override public List<String> figures() { return List.of("growers", "class", "top_instances", "top_bytes", "histograms"); }
+
+        @Override
+        public Optional<Match> evaluate(JvmSnapshot s, Params p) {
+            Map<String, long[]> first = byClass(s.histograms().get(0));
+            Map<String, long[]> last = byClass(s.lastHistogram());
+            List<String> only = p.strings("classes");
+            List<String> ignore = p.strings("ignore");
+            List<Map.Entry<String, long[]>> grown = new ArrayList<>();
+            for (Map.Entry<String, long[]> e : last.entrySet()) {
+                String cls = e.getKey();
+                if (ignore.contains(cls) || (!only.isEmpty() && only.stream().noneMatch(cls::contains))) {
+                    continue;
+                }
+                long[] before = first.getOrDefault(cls, new long[2]);
+                long di = e.getValue()[0] - before[0];
+                long db = e.getValue()[1] - before[1];
+                if (di >= p.integer("min_instances") && db >= p.integer("min_bytes")) {
+                    grown.add(Map.entry(cls, new long[] {di, db, e.getValue()[0]}));
+                }
+            }
+            if (grown.isEmpty()) {
+                return Optional.empty();
+            }
+            grown.sort((a, b) -> Long.compare(b.getValue()[1], a.getValue()[1]));
+            List<String> lines = new ArrayList<>();
+            for (Map.Entry<String, long[]> g : grown.subList(0, Math.min(5, grown.size()))) {
+                lines.add(ClassHistogram.Row.readable(g.getKey()) + ": +" + Units.count(g.getValue()[0]) + " instances ("
+                        + Units.signedBytes(g.getValue()[1]) + "), now " + Units.count(g.getValue()[2]));
+            }
+            Map<String, Object> f = new LinkedHashMap<>();
+            f.put("growers", lines);
+            f.put("class", ClassHistogram.Row.readable(grown.get(0).getKey()));
+            f.put("top_instances", Units.count(grown.get(0).getValue()[0]));
+            f.put("top_bytes", Units.signedBytes(grown.get(0).getValue()[1]));
+            f.put("histograms", s.histograms().size());
+            return Optional.of(new Match(grown.get(0).getValue()[1], f));
+        }
+    }
+
+    /** One application class with a very large number of live instances, in a single histogram. */
+    static final class HistogramDominantClass implements Check {
+        @Override public String name() { return "histogram_dominant_class"; }
+        @Override public String description() {
+            return "an application class (not JDK) has at least `min_instances` instances in the latest histogram";
+        }
+        @Override public List<Param> params() {
+            return List.of(Param.optional("min_instances", Param.Type.INT, 1_000_000L, "instances of one class"),
+                    Param.optional("jdk_packages", Param.Type.STRINGS, List.of("java.", "javax.", "jdk.", "sun.", "com.sun.", "["),
+                            "name prefixes of classes that are not the application's"));
+        }
+        @Override public Set<Requirement> requires() { return Set.of(Requirement.HISTOGRAM); }
+        @Override public List<String> figures() { return List.of("class", "instances", "bytes", "share"); }
+
+        @Override
+        public Optional<Match> evaluate(JvmSnapshot s, Params p) {
+            ClassHistogram h = s.lastHistogram();
+            for (ClassHistogram.Row r : h.rows()) {
+                if (r.instances() >= p.integer("min_instances")
+                        && p.strings("jdk_packages").stream().noneMatch(r.className()::startsWith)) {
+                    Map<String, Object> f = new LinkedHashMap<>();
+                    f.put("class", r.readableClassName());
+                    f.put("instances", Units.count(r.instances()));
+                    f.put("bytes", Units.bytes(r.bytes()));
+                    f.put("share", Math.round(100.0 * r.bytes() / Math.max(1, h.totalBytes())));
+                    return Optional.of(new Match(r.instances(), f));
+                }
+            }
+            return Optional.empty();
+        }
+    }
+
+    static Map<String, long[]> byClass(ClassHistogram h) {
+        Map<String, long[]> m = new LinkedHashMap<>();
+        for (ClassHistogram.Row r : h.rows()) {
+            long[] v = m.computeIfAbsent(r.className(), k -> new long[2]);
+            v[0] += r.instances();
+            v[1] += r.bytes();
+        }
+        return m;
+    }
+}

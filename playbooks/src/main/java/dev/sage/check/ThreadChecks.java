@@ -1,0 +1,271 @@
+package dev.sage.check;
+
+import dev.sage.snapshot.Deadlock;
+import dev.sage.snapshot.JvmSnapshot;
+import dev.sage.snapshot.JvmThread;
+import dev.sage.snapshot.LockRef;
+import dev.sage.snapshot.StackFrame;
+import dev.sage.snapshot.ThreadDump;
+import dev.sage.snapshot.ThreadFamilies;
+import dev.sage.snapshot.ThreadState;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/** Checks over thread dumps. */
+final class ThreadChecks {
+    private ThreadChecks() {}
+
+    /** The JVM's own deadlock report, in the latest dump. */
+    static final class JvmReportsDeadlock implements Check {
+        @Override public String name() { return "jvm_reports_deadlock"; }
+        @Override public String description() { return "the JVM's thread dump reports a Java-level deadlock"; }
+        @Override public List<Param> params() { return List.of(); }
+        @Override public Set<Requirement> requires() { return Set.of(Requirement.THREAD_DUMP); }
+        @Override public List<String> figures() { return List.of("cycles", "cycle_count", "threads", "stacks"); }
+
+        @Override
+        public Optional<Match> evaluate(JvmSnapshot s, Params p) {
+            ThreadDump dump = s.lastThreadDump();
+            if (dump.deadlocks().isEmpty()) {
+                return Optional.empty();
+            }
+            List<String> cycles = new ArrayList<>();
+            List<String> stacks = new ArrayList<>();
+            int threads = 0;
+            for (Deadlock d : dump.deadlocks()) {
+                List<String> links = new ArrayList<>();
+                for (Deadlock.Link l : d.links()) {
+                    links.add("\"" + l.thread() + "\" waits for " + lock(l.lock()) + " held by \"" + l.heldBy() + "\"");
+                    threads++;
+                    dump.threads().stream().filter(t -> t.name().equals(l.thread())).findFirst()
+                            .ifPresent(t -> stacks.add("\"" + t.name() + "\" at " + topFrames(t, 3)));
+                }
+                cycles.add(String.join("; ", links));
+            }
+            Map<String, Object> f = new LinkedHashMap<>();
+            f.put("cycles", cycles);
+            f.put("cycle_count", dump.deadlocks().size());
+            f.put("threads", threads);
+            f.put("stacks", stacks);
+            return Optional.of(new Match(threads, f));
+        }
+    }
+
+    /**
+     * Many threads waiting for one lock: BLOCKED entering a monitor, or parked on a lock's synchronizer
+     * (ReentrantLock, ReentrantReadWriteLock). Parking on a condition (idle pool workers waiting for a task)
+     * is not waiting for a lock and is not counted.
+     */
+    static final class ThreadsWaitingOnSameLock implements Check {
+        @Override public String name() { return "threads_waiting_on_same_lock"; }
+        @Override public String description() { return "at least `min` threads wait for the same monitor or lock"; }
+        @Override public List<Param> params() {
+            return List.of(Param.optional("min", Param.Type.INT, 5L, "how many waiting threads make contention"));
+        }
+        @Override public Set<Requirement> requires() { return Set.of(Requirement.THREAD_DUMP); }
+        @Override public List<String> figures() {
+            return List.of("waiters", "lock", "holder", "holder_state", "holder_stack", "waiter_names");
+        }
+
+        @Override
+        public Optional<Match> evaluate(JvmSnapshot s, Params p) {
+            ThreadDump dump = s.lastThreadDump();
+            Map<String, List<JvmThread>> byLock = new LinkedHashMap<>();
+            Map<String, LockRef> locks = new LinkedHashMap<>();
+            for (JvmThread t : dump.threads()) {
+                Optional<LockRef> l = waitedLock(t);
+                if (l.isPresent() && !l.get().id().isEmpty()) {
+                    byLock.computeIfAbsent(l.get().id(), k -> new ArrayList<>()).add(t);
+                    locks.putIfAbsent(l.get().id(), l.get());
+                }
+            }
+            Map.Entry<String, List<JvmThread>> worst = byLock.entrySet().stream()
+                    .max((a, b) -> Integer.compare(a.getValue().size(), b.getValue().size())).orElse(null);
+            if (worst == null || worst.getValue().size() < p.integer("min")) {
+                return Optional.empty();
+            }
+            String id = worst.getKey();
+            Optional<JvmThread> holder = dump.threads().stream().filter(t ->
+                    t.heldMonitors().stream().anyMatch(l -> l.id().equals(id))
+                    || t.ownableSynchronizers().stream().anyMatch(l -> l.id().equals(id))).findFirst();
+            Map<String, Object> f = new LinkedHashMap<>();
+            f.put("waiters", worst.getValue().size());
+            f.put("lock", lock(locks.get(id)));
+            f.put("holder", holder.map(t -> "\"" + t.name() + "\"").orElse("a thread not in the dump (the holder list needs Thread.print -l for j.u.c. locks)"));
+            f.put("holder_state", holder.map(t -> describe(t.state(), t.stateDetail())).orElse("unknown"));
+            f.put("holder_stack", holder.map(t -> topFrames(t, 5)).orElse("not in the dump"));
+            f.put("waiter_names", names(worst.getValue(), 5));
+            return Optional.of(new Match(worst.getValue().size(), f));
+        }
+
+        private static Optional<LockRef> waitedLock(JvmThread t) {
+            if (t.state() == ThreadState.BLOCKED && t.waitingToLock().isPresent()) {
+                return t.waitingToLock();
+            }
+            Optional<LockRef> parked = t.parkedOn();
+            if (parked.isPresent() && isLockSync(parked.get().className())) {
+                return parked;
+            }
+            return Optional.empty();
+        }
+
+        private static boolean isLockSync(String cls) {
+            return cls.startsWith("java.util.concurrent.locks.ReentrantLock$")
+                    || cls.startsWith("java.util.concurrent.locks.ReentrantReadWriteLock$")
+                    || cls.startsWith("java.util.concurrent.locks.StampedLock");
+        }
+    }
+
+    /**
+     * Threads piling up: a family named like {@code pool-N-thread-1} with many different N (an executor or
+     * client built per call), a family of one-thread-per-object names ({@code WatchService for /dir}), or a
+     * family that grows between dumps. One pool with many workers ({@code http-nio-8080-exec-N}) is not a leak.
+     */
+    static final class ThreadPileUp implements Check {
+        @Override public String name() { return "thread_pile_up"; }
+        @Override public String description() {
+            return "a thread family multiplies: built per call, one per object, or growing between dumps";
+        }
+        @Override public List<Param> params() {
+            return List.of(
+                    Param.optional("min_per_call", Param.Type.INT, 30L, "threads of one per-call family (pool-*-thread-1)"),
+                    Param.optional("min_per_object", Param.Type.INT, 100L, "threads named one per object (WatchService for *)"),
+                    Param.optional("min_growth", Param.Type.INT, 20L, "growth of one family between the first and last dump"));
+        }
+        @Override public Set<Requirement> requires() { return Set.of(Requirement.THREAD_DUMP); }
+        @Override public List<String> figures() {
+            return List.of("family", "count", "example", "how", "total_threads", "series");
+        }
+
+        @Override
+        public Optional<Match> evaluate(JvmSnapshot s, Params p) {
+            ThreadDump last = s.lastThreadDump();
+            List<ThreadFamilies.Family> families = ThreadFamilies.of(last.threads());
+            String how = null;
+            ThreadFamilies.Family found = null;
+            String series = "";
+            if (s.threadDumps().size() >= 2) {
+                Map<String, Integer> first = new LinkedHashMap<>();
+                ThreadFamilies.of(s.threadDumps().get(0).threads()).forEach(f -> first.put(f.pattern(), f.count()));
+                for (ThreadFamilies.Family f : families) {
+                    int before = first.getOrDefault(f.pattern(), 0);
+                    if (f.count() - before >= p.integer("min_growth") && (found == null || f.count() > found.count())) {
+                        found = f;
+                        how = "grew from " + before + " to " + f.count() + " over " + s.threadDumps().size() + " dumps";
+                        series = String.join(" -> ", s.threadDumps().stream().map(d -> String.valueOf(d.threads().size())).toList());
+                    }
+                }
+            }
+            if (found == null) {
+                for (ThreadFamilies.Family f : families) {
+                    if (perCall(f.pattern()) && f.count() >= p.integer("min_per_call")) {
+                        found = f;
+                        how = "one family per executor or client: the pool number varies while the worker number does not";
+                        break;
+                    }
+                    if (f.pattern().endsWith(" *") && f.count() >= p.integer("min_per_object")) {
+                        found = f;
+                        how = "one thread per object";
+                        break;
+                    }
+                }
+            }
+            if (found == null) {
+                return Optional.empty();
+            }
+            Map<String, Object> fig = new LinkedHashMap<>();
+            fig.put("family", found.pattern());
+            fig.put("count", found.count());
+            fig.put("example", found.example());
+            fig.put("how", how);
+            fig.put("total_threads", last.threads().size());
+            fig.put("series", series.isEmpty() ? String.valueOf(last.threads().size()) : series);
+            return Optional.of(new Match(found.count(), fig));
+        }
+
+        /** {@code pool-*-thread-1}: a varying number before a fixed one. */
+        static boolean perCall(String pattern) {
+            int star = pattern.indexOf('*');
+            if (star < 0) {
+                return false;
+            }
+            for (int i = star + 1; i < pattern.length(); i++) {
+                if (Character.isDigit(pattern.charAt(i))) {
+                    return true;
+                }
+                if (pattern.charAt(i) == '*') {
+                    return false;
+                }
+            }
+            return false;
+        }
+    }
+
+    /** Threads running a given method's frame (e.g. {@code java.util.TimerThread.mainLoop}), counted. */
+    static final class ThreadsInFrame implements Check {
+        @Override public String name() { return "threads_in_frame"; }
+        @Override public String description() { return "at least `min` threads have a frame of one of `methods` on their stack"; }
+        @Override public List<Param> params() {
+            return List.of(Param.required("methods", Param.Type.STRINGS, "class.method names, e.g. java.util.TimerThread.mainLoop"),
+                    Param.optional("min", Param.Type.INT, 10L, "how many threads"),
+                    Param.optional("states", Param.Type.STRINGS, List.of(), "only threads in these states (empty: any)"));
+        }
+        @Override public Set<Requirement> requires() { return Set.of(Requirement.THREAD_DUMP); }
+        @Override public List<String> figures() { return List.of("count", "names", "families", "frame"); }
+
+        @Override
+        public Optional<Match> evaluate(JvmSnapshot s, Params p) {
+            List<String> methods = p.strings("methods");
+            List<String> states = p.strings("states");
+            List<JvmThread> hits = new ArrayList<>();
+            String frame = "";
+            for (JvmThread t : s.lastThreadDump().threads()) {
+                if (!states.isEmpty() && !states.contains(t.state().name())) {
+                    continue;
+                }
+                for (StackFrame f : t.frames()) {
+                    if (methods.contains(f.method())) {
+                        hits.add(t);
+                        frame = f.method();
+                        break;
+                    }
+                }
+            }
+            if (hits.size() < p.integer("min")) {
+                return Optional.empty();
+            }
+            Map<String, Object> fig = new LinkedHashMap<>();
+            fig.put("count", hits.size());
+            fig.put("names", names(hits, 5));
+            fig.put("families", String.join(", ", ThreadFamilies.of(hits).stream().limit(3)
+                    .map(f -> f.pattern() + " x" + f.count()).toList()));
+            fig.put("frame", frame);
+            return Optional.of(new Match(hits.size(), fig));
+        }
+    }
+
+    static String lock(LockRef l) {
+        return (l.className().isEmpty() ? "a lock" : l.className()) + (l.id().isEmpty() ? "" : " <" + l.id() + ">");
+    }
+
+    static String topFrames(JvmThread t, int n) {
+        if (t.frames().isEmpty()) {
+            return "(no Java frames)";
+        }
+        return String.join(" <- ", t.frames().subList(0, Math.min(n, t.frames().size())).stream().map(StackFrame::text).toList());
+    }
+
+    static String describe(ThreadState state, String detail) {
+        return state.name() + (detail.isEmpty() ? "" : " (" + detail + ")");
+    }
+
+    static String names(List<JvmThread> threads, int n) {
+        List<String> names = threads.stream().limit(n).map(t -> "\"" + t.name() + "\"").toList();
+        return String.join(", ", names) + (threads.size() > n ? " and " + (threads.size() - n) + " more" : "");
+    }
+}
