@@ -65,7 +65,10 @@ final class ThreadChecks {
         @Override public String name() { return "threads_waiting_on_same_lock"; }
         @Override public String description() { return "at least `min` threads wait for the same monitor or lock"; }
         @Override public List<Param> params() {
-            return List.of(Param.optional("min", Param.Type.INT, 5L, "how many waiting threads make contention"));
+            return List.of(Param.optional("min", Param.Type.INT, 5L, "how many waiting threads make contention"),
+                    Param.optional("idle_holder_methods", Param.Type.STRINGS, List.of("accept"),
+                            "a holder whose top frame's method contains one of these is idle, not contending"
+                                    + " (workers taking turns to accept connections)"));
         }
         @Override public Set<Requirement> requires() { return Set.of(Requirement.THREAD_DUMP); }
         @Override public List<String> figures() {
@@ -84,15 +87,24 @@ final class ThreadChecks {
                     locks.putIfAbsent(l.get().id(), l.get());
                 }
             }
-            Map.Entry<String, List<JvmThread>> worst = byLock.entrySet().stream()
-                    .max((a, b) -> Integer.compare(a.getValue().size(), b.getValue().size())).orElse(null);
-            if (worst == null || worst.getValue().size() < p.integer("min")) {
+            List<String> idle = p.strings("idle_holder_methods");
+            Map.Entry<String, List<JvmThread>> worst = null;
+            Optional<JvmThread> holder = Optional.empty();
+            for (Map.Entry<String, List<JvmThread>> e : byLock.entrySet()) {
+                if (e.getValue().size() < p.integer("min") || (worst != null && e.getValue().size() <= worst.getValue().size())) {
+                    continue;
+                }
+                Optional<JvmThread> h = holderOf(dump, e.getKey());
+                if (h.isPresent() && h.get().topFrame().map(f -> idleIn(f, idle)).orElse(false)) {
+                    continue;
+                }
+                worst = e;
+                holder = h;
+            }
+            if (worst == null) {
                 return Optional.empty();
             }
             String id = worst.getKey();
-            Optional<JvmThread> holder = dump.threads().stream().filter(t ->
-                    t.heldMonitors().stream().anyMatch(l -> l.id().equals(id))
-                    || t.ownableSynchronizers().stream().anyMatch(l -> l.id().equals(id))).findFirst();
             Map<String, Object> f = new LinkedHashMap<>();
             f.put("waiters", worst.getValue().size());
             f.put("lock", lock(locks.get(id)));
@@ -101,6 +113,18 @@ final class ThreadChecks {
             f.put("holder_stack", holder.map(t -> topFrames(t, 5)).orElse("not in the dump"));
             f.put("waiter_names", names(worst.getValue(), 5));
             return Optional.of(new Match(worst.getValue().size(), f));
+        }
+
+        private static Optional<JvmThread> holderOf(ThreadDump dump, String id) {
+            return dump.threads().stream().filter(t ->
+                    t.heldMonitors().stream().anyMatch(l -> l.id().equals(id))
+                    || t.ownableSynchronizers().stream().anyMatch(l -> l.id().equals(id))).findFirst();
+        }
+
+        private static boolean idleIn(StackFrame top, List<String> methods) {
+            String m = top.method();
+            String simple = m.substring(m.lastIndexOf('.') + 1).toLowerCase(java.util.Locale.ROOT);
+            return methods.stream().anyMatch(x -> simple.contains(x.toLowerCase(java.util.Locale.ROOT)));
         }
 
         private static Optional<LockRef> waitedLock(JvmThread t) {
