@@ -46,6 +46,10 @@ final class AnalyzeCommand implements Callable<Integer> {
             description = "Capture files, directories of them, or - for standard input (a pasted dump).")
     List<String> paths = new ArrayList<>();
 
+    @Option(names = "--playbooks", paramLabel = "DIR",
+            description = "A team's playbook directory, loaded over the built-ins (repeatable).")
+    List<java.nio.file.Path> playbookDirs = new java.util.ArrayList<>();
+
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
             description = "Output: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     Reports.Format format;
@@ -102,7 +106,7 @@ final class AnalyzeCommand implements Callable<Integer> {
         Map<String, Duration> timings = new LinkedHashMap<>();
         timings.put("read", Duration.ofNanos(readNanos));
         timings.put("parse", Duration.ofNanos(parseNanos));
-        out.print(Reports.render(format, target, snapshot, reader.reads(), timings));
+        out.print(Reports.render(format, target, snapshot, reader.reads(), timings, Reports.playbooks(playbookDirs)));
         out.flush();
         return ExitCodes.OK;
     }

@@ -29,16 +29,27 @@ final class Reports {
 
     private Reports() {}
 
+    /** The built-ins with the team directories given on the command line, or just the built-ins. */
+    static PlaybookLoader.Loaded playbooks(List<java.nio.file.Path> teamDirs) {
+        return teamDirs.isEmpty() ? PLAYBOOKS : PlaybookLoader.withTeamDirectories(teamDirs);
+    }
+
     static String render(Format format, String target, JvmSnapshot snapshot, List<SnapshotReader.Read> reads,
                          Map<String, Duration> timings) {
+        return render(format, target, snapshot, reads, timings, PLAYBOOKS);
+    }
+
+    static String render(Format format, String target, JvmSnapshot snapshot, List<SnapshotReader.Read> reads,
+                         Map<String, Duration> timings, PlaybookLoader.Loaded playbooks) {
         SnapshotDigest digest = SnapshotDigest.of(snapshot);
         String summary = digest.summaryLine();
         Map<String, Long> millis = new LinkedHashMap<>();
         timings.forEach((k, v) -> millis.put(k, v.toMillis()));
         long t0 = System.nanoTime();
-        Engine.Result judged = new Engine(PLAYBOOKS.playbooks()).run(snapshot);
+        Engine.Result judged = new Engine(playbooks.playbooks()).run(snapshot);
         millis.put("playbooks", (System.nanoTime() - t0) / 1_000_000);
         List<String> notEvaluated = new java.util.ArrayList<>(judged.notEvaluated());
+        playbooks.errors().forEach(e -> notEvaluated.add("playbook refused: " + e));
         notEvaluated.add("not covered by this build's playbooks yet: " + String.join(", ", NOT_COVERED));
         String headline = judged.findings().isEmpty() ? "no finding; " + summary
                 : judged.findings().get(0).title() + (judged.findings().size() > 1
