@@ -28,6 +28,10 @@ public final class JcmdErrors {
         if (first.contains("No such process") || first.contains("non existent JVM pid")) {
             return "no JVM is running with pid " + (pid.isEmpty() ? "given" : pid) + " (" + first + ")";
         }
+        if (first.contains("doesn't respond within") || first.contains("does not respond within")) {
+            return who + " did not answer the attach request in time: it may be out of memory (its attach"
+                    + " listener could not start), frozen in a long pause, or stopped: " + first;
+        }
         if (first.contains("AttachNotSupportedException")) {
             return who + " does not accept attach (it runs with -XX:+DisableAttachMechanism, or is not a HotSpot JVM): "
                     + first;

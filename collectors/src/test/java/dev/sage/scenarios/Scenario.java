@@ -27,6 +27,11 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class Scenario {
     static final List<Object> KEEP = new ArrayList<>();
     static final Map<String, Object> CACHE = new HashMap<>();
+    static final byte[] NOISE = new byte[256 << 10];
+
+    static {
+        new java.util.Random(42).nextBytes(NOISE);
+    }
 
     private Scenario() {}
 
@@ -63,6 +68,16 @@ public final class Scenario {
             case "heap-fill" -> heapFill();
             case "heap-fill-small" -> heapFillSmall();
             case "healthy" -> healthy();
+            case "cpu-spin" -> cpuSpin();
+            case "finalizer-backlog" -> finalizerBacklog();
+            case "cancelled-tasks" -> cancelledTasks();
+            case "native-gap" -> periodic(2, 400, n -> {
+                java.util.zip.Deflater d = new java.util.zip.Deflater(9); // zlib's buffers: malloc outside NMT
+                d.setInput(NOISE); // a Deflater keeps its input: one shared array, not one per deflater
+                d.deflate(new byte[64 << 10]); // touches the window and hash tables
+                KEEP.add(d); // never end()ed
+            });
+            case "heap-released" -> heapReleased();
             case "idle" -> ready();
             default -> throw new IllegalArgumentException("unknown scenario " + name);
         }
@@ -225,6 +240,79 @@ public final class Scenario {
         KEEP.add(pool);
         KEEP.add(scheduler);
         Thread.sleep(200);
+        ready();
+    }
+
+    /** A thread in a busy loop: RUNNABLE on the same stack, its cpu= rising with wall time. */
+    static void cpuSpin() {
+        Thread t = new Thread(() -> {
+            long x = 0;
+            while (true) {
+                x = x * 31 + System.nanoTime();
+                if (x == 42) {
+                    KEEP.add(x);
+                }
+            }
+        }, "busy-retry-loop");
+        t.setDaemon(true);
+        t.start();
+        ready();
+    }
+
+    /** The finalizer thread blocked on a lock a sleeping thread holds, while finalizable objects pile up. */
+    static void finalizerBacklog() throws InterruptedException {
+        CountDownLatch held = new CountDownLatch(1);
+        Thread holder = new Thread(() -> {
+            synchronized (Finalizable.LOCK) {
+                held.countDown();
+                sleepQuietly(Long.MAX_VALUE);
+            }
+        }, "lock-hog");
+        holder.setDaemon(true);
+        holder.start();
+        held.await();
+        for (int i = 0; i < 200_000; i++) {
+            new Finalizable();
+        }
+        System.gc(); // queue them for finalization: the finalizer blocks on the first
+        Thread.sleep(500);
+        ready();
+    }
+
+    /** An object whose finalize() needs a lock. */
+    static final class Finalizable {
+        static final Object LOCK = new Object();
+        final byte[] payload = new byte[64];
+
+        @Override
+        @SuppressWarnings({"deprecation", "removal"})
+        protected void finalize() {
+            synchronized (LOCK) {
+                KEEP.size();
+            }
+        }
+    }
+
+    /** Delayed tasks scheduled and cancelled without removeOnCancel: they stay in the queue until their delay. */
+    static void cancelledTasks() {
+        var scheduler = new java.util.concurrent.ScheduledThreadPoolExecutor(1);
+        KEEP.add(scheduler);
+        for (int i = 0; i < 50_000; i++) {
+            scheduler.schedule(() -> { }, 1, TimeUnit.HOURS).cancel(false);
+        }
+        ready();
+    }
+
+    /** The heap filled to 85 % and let go: committed stays far above used until something uncommits it. */
+    static void heapReleased() throws InterruptedException {
+        List<byte[]> garbage = new ArrayList<>();
+        long target = (long) (Runtime.getRuntime().maxMemory() * 0.85);
+        for (long kept = 0; kept < target; kept += 64 << 10) {
+            garbage.add(new byte[64 << 10]);
+        }
+        garbage.clear();
+        System.gc(); // the scenario's own full GC: the heap is now nearly empty, and stays committed at -Xms
+        Thread.sleep(300);
         ready();
     }
 

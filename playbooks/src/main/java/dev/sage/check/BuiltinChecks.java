@@ -15,7 +15,11 @@ public final class BuiltinChecks {
             new MemoryChecks.NativeMemoryNotTracked(),
             new MemoryChecks.RssNearContainerLimit(),
             new MemoryChecks.HistogramGrowth(),
-            new MemoryChecks.HistogramDominantClass());
+            new MemoryChecks.HistogramDominantClass(),
+            new SeriesChecks.ThreadsStuckInFrame(),
+            new SeriesChecks.CpuSpin(),
+            new SeriesChecks.HistogramClassInstances(),
+            new SeriesChecks.HeapCommittedUnused());
 
     private static final Map<String, Check> BY_NAME = index();
 

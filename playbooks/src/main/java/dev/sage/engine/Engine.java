@@ -72,7 +72,7 @@ public final class Engine {
                 continue;
             }
             if (holds) {
-                fired.add(new Scored(finding(p, figures), strength));
+                fired.add(new Scored(finding(p, figures, snapshot), strength));
             }
         }
         fired.sort(Comparator.comparing((Scored s) -> s.finding.severity()).thenComparing(s -> -s.strength));
@@ -120,11 +120,14 @@ public final class Engine {
         return unmet;
     }
 
-    private static Finding finding(Playbook p, Map<String, Object> figures) {
+    private static Finding finding(Playbook p, Map<String, Object> figures, JvmSnapshot snapshot) {
         List<String> evidence = new ArrayList<>();
         p.evidence().forEach(t -> evidence.addAll(render(t, figures)));
         List<String> fixes = new ArrayList<>();
         for (Playbook.Fix f : p.fixes()) {
+            if (!f.appliesTo().appliesTo(snapshot)) {
+                continue; // the flag or method does not exist on this JVM
+            }
             for (String line : render(f.text(), figures)) {
                 fixes.add(f.link().isEmpty() ? line : line + " (" + f.link() + ")");
             }

@@ -41,8 +41,15 @@ public record Playbook(String id, String title, Severity severity, String descri
         }
     }
 
-    /** A fix to suggest; {@code link} may be empty. */
-    public record Fix(String text, String link) {}
+    /**
+     * A fix to suggest; {@code link} may be empty. A fix naming a flag applies only to the JDKs and collectors
+     * that have it: it is left out elsewhere, never suggested to a JVM that lacks the flag.
+     */
+    public record Fix(String text, String link, AppliesTo appliesTo) {
+        public Fix(String text, String link) {
+            this(text, link, AppliesTo.ANY);
+        }
+    }
 
     /**
      * The JVMs a playbook is for: Java feature releases {@code [jdkMin, jdkMax]} (0 for no bound) and

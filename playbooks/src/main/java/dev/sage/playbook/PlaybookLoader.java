@@ -439,9 +439,12 @@ public final class PlaybookLoader {
             if (item instanceof MappingNode m) {
                 String text = null;
                 String link = "";
+                Playbook.AppliesTo applies = Playbook.AppliesTo.ANY;
                 for (NodeTuple t : m.getValue()) {
                     String k = scalar(t.getKeyNode());
-                    if ("text".equals(k)) {
+                    if ("applies_to".equals(k)) {
+                        applies = appliesTo(e, t.getValueNode());
+                    } else if ("text".equals(k)) {
                         text = scalar(t.getValueNode());
                     } else if ("link".equals(k)) {
                         link = scalar(t.getValueNode());
@@ -450,7 +453,7 @@ public final class PlaybookLoader {
                             link = "";
                         }
                     } else {
-                        e.add(line(t.getKeyNode()), key + "." + k, "unknown key (known: text, link)");
+                        e.add(line(t.getKeyNode()), key + "." + k, "unknown key (known: text, link, applies_to)");
                     }
                 }
                 if (text == null || text.isBlank()) {
@@ -458,7 +461,7 @@ public final class PlaybookLoader {
                     continue;
                 }
                 checkFigures(e, item, key, text, figures);
-                out.add(new Playbook.Fix(text, link));
+                out.add(new Playbook.Fix(text, link, applies));
             } else {
                 String s = scalar(item);
                 if (s == null || s.isBlank()) {

@@ -1,0 +1,249 @@
+package dev.sage.check;
+
+import dev.sage.diagnosis.Units;
+import dev.sage.snapshot.ClassHistogram;
+import dev.sage.snapshot.JvmSnapshot;
+import dev.sage.snapshot.JvmThread;
+import dev.sage.snapshot.StackFrame;
+import dev.sage.snapshot.ThreadDump;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/** Checks that compare the first and the last thread dump, and single-histogram and heap sizing checks. */
+final class SeriesChecks {
+    private SeriesChecks() {}
+
+    /** The same thread, in both dumps, still in one of `methods` with the same top of stack: stuck, not busy. */
+    static final class ThreadsStuckInFrame implements Check {
+        @Override public String name() { return "threads_stuck_in_frame"; }
+        @Override public String description() {
+            return "threads in one of `methods` with the same stack in the first and the last dump";
+        }
+        @Override public List<Param> params() {
+            return List.of(Param.required("methods", Param.Type.STRINGS, "class.method names, e.g. java.util.concurrent.CountDownLatch.await"),
+                    Param.optional("unless", Param.Type.STRINGS, List.of(), "methods that, on the stack, mean it is fine (e.g. a timed read)"),
+                    Param.optional("unless_packages", Param.Type.STRINGS, List.of(),
+                            "class name prefixes that, on the stack, mean it is fine (e.g. a server waiting for its client)"),
+                    Param.optional("states", Param.Type.STRINGS, List.of(), "only threads in these states in both dumps (empty: any)"),
+                    Param.optional("min", Param.Type.INT, 1L, "how many stuck threads"));
+        }
+        @Override public Set<Requirement> requires() { return Set.of(Requirement.TWO_THREAD_DUMPS); }
+        @Override public List<String> figures() { return List.of("count", "names", "frame", "stack", "library", "seconds"); }
+
+        @Override
+        public Optional<Match> evaluate(JvmSnapshot s, Params p) {
+            ThreadDump first = s.threadDumps().get(0);
+            ThreadDump last = s.lastThreadDump();
+            Map<String, JvmThread> before = new LinkedHashMap<>();
+            first.threads().forEach(t -> before.putIfAbsent(key(t), t));
+            List<String> methods = p.strings("methods");
+            List<String> unless = p.strings("unless");
+            List<String> unlessPackages = p.strings("unless_packages");
+            List<String> states = p.strings("states");
+            List<JvmThread> stuck = new ArrayList<>();
+            String frame = "";
+            for (JvmThread t : last.threads()) {
+                JvmThread b = before.get(key(t));
+                if (b == null || !sameTop(b, t, 3) || (!states.isEmpty() && !(states.contains(t.state().name())
+                        && states.contains(b.state().name())))) {
+                    continue;
+                }
+                String hit = null;
+                boolean excused = false;
+                for (StackFrame f : t.frames()) {
+                    if (hit == null && methods.contains(f.method())) {
+                        hit = f.method();
+                    }
+                    excused |= unless.contains(f.method()) || unlessPackages.stream().anyMatch(f.text()::startsWith);
+                }
+                if (hit != null && !excused) {
+                    stuck.add(t);
+                    frame = hit;
+                }
+            }
+            if (stuck.size() < p.integer("min")) {
+                return Optional.empty();
+            }
+            JvmThread example = stuck.get(0);
+            JvmThread then = before.get(key(example));
+            Map<String, Object> f = new LinkedHashMap<>();
+            f.put("count", stuck.size());
+            f.put("names", ThreadChecks.names(stuck, 5));
+            f.put("frame", frame);
+            f.put("stack", ThreadChecks.topFrames(example, 8));
+            f.put("library", library(example));
+            f.put("seconds", example.elapsedSeconds() != null && then.elapsedSeconds() != null
+                    ? String.format(Locale.ROOT, "%.0f", example.elapsedSeconds() - then.elapsedSeconds()) : "some");
+            return Optional.of(new Match(stuck.size(), f));
+        }
+    }
+
+    /** The same RUNNABLE thread on the same stack in both dumps, having burnt most of the wall time on CPU. */
+    static final class CpuSpin implements Check {
+        @Override public String name() { return "cpu_spin"; }
+        @Override public String description() {
+            return "a thread RUNNABLE on the same stack in both dumps whose cpu= grew by at least `min_share` of the wall time";
+        }
+        @Override public List<Param> params() {
+            return List.of(Param.optional("min_share", Param.Type.NUMBER, 0.8, "CPU time over wall time between the dumps"),
+                    Param.optional("min_seconds", Param.Type.NUMBER, 1.0, "wall time between the dumps"));
+        }
+        @Override public Set<Requirement> requires() { return Set.of(Requirement.TWO_THREAD_DUMPS); }
+        @Override public List<String> figures() { return List.of("thread", "share", "cpu_seconds", "wall_seconds", "stack", "count"); }
+
+        @Override
+        public Optional<Match> evaluate(JvmSnapshot s, Params p) {
+            Map<String, JvmThread> before = new LinkedHashMap<>();
+            s.threadDumps().get(0).threads().forEach(t -> before.putIfAbsent(key(t), t));
+            List<JvmThread> spinning = new ArrayList<>();
+            double best = 0;
+            double bestCpu = 0;
+            double bestWall = 0;
+            JvmThread top = null;
+            for (JvmThread t : s.lastThreadDump().threads()) {
+                JvmThread b = before.get(key(t));
+                if (b == null || t.cpuMillis() == null || b.cpuMillis() == null || t.elapsedSeconds() == null
+                        || b.elapsedSeconds() == null || t.frames().isEmpty() || !sameTop(b, t, 2)
+                        || t.state() != dev.sage.snapshot.ThreadState.RUNNABLE || b.state() != dev.sage.snapshot.ThreadState.RUNNABLE) {
+                    continue;
+                }
+                double wall = t.elapsedSeconds() - b.elapsedSeconds();
+                double cpu = (t.cpuMillis() - b.cpuMillis()) / 1000.0;
+                if (wall < p.number("min_seconds") || cpu / wall < p.number("min_share")) {
+                    continue;
+                }
+                spinning.add(t);
+                if (cpu / wall > best) {
+                    best = cpu / wall;
+                    bestCpu = cpu;
+                    bestWall = wall;
+                    top = t;
+                }
+            }
+            if (top == null) {
+                return Optional.empty();
+            }
+            Map<String, Object> f = new LinkedHashMap<>();
+            f.put("thread", "\"" + top.name() + "\"");
+            f.put("share", Math.round(best * 100));
+            f.put("cpu_seconds", String.format(Locale.ROOT, "%.1f", bestCpu));
+            f.put("wall_seconds", String.format(Locale.ROOT, "%.1f", bestWall));
+            f.put("stack", ThreadChecks.topFrames(top, 5));
+            f.put("count", spinning.size());
+            return Optional.of(new Match(best * spinning.size(), f));
+        }
+    }
+
+    /** The instances of given classes in the latest histogram. */
+    static final class HistogramClassInstances implements Check {
+        @Override public String name() { return "histogram_class_instances"; }
+        @Override public String description() { return "the latest histogram holds at least `min` instances of the `classes`"; }
+        @Override public List<Param> params() {
+            return List.of(Param.required("classes", Param.Type.STRINGS, "JVM class names, e.g. java.lang.ref.Finalizer"),
+                    Param.optional("min", Param.Type.INT, 10_000L, "instances, all the classes together"));
+        }
+        @Override public Set<Requirement> requires() { return Set.of(Requirement.HISTOGRAM); }
+        @Override public List<String> figures() { return List.of("instances", "bytes", "class"); }
+
+        @Override
+        public Optional<Match> evaluate(JvmSnapshot s, Params p) {
+            long instances = 0;
+            long bytes = 0;
+            for (ClassHistogram.Row r : s.lastHistogram().rows()) {
+                if (p.strings("classes").contains(r.className())) {
+                    instances += r.instances();
+                    bytes += r.bytes();
+                }
+            }
+            if (instances < p.integer("min")) {
+                return Optional.empty();
+            }
+            Map<String, Object> f = new LinkedHashMap<>();
+            f.put("instances", Units.count(instances));
+            f.put("bytes", Units.bytes(bytes));
+            f.put("class", String.join(", ", p.strings("classes").stream().map(ClassHistogram.Row::readable).toList()));
+            return Optional.of(new Match(instances, f));
+        }
+    }
+
+    /** Heap committed far above used: memory the JVM holds and does not give back. */
+    static final class HeapCommittedUnused implements Check {
+        @Override public String name() { return "heap_committed_unused"; }
+        @Override public String description() {
+            return "heap committed exceeds used by at least `min_unused` and `min_ratio` times";
+        }
+        @Override public List<Param> params() {
+            return List.of(Param.optional("min_unused", Param.Type.BYTES, 256L << 20, "committed minus used"),
+                    Param.optional("min_ratio", Param.Type.NUMBER, 3.0, "committed over used"));
+        }
+        @Override public Set<Requirement> requires() { return Set.of(Requirement.HEAP_INFO); }
+        @Override public List<String> figures() { return List.of("committed", "used", "unused", "collector", "pinned", "rss"); }
+
+        @Override
+        public Optional<Match> evaluate(JvmSnapshot s, Params p) {
+            long committed = s.heap().committedBytes();
+            long used = Math.max(1, s.heap().usedBytes());
+            if (committed < 0 || committed - used < p.integer("min_unused") || (double) committed / used < p.number("min_ratio")) {
+                return Optional.empty();
+            }
+            boolean pinned = s.flags() != null && s.flags().get("InitialHeapSize").isPresent()
+                    && s.flags().get("InitialHeapSize").equals(s.flags().get("MaxHeapSize"));
+            Map<String, Object> f = new LinkedHashMap<>();
+            f.put("committed", Units.bytes(committed));
+            f.put("used", Units.bytes(used));
+            f.put("unused", Units.bytes(committed - used));
+            f.put("collector", s.heap().collector().displayName());
+            f.put("pinned", pinned ? "-Xms equals -Xmx, so the heap can never shrink" : "the heap may shrink, but has not");
+            f.put("rss", s.process() == null ? "unknown" : Units.bytes(s.process().vmRssBytes()));
+            return Optional.of(new Match((double) committed / used, f));
+        }
+    }
+
+    /** A thread's identity across dumps: its name and number. */
+    static String key(JvmThread t) {
+        return t.name() + "#" + t.number();
+    }
+
+    static boolean sameTop(JvmThread a, JvmThread b, int n) {
+        int k = Math.min(n, Math.min(a.frames().size(), b.frames().size()));
+        if (k == 0) {
+            return false;
+        }
+        for (int i = 0; i < k; i++) {
+            if (!a.frames().get(i).text().equals(b.frames().get(i).text())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The client library a blocked stack goes through, named for its timeout settings. */
+    static String library(JvmThread t) {
+        String[][] known = {
+            {"okhttp3.", "OkHttp (OkHttpClient.Builder().readTimeout / callTimeout)"},
+            {"org.apache.http.", "Apache HttpClient 4 (RequestConfig.setSocketTimeout / setConnectTimeout)"},
+            {"org.apache.hc.client5.", "Apache HttpClient 5 (RequestConfig responseTimeout / ConnectionConfig socketTimeout)"},
+            {"java.net.http.", "java.net.http.HttpClient (HttpRequest.Builder.timeout)"},
+            {"sun.net.www.protocol.http.", "HttpURLConnection (setReadTimeout / setConnectTimeout)"},
+            {"com.mysql.", "MySQL Connector/J (socketTimeout / connectTimeout URL properties)"},
+            {"org.postgresql.", "PostgreSQL JDBC (socketTimeout / connectTimeout properties)"},
+            {"oracle.jdbc.", "Oracle JDBC (oracle.jdbc.ReadTimeout)"},
+            {"redis.clients.jedis.", "Jedis (soTimeout)"},
+            {"io.lettuce.", "Lettuce (ClientOptions timeoutOptions)"},
+        };
+        for (StackFrame f : t.frames()) {
+            for (String[] k : known) {
+                if (f.text().startsWith(k[0])) {
+                    return k[1];
+                }
+            }
+        }
+        return "a plain java.net.Socket (Socket.setSoTimeout)";
+    }
+}
