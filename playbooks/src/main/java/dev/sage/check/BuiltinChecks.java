@@ -19,7 +19,8 @@ public final class BuiltinChecks {
             new SeriesChecks.ThreadsStuckInFrame(),
             new SeriesChecks.CpuSpin(),
             new SeriesChecks.HistogramClassInstances(),
-            new SeriesChecks.HeapCommittedUnused());
+            new SeriesChecks.HeapCommittedUnused(),
+            new MemoryChecks.RssBeyondNmt());
 
     private static final Map<String, Check> BY_NAME = index();
 

@@ -91,6 +91,65 @@ final class MemoryChecks {
         }
     }
 
+    /**
+     * RSS beyond everything native memory tracking accounts for: memory malloc'ed by native code the JVM does
+     * not track (zlib, JNI libraries, glibc arena fragmentation). NMT's committed figure counts the whole
+     * committed heap as if resident, so the gap is a lower bound.
+     */
+    static final class RssBeyondNmt implements Check {
+        @Override public String name() { return "rss_beyond_nmt"; }
+        @Override public String description() {
+            return "RSS exceeds what native memory tracking accounts for by at least `min_gap` and `min_share` of RSS";
+        }
+        @Override public List<Param> params() {
+            return List.of(Param.optional("min_gap", Param.Type.BYTES, 64L << 20, "RSS minus NMT committed"),
+                    Param.optional("min_share", Param.Type.NUMBER, 0.2, "that gap over RSS"));
+        }
+        @Override public Set<Requirement> requires() { return Set.of(Requirement.PROCESS, Requirement.NATIVE_MEMORY); }
+        @Override public List<String> figures() { return List.of("rss", "tracked", "gap", "share", "breakdown"); }
+
+        @Override
+        public Optional<Match> evaluate(JvmSnapshot s, Params p) {
+            NativeMemory.Summary nmt = (NativeMemory.Summary) s.nativeMemory();
+            long rss = s.process().vmRssBytes();
+            long tracked = nmt.total().committedBytes();
+            long gap = rss - tracked;
+            if (gap < p.integer("min_gap") || (double) gap / rss < p.number("min_share")) {
+                return Optional.empty();
+            }
+            Map<String, Object> f = new LinkedHashMap<>();
+            f.put("rss", Units.bytes(rss));
+            f.put("tracked", Units.bytes(tracked));
+            f.put("gap", Units.bytes(gap));
+            f.put("share", Math.round(100.0 * gap / rss));
+            f.put("breakdown", breakdown(s, nmt, gap));
+            return Optional.of(new Match(gap, f));
+        }
+    }
+
+    /** Where a JVM's memory goes, from NMT: the lines of the memory breakdown. */
+    static List<String> breakdown(JvmSnapshot s, NativeMemory.Summary nmt, long untracked) {
+        List<String> lines = new ArrayList<>();
+        long listed = 0;
+        for (String[] c : new String[][] {{"Java Heap", "heap"}, {"Class", "class metadata (metaspace)"},
+                {"Thread", "thread stacks"}, {"Code", "code cache"}, {"GC", "GC structures"},
+                {"Other", "other (direct buffers)"}}) {
+            Optional<NativeMemory.Category> cat = nmt.category(c[0]);
+            if (cat.isPresent()) {
+                long committed = cat.get().amount().committedBytes();
+                listed += committed;
+                String extra = c[0].equals("Thread") && cat.get().count() >= 0 ? " (" + cat.get().count() + " threads)" : "";
+                lines.add(c[1] + " " + Units.bytes(committed) + extra);
+            }
+        }
+        lines.add("the rest of NMT " + Units.bytes(Math.max(0, nmt.total().committedBytes() - listed)));
+        lines.add("not tracked by NMT " + Units.bytes(untracked));
+        if (s.cgroup() != null && s.cgroup().limitBytes() > 0) {
+            lines.add("container limit " + Units.bytes(s.cgroup().limitBytes()));
+        }
+        return lines;
+    }
+
     /** Classes that grow between the first and the last histogram. */
     static final class HistogramGrowth implements Check {
         @Override public String name() { return "histogram_growth"; }
