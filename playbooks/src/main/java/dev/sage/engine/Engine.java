@@ -4,6 +4,8 @@ import dev.sage.check.Check;
 import dev.sage.check.Match;
 import dev.sage.check.Requirement;
 import dev.sage.diagnosis.Finding;
+import dev.sage.playbook.Expressions;
+import dev.sage.playbook.FactModel;
 import dev.sage.playbook.Playbook;
 import dev.sage.snapshot.JvmSnapshot;
 
@@ -41,6 +43,7 @@ public final class Engine {
     }
 
     public Result run(JvmSnapshot snapshot) {
+        Map<String, Object> facts = null; // built for the first playbook with expressions only
         List<Scored> fired = new ArrayList<>();
         Map<String, List<String>> missing = new LinkedHashMap<>();
         for (Playbook p : playbooks) {
@@ -70,6 +73,23 @@ public final class Engine {
             if (!unmet.isEmpty()) {
                 missing.computeIfAbsent(String.join(" and ", unmet), k -> new ArrayList<>()).add(p.id());
                 continue;
+            }
+            if (holds && !p.expr().isEmpty()) {
+                if (facts == null) {
+                    facts = FactModel.of(snapshot);
+                }
+                try {
+                    for (Expressions.Compiled c : p.expr()) {
+                        if (!Expressions.holds(c, facts)) {
+                            holds = false;
+                            break;
+                        }
+                    }
+                } catch (IllegalStateException e) {
+                    missing.computeIfAbsent("its expression to evaluate: " + e.getMessage(), k -> new ArrayList<>()).add(p.id());
+                    holds = false;
+                }
+                strength = Math.max(strength, 1);
             }
             if (holds) {
                 fired.add(new Scored(finding(p, figures, snapshot), strength));
@@ -125,7 +145,7 @@ public final class Engine {
         p.evidence().forEach(t -> evidence.addAll(render(t, figures)));
         List<String> fixes = new ArrayList<>();
         for (Playbook.Fix f : p.fixes()) {
-            if (!f.appliesTo().appliesTo(snapshot)) {
+            if (!f.appliesTo().appliesStrictlyTo(snapshot)) {
                 continue; // the flag or method does not exist on this JVM
             }
             for (String line : render(f.text(), figures)) {
@@ -171,6 +191,6 @@ public final class Engine {
             m.appendReplacement(sb, Matcher.quoteReplacement(text));
         }
         m.appendTail(sb);
-        return sb.toString().strip();
+        return sb.toString().stripTrailing();
     }
 }

@@ -17,15 +17,18 @@ import java.util.Set;
  * @param id the finding id it produces ({@code deadlock}, {@code thread-leak}, or a team's own)
  * @param requires captures needed beyond what its checks need
  * @param when conditions that must all hold
+ * @param expr CEL conditions over the {@link FactModel} that must also all hold
  * @param evidence templates: {@code {{figure}}} is replaced by a figure of a matching check
  * @param fixes templates like evidence, each with an optional link
  * @param source the file it was read from, for messages
  */
 public record Playbook(String id, String title, Severity severity, String description, Set<Requirement> requires,
-                       List<Condition> when, List<String> evidence, List<Fix> fixes, AppliesTo appliesTo, String source) {
+                       List<Condition> when, List<Expressions.Compiled> expr, List<String> evidence, List<Fix> fixes,
+                       AppliesTo appliesTo, String source) {
     public Playbook {
         requires = Set.copyOf(requires);
         when = List.copyOf(when);
+        expr = List.copyOf(expr);
         evidence = List.copyOf(evidence);
         fixes = List.copyOf(fixes);
     }
@@ -63,13 +66,30 @@ public record Playbook(String id, String title, Severity severity, String descri
         }
 
         public boolean appliesTo(JvmSnapshot s) {
+            return matches(s, true);
+        }
+
+        /**
+         * For fixes: a fix bound to JDKs or collectors is offered only when the snapshot shows the JVM has them,
+         * so a flag the JVM may lack is never suggested.
+         */
+        public boolean appliesStrictlyTo(JvmSnapshot s) {
+            return matches(s, false);
+        }
+
+        private boolean matches(JvmSnapshot s, boolean unknownMatches) {
             int jdk = s.jvm() == null ? 0 : s.jvm().featureVersion();
-            if (jdk > 0 && ((jdkMin > 0 && jdk < jdkMin) || (jdkMax > 0 && jdk > jdkMax))) {
-                return false;
+            if (jdkMin > 0 || jdkMax > 0) {
+                if (jdk == 0) {
+                    return unknownMatches;
+                }
+                if ((jdkMin > 0 && jdk < jdkMin) || (jdkMax > 0 && jdk > jdkMax)) {
+                    return false;
+                }
             }
             GarbageCollector gc = s.heap() != null ? s.heap().collector()
                     : s.flags() != null ? s.flags().gc() : GarbageCollector.UNKNOWN;
-            return gcs.isEmpty() || gc == GarbageCollector.UNKNOWN || gcs.contains(gc);
+            return gcs.isEmpty() || gcs.contains(gc) || (gc == GarbageCollector.UNKNOWN && unknownMatches);
         }
     }
 }

@@ -47,7 +47,7 @@ import java.util.stream.Stream;
 public final class PlaybookLoader {
     private static final String BUILTIN = "dev/sage/playbook/builtin/";
     private static final Set<String> KEYS = Set.of("id", "title", "severity", "description", "requires", "when",
-            "evidence", "fixes", "applies_to", "disabled");
+            "expr", "evidence", "fixes", "applies_to", "disabled");
     private static final Pattern ID = Pattern.compile("[a-z][a-z0-9-]{1,63}");
     private static final Pattern FIGURE = Pattern.compile("\\{\\{\\s*([a-z_][a-z0-9_]*)\\s*}}");
 
@@ -188,7 +188,9 @@ public final class PlaybookLoader {
         Severity severity = severity(e, fields.get("severity"));
         String description = string(e, fields, "description", false);
         Set<Requirement> requires = requirements(e, fields.get("requires"));
-        List<Playbook.Condition> when = conditions(e, fields.get("when"));
+        List<Expressions.Compiled> expr = expressions(e, fields.get("expr"));
+        List<Playbook.Condition> when = fields.containsKey("when") || !fields.containsKey("expr")
+                ? conditions(e, fields.get("when")) : List.of();
         // with a check unknown, its figures are unknown too: templates are then not judged
         boolean checksKnown = e.list.stream().noneMatch(x -> x.key().startsWith("when"));
         List<String> figures = checksKnown ? new ArrayList<>() : null;
@@ -204,7 +206,7 @@ public final class PlaybookLoader {
             return new Result(null, null, idLine, e.list);
         }
         return new Result(new Playbook(id, title, severity, description == null ? "" : description.strip(), requires,
-                when, evidence, fixes, applies, file), null, idLine, e.list);
+                when, expr, evidence, fixes, applies, file), null, idLine, e.list);
     }
 
     // ---- field readers ----
@@ -258,10 +260,32 @@ public final class PlaybookLoader {
         return out;
     }
 
+    private static List<Expressions.Compiled> expressions(Errors e, Node n) {
+        List<Expressions.Compiled> out = new ArrayList<>();
+        if (n == null) {
+            return out;
+        }
+        List<Node> list = n instanceof ScalarNode ? List.of(n) : items(e, n, "expr");
+        for (int i = 0; i < list.size(); i++) {
+            String source = scalar(list.get(i));
+            if (source == null || source.isBlank()) {
+                e.add(line(list.get(i)), "expr[" + i + "]", "must be a CEL expression (a string)");
+                continue;
+            }
+            Object compiled = Expressions.compile(source);
+            if (compiled instanceof Expressions.Refusal r) {
+                e.add(line(list.get(i)) + r.line() - 1, "expr[" + i + "]", "CEL, column " + r.column() + ": " + r.reason());
+            } else {
+                out.add((Expressions.Compiled) compiled);
+            }
+        }
+        return out;
+    }
+
     private static List<Playbook.Condition> conditions(Errors e, Node n) {
         List<Playbook.Condition> out = new ArrayList<>();
         if (n == null) {
-            e.add(0, "when", "is required: the checks that must hold");
+            e.add(0, "when", "is required (or expr): the checks that must hold");
             return out;
         }
         List<Node> list = items(e, n, "when");

@@ -41,7 +41,7 @@ class PlaybookLoaderTest {
     void anUnknownKeyIsNamedWithItsLine() {
         assertThat(errors(GOOD + "colour: blue\n"))
                 .containsExactly("team/x.yaml:11: colour: unknown key (known: applies_to, description, disabled, evidence,"
-                        + " fixes, id, requires, severity, title, when)");
+                        + " expr, fixes, id, requires, severity, title, when)");
     }
 
     @Test
@@ -76,7 +76,7 @@ class PlaybookLoaderTest {
                 .containsExactly("team/x.yaml:1: id: 'Acme Blocked' must be lower-case letters, digits and dashes,"
                         + " starting with a letter");
         assertThat(errors("id: x-y\nseverity: info\n")).contains("team/x.yaml: title: is required",
-                "team/x.yaml: when: is required: the checks that must hold",
+                "team/x.yaml: when: is required (or expr): the checks that must hold",
                 "team/x.yaml: evidence: is required: what to show when the playbook fires");
     }
 
@@ -102,6 +102,27 @@ class PlaybookLoaderTest {
         assertThat(loaded.playbooks()).filteredOn(p -> p.id().equals("lock-contention"))
                 .singleElement().extracting(Playbook::source).isEqualTo(dir.resolve("c-override.yaml").toString());
         assertThat(loaded.disabled()).containsExactly("nmt-disabled");
+    }
+
+    @Test
+    void celExpressionsAreCompiledAndTypeCheckedAtLoad() {
+        String withExpr = """
+                id: acme-pools
+                title: many pool threads
+                severity: info
+                requires: [thread_dump]
+                expr:
+                  - "threads.filter(t, t.name.startsWith('pool-')).size() >= 100"
+                evidence: ["per-call pools"]
+                """;
+        assertThat(PlaybookLoader.parse("team/x.yaml", withExpr).errors()).isEmpty();
+        assertThat(errors(withExpr.replace(">= 100", ">= 'many'")))
+                .singleElement().asString()
+                .startsWith("team/x.yaml:6: expr[0]: CEL, column 54: found no matching overload for '_>=_' applied to '(int, string)'");
+        assertThat(errors(withExpr.replace("threads.filter", "thredas.filter")))
+                .singleElement().asString().contains("expr[0]: CEL, column 1: undeclared reference to 'thredas'");
+        assertThat(errors(withExpr.replace(".size() >= 100", ".size()")))
+                .singleElement().asString().contains("expected type 'bool' but found 'int'");
     }
 
     @Test

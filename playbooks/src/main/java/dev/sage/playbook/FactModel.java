@@ -1,0 +1,95 @@
+package dev.sage.playbook;
+
+import dev.cel.common.types.CelType;
+import dev.cel.common.types.ListType;
+import dev.cel.common.types.MapType;
+import dev.cel.common.types.SimpleType;
+import dev.sage.snapshot.ClassHistogram;
+import dev.sage.snapshot.JvmSnapshot;
+import dev.sage.snapshot.JvmThread;
+import dev.sage.snapshot.NativeMemory;
+import dev.sage.snapshot.StackFrame;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The facts a playbook's {@code expr} conditions (CEL) see: plain maps and lists built from a snapshot. A
+ * figure not collected reads as an empty list, {@code -1}, or {@code false}; a playbook that depends on it
+ * declares it in {@code requires}. Documented in {@code playbooks/README.md}. Pure.
+ */
+public final class FactModel {
+    private FactModel() {}
+
+    private static final CelType DYN_MAP = MapType.create(SimpleType.STRING, SimpleType.DYN);
+
+    /** The variables and their types. */
+    static Map<String, CelType> declarations() {
+        Map<String, CelType> d = new LinkedHashMap<>();
+        d.put("jvm", DYN_MAP);
+        d.put("threads", ListType.create(DYN_MAP));
+        d.put("thread_counts", ListType.create(SimpleType.INT));
+        d.put("heap", DYN_MAP);
+        d.put("histogram", ListType.create(DYN_MAP));
+        d.put("nmt", DYN_MAP);
+        d.put("process", DYN_MAP);
+        d.put("container", DYN_MAP);
+        d.put("flags", MapType.create(SimpleType.STRING, SimpleType.STRING));
+        return d;
+    }
+
+    /** The values for one snapshot. */
+    public static Map<String, Object> of(JvmSnapshot s) {
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("jvm", map("feature", (long) (s.jvm() == null ? 0 : s.jvm().featureVersion()),
+                "vm_name", s.jvm() == null ? "" : s.jvm().vmName(), "vm_version", s.jvm() == null ? "" : s.jvm().vmVersion()));
+        List<Object> threads = new ArrayList<>();
+        if (s.lastThreadDump() != null) {
+            for (JvmThread t : s.lastThreadDump().threads()) {
+                threads.add(map("name", t.name(), "state", t.state().name(), "daemon", t.daemon(), "virtual", t.virtual(),
+                        "top_frame", t.topFrame().map(StackFrame::method).orElse(""),
+                        "frames", t.frames().stream().map(StackFrame::method).toList(),
+                        "cpu_ms", t.cpuMillis() == null ? -1.0 : t.cpuMillis(),
+                        "waiting_for", t.waitingToLock().or(t::parkedOn).map(l -> l.className()).orElse("")));
+            }
+        }
+        f.put("threads", threads);
+        f.put("thread_counts", s.threadDumps().stream().map(d -> (long) d.threads().size()).toList());
+        long max = s.flags() != null && s.flags().maxHeapSize().isPresent() ? s.flags().maxHeapSize().getAsLong()
+                : s.heap() == null ? -1 : s.heap().reservedBytes();
+        f.put("heap", map("used_bytes", s.heap() == null ? -1L : s.heap().usedBytes(),
+                "committed_bytes", s.heap() == null ? -1L : s.heap().committedBytes(), "max_bytes", max,
+                "collector", s.heap() == null ? "" : s.heap().collector().displayName()));
+        List<Object> rows = new ArrayList<>();
+        if (s.lastHistogram() != null) {
+            for (ClassHistogram.Row r : s.lastHistogram().rows()) {
+                rows.add(map("class", r.className(), "instances", r.instances(), "bytes", r.bytes()));
+            }
+        }
+        f.put("histogram", rows);
+        Map<String, Object> categories = new LinkedHashMap<>();
+        if (s.nativeMemory() instanceof NativeMemory.Summary nmt) {
+            nmt.categories().forEach(c -> categories.put(c.name(), c.amount().committedBytes()));
+            f.put("nmt", map("enabled", true, "committed_bytes", nmt.total().committedBytes(),
+                    "reserved_bytes", nmt.total().reservedBytes(), "categories", categories));
+        } else {
+            f.put("nmt", map("enabled", false, "committed_bytes", -1L, "reserved_bytes", -1L, "categories", categories));
+        }
+        f.put("process", map("rss_bytes", s.process() == null ? -1L : s.process().vmRssBytes(),
+                "threads", s.process() == null ? -1L : (long) s.process().threads()));
+        f.put("container", map("limit_bytes", s.cgroup() == null ? -1L : s.cgroup().limitBytes(),
+                "usage_bytes", s.cgroup() == null ? -1L : s.cgroup().usageBytes()));
+        f.put("flags", s.flags() == null ? Map.of() : s.flags().values());
+        return f;
+    }
+
+    private static Map<String, Object> map(Object... kv) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put((String) kv[i], kv[i + 1]);
+        }
+        return m;
+    }
+}
