@@ -96,4 +96,16 @@ class ParserQuirksTest {
         assertThat(reader.snapshot().jvm().featureVersion()).isEqualTo(24);
         assertThat(reader.snapshot().lastThreadDump().timestamp()).isEqualTo("2025-04-22T07:47:09.198298561Z");
     }
+
+    @Test
+    void aFramesMethodLeavesOutTheModuleButNotAHiddenClassName() {
+        assertThat(new dev.sage.snapshot.StackFrame("java.base/java.lang.Thread.run(Thread.java:1447)").method())
+                .isEqualTo("java.lang.Thread.run");
+        assertThat(new dev.sage.snapshot.StackFrame("java.lang.Thread.run(java.base@17.0.15/Thread.java:833)").method())
+                .isEqualTo("java.lang.Thread.run");
+        assertThat(new dev.sage.snapshot.StackFrame("Target$$Lambda/0x0000000008041ac8.run(Unknown Source)").method())
+                .isEqualTo("Target$$Lambda/0x0000000008041ac8.run");
+        assertThat(new dev.sage.snapshot.StackFrame("Target$$Lambda$14/0x0000000800c0b8a8.run(Unknown Source)").className())
+                .isEqualTo("Target$$Lambda$14/0x0000000800c0b8a8");
+    }
 }

@@ -168,16 +168,15 @@ final class MemoryChecks {
 
         @Override
         public Optional<Match> evaluate(JvmSnapshot s, Params p) {
-            Map<String, long[]> first = byClass(s.histograms().get(0));
-            Map<String, long[]> last = byClass(s.lastHistogram());
             List<String> only = p.strings("classes");
             List<String> ignore = p.strings("ignore");
+            java.util.function.Predicate<String> wanted = cls -> !ignore.contains(cls)
+                    && (only.isEmpty() || only.stream().anyMatch(cls::contains));
+            Map<String, long[]> first = byClass(s.histograms().get(0), wanted);
+            Map<String, long[]> last = byClass(s.lastHistogram(), wanted);
             List<Map.Entry<String, long[]>> grown = new ArrayList<>();
             for (Map.Entry<String, long[]> e : last.entrySet()) {
                 String cls = e.getKey();
-                if (ignore.contains(cls) || (!only.isEmpty() && only.stream().noneMatch(cls::contains))) {
-                    continue;
-                }
                 long[] before = first.getOrDefault(cls, new long[2]);
                 long di = e.getValue()[0] - before[0];
                 long db = e.getValue()[1] - before[1];
@@ -236,9 +235,12 @@ final class MemoryChecks {
         }
     }
 
-    static Map<String, long[]> byClass(ClassHistogram h) {
+    static Map<String, long[]> byClass(ClassHistogram h, java.util.function.Predicate<String> wanted) {
         Map<String, long[]> m = new LinkedHashMap<>();
         for (ClassHistogram.Row r : h.rows()) {
+            if (!wanted.test(r.className())) {
+                continue;
+            }
             long[] v = m.computeIfAbsent(r.className(), k -> new long[2]);
             v[0] += r.instances();
             v[1] += r.bytes();

@@ -40,10 +40,10 @@ final class SeriesChecks {
         public Optional<Match> evaluate(JvmSnapshot s, Params p) {
             ThreadDump first = s.threadDumps().get(0);
             ThreadDump last = s.lastThreadDump();
-            Map<String, JvmThread> before = new LinkedHashMap<>();
+            Map<Key, JvmThread> before = new java.util.HashMap<>();
             first.threads().forEach(t -> before.putIfAbsent(key(t), t));
-            List<String> methods = p.strings("methods");
-            List<String> unless = p.strings("unless");
+            Set<String> methods = Set.copyOf(p.strings("methods"));
+            Set<String> unless = Set.copyOf(p.strings("unless"));
             List<String> unlessPackages = p.strings("unless_packages");
             List<String> states = p.strings("states");
             List<JvmThread> stuck = new ArrayList<>();
@@ -60,7 +60,7 @@ final class SeriesChecks {
                     if (hit == null && methods.contains(f.method())) {
                         hit = f.method();
                     }
-                    excused |= unless.contains(f.method()) || unlessPackages.stream().anyMatch(f.text()::startsWith);
+                    excused |= unless.contains(f.method()) || startsWithAny(f.text(), unlessPackages);
                 }
                 if (hit != null && !excused) {
                     stuck.add(t);
@@ -99,7 +99,7 @@ final class SeriesChecks {
 
         @Override
         public Optional<Match> evaluate(JvmSnapshot s, Params p) {
-            Map<String, JvmThread> before = new LinkedHashMap<>();
+            Map<Key, JvmThread> before = new java.util.HashMap<>();
             s.threadDumps().get(0).threads().forEach(t -> before.putIfAbsent(key(t), t));
             List<JvmThread> spinning = new ArrayList<>();
             double best = 0;
@@ -205,9 +205,20 @@ final class SeriesChecks {
         }
     }
 
+    static boolean startsWithAny(String text, List<String> prefixes) {
+        for (String p : prefixes) {
+            if (text.startsWith(p)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** A thread's identity across dumps: its name and number. */
-    static String key(JvmThread t) {
-        return t.name() + "#" + t.number();
+    record Key(String name, long number) {}
+
+    static Key key(JvmThread t) {
+        return new Key(t.name(), t.number());
     }
 
     static boolean sameTop(JvmThread a, JvmThread b, int n) {

@@ -244,8 +244,8 @@ final class ThreadChecks {
 
         @Override
         public Optional<Match> evaluate(JvmSnapshot s, Params p) {
-            List<String> methods = p.strings("methods");
-            List<String> states = p.strings("states");
+            Set<String> methods = Set.copyOf(p.strings("methods"));
+            Set<String> states = Set.copyOf(p.strings("states"));
             List<JvmThread> hits = new ArrayList<>();
             String frame = "";
             for (JvmThread t : s.lastThreadDump().threads()) {
