@@ -78,6 +78,7 @@ public final class Scenario {
                 KEEP.add(d); // never end()ed
             });
             case "heap-released" -> heapReleased();
+            case "pool-exhaustion" -> poolExhaustion();
             case "idle" -> ready();
             default -> throw new IllegalArgumentException("unknown scenario " + name);
         }
@@ -313,6 +314,48 @@ public final class Scenario {
         garbage.clear();
         System.gc(); // the scenario's own full GC: the heap is now nearly empty, and stays committed at -Xms
         Thread.sleep(300);
+        ready();
+    }
+
+    /**
+     * A real HikariCP pool of 2 connections (to an in-memory H2 database) held by 2 slow requests, and 10 more
+     * requests waiting in getConnection. Needs HikariCP and H2 on the classpath (test scope).
+     */
+    static void poolExhaustion() throws Exception {
+        var config = new com.zaxxer.hikari.HikariConfig();
+        config.setJdbcUrl("jdbc:h2:mem:orders;DB_CLOSE_DELAY=-1");
+        config.setMaximumPoolSize(2);
+        config.setConnectionTimeout(600_000);
+        config.setPoolName("orders-db");
+        var pool = new com.zaxxer.hikari.HikariDataSource(config);
+        KEEP.add(pool);
+        CountDownLatch taken = new CountDownLatch(2);
+        for (int i = 0; i < 2; i++) {
+            Thread slow = new Thread(() -> {
+                try (var c = pool.getConnection()) {
+                    taken.countDown();
+                    sleepQuietly(Long.MAX_VALUE); // a slow query holding its connection
+                } catch (Exception ignored) {
+                    // the pool was closed
+                }
+            }, "slow-report-" + i);
+            slow.setDaemon(true);
+            slow.start();
+        }
+        taken.await();
+        Thread[] waiting = new Thread[10];
+        for (int i = 0; i < waiting.length; i++) {
+            waiting[i] = new Thread(() -> {
+                try (var c = pool.getConnection()) {
+                    KEEP.size();
+                } catch (Exception ignored) {
+                    // timed out
+                }
+            }, "http-request-" + i);
+            waiting[i].setDaemon(true);
+            waiting[i].start();
+        }
+        waitForState(Thread.State.TIMED_WAITING, waiting);
         ready();
     }
 

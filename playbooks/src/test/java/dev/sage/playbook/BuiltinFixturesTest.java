@@ -76,9 +76,13 @@ class BuiltinFixturesTest {
     void theBuiltinCatalogueLoadsWithoutError() {
         PlaybookLoader.Loaded loaded = PlaybookLoader.builtins();
         assertThat(loaded.errors()).isEmpty();
+        // one playbook for every finding id of the design's vocabulary
         assertThat(loaded.playbooks()).extracting(Playbook::id).doesNotHaveDuplicates()
-                .contains("deadlock", "lock-contention", "thread-leak", "timer-leak", "cache-growth", "heap-pressure",
-                        "container-limit-risk", "nmt-disabled");
+                .containsExactlyInAnyOrder("deadlock", "lock-contention", "thread-leak", "timer-leak",
+                        "scheduled-task-buildup", "blocking-io-without-timeout", "latch-wait-forever", "cpu-spin",
+                        "pool-exhaustion", "finalizer-backlog", "cache-growth", "classloader-leak", "heap-pressure",
+                        "direct-memory-growth", "native-memory-gap", "memory-not-returned", "container-limit-risk",
+                        "nmt-disabled");
     }
 
     /** Ordinary dumps of healthy services: a finding above info there would be a false alarm at 3 a.m. */
