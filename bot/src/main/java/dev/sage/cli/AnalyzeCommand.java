@@ -57,6 +57,10 @@ final class AnalyzeCommand implements Callable<Integer> {
     @Option(names = "--sample", description = "Analyse the bundled sample captures instead of PATHs.")
     boolean sample;
 
+    @Option(names = "--compare", paramLabel = "PATH", arity = "1..*",
+            description = "Captures of a healthy sibling of the same service: the report shows what differs.")
+    List<String> comparePaths = new ArrayList<>();
+
     /** Where {@code -} reads from; standard input unless a test sets it. */
     InputStream stdin = System.in;
 
@@ -73,24 +77,20 @@ final class AnalyzeCommand implements Callable<Integer> {
         List<CaptureInputs.Input> inputs = sample ? sampleInputs() : CaptureInputs.expand(paths, stdin);
         String target = sample ? "the bundled sample (" + SAMPLE + ")" : String.join(" ", paths);
         SnapshotReader reader = new SnapshotReader(target);
-        long readNanos = 0;
-        long parseNanos = 0;
-        for (CaptureInputs.Input in : inputs) { // one input in memory at a time
-            long t0 = System.nanoTime();
-            byte[] bytes;
-            try {
-                bytes = in.read();
-            } catch (IOException e) {
-                reader.problem(new Problem(in.name(), 0, e.getMessage()));
-                continue;
-            } finally {
-                readNanos += System.nanoTime() - t0;
-            }
-            long t1 = System.nanoTime();
-            reader.add(in.name(), bytes);
-            parseNanos += System.nanoTime() - t1;
-        }
+        long[] nanos = new long[2];
+        readAll(reader, inputs, nanos);
         JvmSnapshot snapshot = reader.snapshot();
+        JvmSnapshot sibling = null;
+        if (!comparePaths.isEmpty()) {
+            SnapshotReader siblingReader = new SnapshotReader(String.join(" ", comparePaths));
+            readAll(siblingReader, CaptureInputs.expand(comparePaths, stdin), nanos);
+            sibling = siblingReader.snapshot();
+            if (sibling.isEmpty()) {
+                err.println("sage analyze: the sibling's captures hold nothing to compare with:");
+                sibling.problems().forEach(p -> err.println("  " + p));
+                return ExitCodes.NOTHING_ANALYSED;
+            }
+        }
 
         if (snapshot.isEmpty()) {
             err.println("sage analyze: nothing could be analysed:");
@@ -104,11 +104,30 @@ final class AnalyzeCommand implements Callable<Integer> {
         }
 
         Map<String, Duration> timings = new LinkedHashMap<>();
-        timings.put("read", Duration.ofNanos(readNanos));
-        timings.put("parse", Duration.ofNanos(parseNanos));
-        out.print(Reports.render(format, target, snapshot, reader.reads(), timings, Reports.playbooks(playbookDirs)));
+        timings.put("read", Duration.ofNanos(nanos[0]));
+        timings.put("parse", Duration.ofNanos(nanos[1]));
+        out.print(Reports.render(format, target, snapshot, reader.reads(), timings, Reports.playbooks(playbookDirs), sibling));
         out.flush();
         return ExitCodes.OK;
+    }
+
+    /** Reads the inputs one at a time into {@code reader}; adds read and parse nanoseconds to {@code nanos}. */
+    private static void readAll(SnapshotReader reader, List<CaptureInputs.Input> inputs, long[] nanos) {
+        for (CaptureInputs.Input in : inputs) {
+            long t0 = System.nanoTime();
+            byte[] bytes;
+            try {
+                bytes = in.read();
+            } catch (IOException e) {
+                reader.problem(new Problem(in.name(), 0, e.getMessage()));
+                continue;
+            } finally {
+                nanos[0] += System.nanoTime() - t0;
+            }
+            long t1 = System.nanoTime();
+            reader.add(in.name(), bytes);
+            nanos[1] += System.nanoTime() - t1;
+        }
     }
 
     private static List<CaptureInputs.Input> sampleInputs() {

@@ -1,7 +1,9 @@
 package dev.sage.cli;
 
 import dev.sage.diagnosis.Diagnosis;
+import dev.sage.engine.Comparison;
 import dev.sage.engine.Engine;
+import dev.sage.render.ComparisonText;
 import dev.sage.playbook.PlaybookLoader;
 import dev.sage.parse.SnapshotReader;
 import dev.sage.render.JsonReport;
@@ -37,6 +39,12 @@ final class Reports {
 
     static String render(Format format, String target, JvmSnapshot snapshot, List<SnapshotReader.Read> reads,
                          Map<String, Duration> timings, PlaybookLoader.Loaded playbooks) {
+        return render(format, target, snapshot, reads, timings, playbooks, null);
+    }
+
+    /** With {@code sibling} (a healthy JVM of the same service, or null) the report says what differs. */
+    static String render(Format format, String target, JvmSnapshot snapshot, List<SnapshotReader.Read> reads,
+                         Map<String, Duration> timings, PlaybookLoader.Loaded playbooks, JvmSnapshot sibling) {
         SnapshotDigest digest = SnapshotDigest.of(snapshot);
         String summary = digest.summaryLine();
         Map<String, Long> millis = new LinkedHashMap<>();
@@ -51,10 +59,11 @@ final class Reports {
                 ? " (+" + (judged.findings().size() - 1) + " more)" : "") + "; " + summary;
         Diagnosis diagnosis = new Diagnosis(target, snapshot.jvm() == null ? "" : snapshot.jvm().describe(),
                 summary.isEmpty() ? "nothing to summarise" : headline, judged.findings(), notEvaluated, millis);
+        Comparison comparison = sibling == null ? null : Comparison.of(snapshot, sibling);
         return switch (format) {
-            case json -> JsonReport.render(diagnosis, snapshot, digest, reads);
-            case slack -> SlackText.render(diagnosis, snapshot, digest);
-            case text -> TextReport.render(diagnosis, snapshot, digest, reads) + timings(millis);
+            case json -> JsonReport.render(diagnosis, snapshot, digest, reads, comparison);
+            case slack -> SlackText.render(diagnosis, snapshot, digest) + ComparisonText.slack(comparison);
+            case text -> TextReport.render(diagnosis, snapshot, digest, reads) + ComparisonText.text(comparison) + timings(millis);
         };
     }
 

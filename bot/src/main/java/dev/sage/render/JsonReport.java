@@ -25,6 +25,12 @@ public final class JsonReport {
     private JsonReport() {}
 
     public static String render(Diagnosis diagnosis, JvmSnapshot snapshot, SnapshotDigest d, List<SnapshotReader.Read> reads) {
+        return render(diagnosis, snapshot, d, reads, null);
+    }
+
+    /** With a comparison against a sibling (or null), added as {@code comparison}. */
+    public static String render(Diagnosis diagnosis, JvmSnapshot snapshot, SnapshotDigest d, List<SnapshotReader.Read> reads,
+                                dev.sage.engine.Comparison comparison) {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("target", diagnosis.target());
         root.put("jvm", diagnosis.jvm());
@@ -105,6 +111,10 @@ public final class JsonReport {
         snap.put("nativeMemory", nativeMemory);
         root.put("snapshot", snap);
 
+        if (comparison != null) {
+            root.put("comparison", ordered("memory", differences(comparison.memory()),
+                    "threadFamilies", differences(comparison.threadFamilies()), "classes", differences(comparison.classes())));
+        }
         root.put("problems", snapshot.problems().stream().map(JsonReport::problem).toList());
         root.put("sources", reads.stream().map(r -> ordered("source", r.source(),
                 "kinds", r.kinds().stream().map(Enum::name).toList())).toList());
@@ -122,6 +132,10 @@ public final class JsonReport {
             m.put((String) keysAndValues[i], keysAndValues[i + 1]);
         }
         return m;
+    }
+
+    private static List<Map<String, Object>> differences(List<dev.sage.engine.Comparison.Difference> ds) {
+        return ds.stream().map(x -> ordered("what", x.what(), "jvm", x.jvm(), "sibling", x.sibling())).toList();
     }
 
     /** A size in bytes, or null when unknown. */

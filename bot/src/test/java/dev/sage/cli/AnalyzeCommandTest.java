@@ -134,6 +134,20 @@ class AnalyzeCommandTest {
     }
 
     @Test
+    void comparedWithAHealthySiblingTheReportSaysWhatDiffers() throws Exception {
+        Path sibling = Path.of("..", "playbooks", "src", "test", "resources", "captures", "container-roomy-jdk17");
+        SageProcess.Run r = sage(null, "analyze", "--sample", "--compare", sibling.toString(), "--format", "json");
+        assertThat(r.exit()).as(r.err()).isZero();
+        JsonNode families = new ObjectMapper().readTree(r.out()).at("/comparison/threadFamilies");
+        assertThat(families.get(0).get("what").asText()).startsWith("pool-*-thread-");
+        assertThat(families.get(0).get("jvm").asText()).isEqualTo("120");
+        assertThat(families.get(0).get("sibling").asText()).isEqualTo("0");
+        SageProcess.Run text = sage(null, "analyze", "--sample", "--compare", sibling.toString());
+        assertThat(text.out()).contains("Compared with the healthy sibling (this JVM / sibling):")
+                .containsPattern("threads +290 / 24");
+    }
+
+    @Test
     void everyCommandHasHelp() throws Exception {
         SageProcess.Run top = sage(null, "--help");
         assertThat(top.exit()).isZero();
