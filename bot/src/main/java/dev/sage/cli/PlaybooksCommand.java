@@ -47,7 +47,7 @@ final class PlaybooksCommand implements Runnable {
         @Override
         public void run() {
             PrintWriter out = spec.commandLine().getOut();
-            PlaybookLoader.Loaded loaded = PlaybookLoader.withTeamDirectories(dirs);
+            PlaybookLoader.Loaded loaded = Reports.playbooks(dirs);
             out.println("Playbooks:");
             for (Playbook p : loaded.playbooks()) {
                 out.printf("  %-26s %-8s %s%n", p.id(), p.severity().label(), p.source());

@@ -27,9 +27,22 @@ final class Reports {
 
     private Reports() {}
 
-    /** The built-ins with the team directories given on the command line, or just the built-ins. */
+    /**
+     * The built-ins with the team directories configured in {@code SAGE_PLAYBOOKS} (paths separated by ':')
+     * and then those given on the command line, or just the built-ins.
+     */
     static PlaybookLoader.Loaded playbooks(List<java.nio.file.Path> teamDirs) {
-        return teamDirs.isEmpty() ? PLAYBOOKS : PlaybookLoader.withTeamDirectories(teamDirs);
+        List<java.nio.file.Path> dirs = new java.util.ArrayList<>();
+        String configured = System.getenv("SAGE_PLAYBOOKS");
+        if (configured != null) {
+            for (String d : configured.split(":")) {
+                if (!d.isBlank()) {
+                    dirs.add(java.nio.file.Path.of(d.strip()));
+                }
+            }
+        }
+        dirs.addAll(teamDirs);
+        return dirs.isEmpty() ? PLAYBOOKS : PlaybookLoader.withTeamDirectories(dirs);
     }
 
     static String render(Format format, String target, JvmSnapshot snapshot, List<SnapshotReader.Read> reads,

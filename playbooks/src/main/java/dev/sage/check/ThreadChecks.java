@@ -42,7 +42,10 @@ final class ThreadChecks {
                 for (Deadlock.Link l : d.links()) {
                     links.add("\"" + l.thread() + "\" waits for " + lock(l.lock()) + " held by \"" + l.heldBy() + "\"");
                     threads++;
-                    dump.threads().stream().filter(t -> t.name().equals(l.thread())).findFirst()
+                    // the thread of this cycle: named so, and waiting for this very lock (names can repeat)
+                    dump.threads().stream().filter(t -> t.name().equals(l.thread()))
+                            .filter(t -> l.lock().id().isEmpty() || t.locks().stream().anyMatch(a -> a.lock().id().equals(l.lock().id())))
+                            .findFirst()
                             .ifPresent(t -> stacks.add("\"" + t.name() + "\" at " + topFrames(t, 3)));
                 }
                 cycles.add(String.join("; ", links));
