@@ -46,13 +46,8 @@ final class AnalyzeCommand implements Callable<Integer> {
             description = "Capture files, directories of them, or - for standard input (a pasted dump).")
     List<String> paths = new ArrayList<>();
 
-    @Option(names = "--playbooks", paramLabel = "DIR",
-            description = "A team's playbook directory, loaded over the built-ins (repeatable).")
-    List<java.nio.file.Path> playbookDirs = new java.util.ArrayList<>();
-
-    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
-            description = "Output: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-    Reports.Format format;
+    @picocli.CommandLine.Mixin
+    ReportOptions report = new ReportOptions();
 
     @Option(names = "--sample", description = "Analyse the bundled sample captures instead of PATHs.")
     boolean sample;
@@ -106,7 +101,7 @@ final class AnalyzeCommand implements Callable<Integer> {
         Map<String, Duration> timings = new LinkedHashMap<>();
         timings.put("read", Duration.ofNanos(nanos[0]));
         timings.put("parse", Duration.ofNanos(nanos[1]));
-        out.print(Reports.render(format, target, snapshot, reader.reads(), timings, Reports.playbooks(playbookDirs), sibling));
+        out.print(Reports.render(report.format, target, snapshot, reader.reads(), timings, Reports.playbooks(report.playbookDirs), sibling));
         out.flush();
         return ExitCodes.OK;
     }

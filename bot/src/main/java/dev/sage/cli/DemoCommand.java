@@ -112,12 +112,6 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
     }
 
     private static void stop(Process p) {
-        p.descendants().forEach(ProcessHandle::destroyForcibly);
-        p.destroyForcibly();
-        try {
-            p.waitFor(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        LocalTransport.killTree(p);
     }
 }

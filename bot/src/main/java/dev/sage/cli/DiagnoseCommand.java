@@ -60,13 +60,8 @@ final class DiagnoseCommand implements Callable<Integer> {
     @Option(names = "--live-histogram", description = "Count live objects only: FORCES A FULL, STOP-THE-WORLD GC on the target.")
     boolean liveHistogram;
 
-    @Option(names = "--playbooks", paramLabel = "DIR",
-            description = "A team's playbook directory, loaded over the built-ins (repeatable).")
-    List<java.nio.file.Path> playbookDirs = new java.util.ArrayList<>();
-
-    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
-            description = "Output: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-    Reports.Format format;
+    @picocli.CommandLine.Mixin
+    ReportOptions report = new ReportOptions();
 
     /** Where commands run; local unless a test sets another. */
     Transport transport = new LocalTransport();
@@ -113,7 +108,7 @@ final class DiagnoseCommand implements Callable<Integer> {
             Collector.Result result = new Collector(transport).collect(jvm.pid(), plan);
             timings.putAll(result.timings());
             String name = "pid " + jvm.pid() + (jvm.mainClass().isEmpty() ? "" : " (" + jvm.mainClass() + ")");
-            out.print(Reports.render(format, name, result.snapshot(), List.of(), timings, Reports.playbooks(playbookDirs)));
+            out.print(Reports.render(report.format, name, result.snapshot(), List.of(), timings, Reports.playbooks(report.playbookDirs)));
             out.flush();
             return ExitCodes.OK;
         } catch (CollectionException e) {

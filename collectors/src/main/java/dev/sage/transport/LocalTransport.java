@@ -113,8 +113,8 @@ public final class LocalTransport implements Transport {
         }
     }
 
-    /** Kills the process and everything it started (jcmd forks nothing, but a shell or setpriv does). */
-    static void killTree(Process process) {
+    /** Kills the process and everything it started (jcmd forks nothing, but a shell or setpriv does), and waits a little. */
+    public static void killTree(Process process) {
         process.descendants().forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly();
         try {
