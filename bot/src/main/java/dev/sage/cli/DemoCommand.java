@@ -50,6 +50,10 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if (rounds < 1 || rounds > 10) {
+            err.println("sage demo: --rounds must be between 1 and 10");
+            return ExitCodes.USAGE;
+        }
         Process service = startService();
         Thread stopOnExit = new Thread(() -> stop(service));
         Runtime.getRuntime().addShutdownHook(stopOnExit);
@@ -63,7 +67,8 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
             Thread.sleep(2000); // the symptoms show after a few dozen requests
             Collector.Result r = new Collector(new LocalTransport()).collect(service.pid(),
                     CollectionPlan.defaults().withRounds(rounds, interval));
-            out.print(Reports.render(format, "leaky-service (pid " + service.pid() + ")", r.snapshot(), List.of(), r.timings()));
+            out.print(Reports.render(format, "leaky-service (pid " + service.pid() + ")", r.snapshot(), List.of(), r.timings(),
+                    Reports.playbooks(List.of())));
             out.flush();
             return ExitCodes.OK;
         } catch (CollectionException e) {

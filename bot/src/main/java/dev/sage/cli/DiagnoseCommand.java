@@ -73,7 +73,7 @@ final class DiagnoseCommand implements Callable<Integer> {
         Optional<Long> pid;
         if (target.equals("local")) {
             pid = Optional.empty();
-        } else if (target.matches("local:\\d{1,10}")) {
+        } else if (target.matches("local:0*[1-9]\\d{0,9}")) {
             pid = Optional.of(Long.parseLong(target.substring("local:".length())));
         } else if (target.startsWith("pod/") || target.startsWith("ssh://")) {
             err.println("sage diagnose: " + target + ": this build collects from local JVMs only (local:PID or local);"

@@ -100,6 +100,10 @@ final class PlaybooksCommand implements Runnable {
         @Override
         public Integer call() throws IOException {
             PrintWriter out = spec.commandLine().getOut();
+            if (!java.nio.file.Files.isDirectory(dir)) {
+                spec.commandLine().getErr().println("sage playbooks test: " + dir + " is not a directory");
+                return ExitCodes.USAGE;
+            }
             PlaybookLoader.Loaded loaded = PlaybookLoader.withTeamDirectories(List.of(dir));
             printErrors(spec.commandLine().getErr(), loaded.errors());
             List<Fixtures.Case> cases = Fixtures.teamCases(dir);

@@ -68,6 +68,13 @@ public final class Collector {
                     break;
                 }
                 timings.put("round " + round + " process facts", since(t));
+                try {
+                    jcmd = jcmdArgv(pid, facts); // the pid may now be another process: check it again
+                } catch (CollectionException e) {
+                    reader.problem(new Problem("round " + round, 0, "stopped: " + e.getMessage()
+                            + "; kept the " + (round - 1) + " earlier round(s)"));
+                    break;
+                }
             }
             addFacts(reader, round, facts);
             t = System.nanoTime();
@@ -88,7 +95,12 @@ public final class Collector {
 
     private ProcessFacts facts(long pid, CollectionPlan plan) throws CollectionException {
         ExecResult r = transport.exec(ProcessFacts.argv(pid), new byte[0], plan.timeout(), 1 << 20);
-        ProcessFacts facts = ProcessFacts.parse(r.stdoutText());
+        ProcessFacts facts;
+        try {
+            facts = ProcessFacts.parse(r.stdoutText());
+        } catch (dev.sage.parse.CaptureFormatException e) {
+            facts = ProcessFacts.parse("==> gone <==\n"); // it exited while the script read it
+        }
         if (facts.status() == null) {
             throw new CollectionException(CollectionException.Kind.TARGET_GONE,
                     "no process with pid " + pid + " on " + transport.describe());
@@ -128,42 +140,79 @@ public final class Collector {
                     + (facts.jattach().isEmpty() ? " jattach (Debian package 'jattach', one static binary) attaches without a JDK."
                     : " jattach is installed at " + facts.jattach() + " and attaches without a JDK."));
         }
+        // -J-Xlog:disable: jcmd is a JVM too, and JAVA_TOOL_OPTIONS logging on its stdout would mix with the answers
         if (facts.ownUid() == 0 && uid > 0) {
-            return List.of("setpriv", "--reuid=" + uid, "--regid=" + Math.max(0, facts.status().gid()),
-                    "--clear-groups", "--", "sh", "-c", "cat | \"$0\" \"$1\" -f /dev/stdin", jcmdPath, Long.toString(pid));
+            long gid = facts.status().gid();
+            if (gid < 0) {
+                throw new CollectionException(CollectionException.Kind.UNSUPPORTED, "cannot tell the group pid " + pid
+                        + " runs as, so Sage will not run jcmd as its user");
+            }
+            return List.of("setpriv", "--reuid=" + uid, "--regid=" + gid, "--clear-groups", "--", "sh", "-c",
+                    "cat | \"$0\" -J-Xlog:disable \"$1\" -f /dev/stdin", jcmdPath, Long.toString(pid));
         }
-        return List.of(jcmdPath, Long.toString(pid), "-f", "/dev/stdin");
+        return List.of(jcmdPath, "-J-Xlog:disable", Long.toString(pid), "-f", "/dev/stdin");
     }
 
-    /** Runs the commands in as few jcmd starts as the JVM allows: one, unless a command stops the batch. */
+    /**
+     * Runs the commands in as few jcmd starts as the JVM allows: one, unless a command stops the batch. Only a
+     * failure before any answer is thrown; once something was read, later failures are recorded problems.
+     */
     private void runCommands(SnapshotReader reader, int round, List<String> jcmd, List<JcmdCommand> commands,
                              CollectionPlan plan) throws CollectionException {
         List<JcmdCommand> pending = commands;
+        boolean answered = false;
         while (!pending.isEmpty()) {
-            ExecResult r = transport.exec(jcmd, JcmdBatch.script(pending), plan.timeout(), plan.outputCap());
-            String out = r.stdoutText();
-            JcmdBatch.Split split = JcmdBatch.split(out, pending.size());
+            ExecResult r;
+            try {
+                r = transport.exec(jcmd, JcmdBatch.script(pending), plan.timeout(), plan.outputCap());
+            } catch (CollectionException e) {
+                if (!answered) {
+                    throw e;
+                }
+                reader.problem(new Problem(source(round, pending.get(0)), 0, e.getMessage() + "; these commands got no answer: "
+                        + String.join(", ", pending.stream().map(JcmdCommand::command).toList())));
+                return;
+            }
+            JcmdBatch.Split split = JcmdBatch.split(r.stdoutText(), pending.size());
             if (split.answers().isEmpty() && split.failedAnswer() == null) {
                 String said = (split.preamble() + "\n" + r.stderr()).strip();
-                throw attachFailure(split.pid() > 0 ? split.pid() : pidOf(jcmd), said, r.exitCode());
+                CollectionException e = attachFailure(split.pid() > 0 ? split.pid() : pidOf(jcmd), said, r.exitCode());
+                if (!answered) {
+                    throw e;
+                }
+                reader.problem(new Problem(source(round, pending.get(0)), 0, e.getMessage()));
+                return;
             }
-            if (r.truncated()) {
-                reader.problem(new Problem("round " + round, 0, "jcmd's answer passed the " + (plan.outputCap() >> 20)
-                        + " MiB cap and was cut; the last command's answer may be incomplete"));
-            }
+            answered = true;
             for (int i = 0; i < split.answers().size(); i++) {
-                JcmdCommand c = pending.get(i);
-                reader.add(source(round, c), c.kind(), split.answers().get(i));
+                add(reader, round, pending.get(i), split.answers().get(i));
             }
             if (split.complete(pending.size())) {
                 return;
             }
             int failed = split.answers().size();
             JcmdCommand c = pending.get(failed);
+            if (r.truncated()) {
+                // the answer was cut at the output cap, not refused: keep what arrived, and stop there
+                add(reader, round, c, split.failedAnswer());
+                reader.problem(new Problem(source(round, c), 0, "the answer passed the " + (plan.outputCap() >> 20)
+                        + " MiB output cap and was cut; the commands after it were not run"));
+                return;
+            }
             String said = (split.failedAnswer() + "\n" + r.stderr()).strip();
             reader.problem(new Problem(source(round, c), 0, said.isEmpty() ? "jcmd stopped at this command (exit "
                     + r.exitCode() + ")" : JcmdErrors.explain(said)));
             pending = pending.subList(failed + 1, pending.size());
+        }
+    }
+
+    /** Adds one answer; an exception printed as the answer (older JVMs answer so) is explained, not parsed. */
+    private static void add(SnapshotReader reader, int round, JcmdCommand c, String answer) {
+        String first = answer.strip().lines().findFirst().orElse("");
+        if (JcmdErrors.isExceptionLine(first)) {
+            reader.problem(new Problem(source(round, c), 0, JcmdErrors.explain(answer)));
+        } else {
+            reader.add(source(round, c), c.kind(), answer);
         }
     }
 

@@ -74,10 +74,11 @@ public final class JcmdBatch {
         return new Split(pid, answers, null, "");
     }
 
-    /** The marker's answer: the text from {@code start} through its {@code Syntax} line, or null when absent. */
+    /** The marker's answer: from its first line through its {@code Syntax} line, or null when absent. */
     private static String learnMarker(String text, int start) {
-        if (!text.startsWith("VM.version\n", start)) {
-            return null;
+        int begin = text.indexOf("VM.version\nPrint JVM version information.", start);
+        if (begin != start) {
+            return null; // nothing may come before the first marker: a failed attach answers without it
         }
         int syntax = text.indexOf("\nSyntax", start);
         if (syntax < 0) {

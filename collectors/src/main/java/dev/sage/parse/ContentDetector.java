@@ -333,7 +333,7 @@ public final class ContentDetector {
         /** The kind of the first line of a jcmd answer, for answers that have no distinctive starter. */
         Kind answerKind(int p, int to) {
             String line = text.substring(p, to).strip();
-            if (isExceptionLine(line)) return Kind.JCMD_ERROR;
+            if (JcmdErrors.isExceptionLine(line)) return Kind.JCMD_ERROR;
             if (line.matches("\\d+(\\.\\d+)? s")) return Kind.VM_UPTIME;
             if (line.matches("\\d+ [A-Za-z_$][\\w.$/-]*( .*)?")) return Kind.JVM_LIST;
             if (line.matches("(anon|cache|rss|file) \\d+")) return Kind.CGROUP_MEMORY;
@@ -341,12 +341,6 @@ public final class ContentDetector {
             return null;
         }
 
-        static boolean isExceptionLine(String line) {
-            int colon = line.indexOf(':');
-            String head = colon < 0 ? line : line.substring(0, colon);
-            return (head.endsWith("Exception") || head.endsWith("Error")) && head.indexOf('.') > 0
-                    && head.chars().noneMatch(ch -> ch == ' ');
-        }
 
         boolean looksLikeThreadHeader(int p, int to) {
             int q = Region.indexOf(text, '"', p + 1, to);

@@ -52,6 +52,14 @@ public final class JcmdErrors {
         return "jcmd failed on " + who + ": " + first;
     }
 
+    /** True for {@code java.io.IOException: ...} and its kin: the first line of jcmd's error answers. */
+    public static boolean isExceptionLine(String line) {
+        int colon = line.indexOf(':');
+        String head = colon < 0 ? line : line.substring(0, colon);
+        return (head.endsWith("Exception") || head.endsWith("Error")) && head.indexOf('.') > 0
+                && head.chars().noneMatch(ch -> ch == ' ');
+    }
+
     private static String ownerUid(String line) {
         int at = line.indexOf("is owned by ");
         if (at < 0) {

@@ -57,11 +57,12 @@ public final class ProcessStatusParser {
         return n < 0 ? -1 : n;
     }
 
+    /** The effective id: the second of real, effective, saved, filesystem (the attach handshake compares it). */
     private static long firstColumn(String value) {
         if (value == null) {
             return -1;
         }
         String[] parts = value.split("\\s+");
-        return number(parts[0]);
+        return number(parts.length > 1 ? parts[1] : parts[0]);
     }
 }

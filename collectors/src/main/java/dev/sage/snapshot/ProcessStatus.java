@@ -9,8 +9,8 @@ import java.util.Map;
  * @param name the {@code Name:} line
  * @param pid {@code Pid:} as seen from where it was read
  * @param nsPids {@code NStgid:}, outermost namespace first (the last is the pid inside the container)
- * @param uid the real uid ({@code Uid:} first column), or -1
- * @param gid the real gid, or -1
+ * @param uid the effective uid ({@code Uid:} second column), or -1
+ * @param gid the effective gid, or -1
  * @param vmRssBytes {@code VmRSS}
  * @param rssAnonBytes {@code RssAnon}
  * @param rssFileBytes {@code RssFile}

@@ -169,8 +169,8 @@ class CollectorTest {
     void classLoadersThatMultiplyShowInTheHistogram() throws Exception {
         try (ScenarioJvm jvm = ScenarioJvm.start("class-loaders")) {
             JvmSnapshot s = collector.collect(jvm.pid(), CollectionPlan.defaults().withRounds(2, Duration.ofMillis(1500))).snapshot();
-            long before = instances(s.histograms().get(0), "dev.sage.scenarios.Scenario$IsolatedLoader");
-            long after = instances(s.histograms().get(1), "dev.sage.scenarios.Scenario$IsolatedLoader");
+            long before = instances(s.histograms().get(0), "dev.sage.scenarios.Scenario$IsolatedClassLoader");
+            long after = instances(s.histograms().get(1), "dev.sage.scenarios.Scenario$IsolatedClassLoader");
             assertThat(after).isGreaterThan(before + 20);
         }
     }

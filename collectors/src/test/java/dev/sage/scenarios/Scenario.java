@@ -64,14 +64,14 @@ public final class Scenario {
             case "latch-forever" -> latchForever();
             case "map-cache" -> periodic(10, 3000, n -> CACHE.put("key-" + n, new CacheEntry(n)));
             case "direct-buffers" -> periodic(50, 100, n -> KEEP.add(ByteBuffer.allocateDirect(1 << 20)));
-            case "class-loaders" -> periodic(20, 300, n -> KEEP.add(new IsolatedLoader().load()));
+            case "class-loaders" -> periodic(20, 300, n -> KEEP.add(new IsolatedClassLoader().load()));
             case "heap-fill" -> heapFill();
             case "heap-fill-small" -> heapFillSmall();
             case "healthy" -> healthy();
             case "cpu-spin" -> cpuSpin();
             case "finalizer-backlog" -> finalizerBacklog();
             case "cancelled-tasks" -> cancelledTasks();
-            case "native-gap" -> periodic(2, 400, n -> {
+            case "native-gap" -> periodic(2, 800, n -> {
                 java.util.zip.Deflater d = new java.util.zip.Deflater(9); // zlib's buffers: malloc outside NMT
                 d.setInput(NOISE); // a Deflater keeps its input: one shared array, not one per deflater
                 d.deflate(new byte[64 << 10]); // touches the window and hash tables
@@ -371,8 +371,8 @@ public final class Scenario {
     }
 
     /** A class loader of its own per call: each defines a fresh copy of {@link Leaked}. */
-    static final class IsolatedLoader extends ClassLoader {
-        IsolatedLoader() {
+    static final class IsolatedClassLoader extends ClassLoader {
+        IsolatedClassLoader() {
             super(null);
         }
 
@@ -386,7 +386,7 @@ public final class Scenario {
         }
     }
 
-    /** The class each {@link IsolatedLoader} defines again. */
+    /** The class each {@link IsolatedClassLoader} defines again. */
     public static final class Leaked {
         public int value;
     }

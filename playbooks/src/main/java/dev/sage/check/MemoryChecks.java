@@ -107,11 +107,13 @@ final class MemoryChecks {
         }
         @Override public Set<Requirement> requires() { return Set.of(Requirement.PROCESS, Requirement.NATIVE_MEMORY); }
         @Override public List<String> figures() { return List.of("rss", "tracked", "gap", "share", "breakdown"); }
+        // "rss" here is the anonymous part of RSS
 
         @Override
         public Optional<Match> evaluate(JvmSnapshot s, Params p) {
             NativeMemory.Summary nmt = (NativeMemory.Summary) s.nativeMemory();
-            long rss = s.process().vmRssBytes();
+            // anonymous RSS only: file-backed pages (libjvm.so, lib/modules, jars) are never in NMT
+            long rss = s.process().rssAnonBytes() > 0 ? s.process().rssAnonBytes() : s.process().vmRssBytes();
             long tracked = nmt.total().committedBytes();
             long gap = rss - tracked;
             if (gap < p.integer("min_gap") || (double) gap / rss < p.number("min_share")) {

@@ -31,6 +31,8 @@ final class SeriesChecks {
                     Param.optional("unless_packages", Param.Type.STRINGS, List.of(),
                             "class name prefixes that, on the stack, mean it is fine (e.g. a server waiting for its client)"),
                     Param.optional("states", Param.Type.STRINGS, List.of(), "only threads in these states in both dumps (empty: any)"),
+                    Param.optional("ignore_threads", Param.Type.STRINGS, List.of(), "thread names left out (e.g. main awaiting shutdown)"),
+                    Param.optional("min_seconds", Param.Type.NUMBER, 0.0, "at least this long between the dumps (from elapsed=)"),
                     Param.optional("min", Param.Type.INT, 1L, "how many stuck threads"));
         }
         @Override public Set<Requirement> requires() { return Set.of(Requirement.TWO_THREAD_DUMPS); }
@@ -46,12 +48,17 @@ final class SeriesChecks {
             Set<String> unless = Set.copyOf(p.strings("unless"));
             List<String> unlessPackages = p.strings("unless_packages");
             List<String> states = p.strings("states");
+            Set<String> ignored = Set.copyOf(p.strings("ignore_threads"));
             List<JvmThread> stuck = new ArrayList<>();
-            String frame = "";
+            List<String> hits = new ArrayList<>();
             for (JvmThread t : last.threads()) {
                 JvmThread b = before.get(key(t));
-                if (b == null || !sameTop(b, t, 3) || (!states.isEmpty() && !(states.contains(t.state().name())
-                        && states.contains(b.state().name())))) {
+                if (b == null || ignored.contains(t.name()) || !sameTop(b, t, 3) || (!states.isEmpty()
+                        && !(states.contains(t.state().name()) && states.contains(b.state().name())))) {
+                    continue;
+                }
+                if (t.elapsedSeconds() != null && b.elapsedSeconds() != null
+                        && t.elapsedSeconds() - b.elapsedSeconds() < p.number("min_seconds")) {
                     continue;
                 }
                 String hit = null;
@@ -64,7 +71,7 @@ final class SeriesChecks {
                 }
                 if (hit != null && !excused) {
                     stuck.add(t);
-                    frame = hit;
+                    hits.add(hit);
                 }
             }
             if (stuck.size() < p.integer("min")) {
@@ -75,7 +82,7 @@ final class SeriesChecks {
             Map<String, Object> f = new LinkedHashMap<>();
             f.put("count", stuck.size());
             f.put("names", ThreadChecks.names(stuck, 5));
-            f.put("frame", frame);
+            f.put("frame", hits.get(0)); // the example's own frame, beside its own stack
             f.put("stack", ThreadChecks.topFrames(example, 8));
             f.put("library", library(example));
             f.put("seconds", example.elapsedSeconds() != null && then.elapsedSeconds() != null

@@ -181,7 +181,10 @@ final class ThreadChecks {
                 ThreadFamilies.of(s.threadDumps().get(0).threads()).forEach(f -> first.put(f.pattern(), f.count()));
                 for (ThreadFamilies.Family f : families) {
                     int before = first.getOrDefault(f.pattern(), 0);
-                    if (f.count() - before >= p.integer("min_growth") && (found == null || f.count() > found.count())) {
+                    // a pool growing under load is not a leak: only families shaped like one (per call, per
+                    // object, or the default names of threads started by hand) count
+                    boolean leakShaped = perCall(f.pattern()) || f.pattern().endsWith(" *") || f.pattern().equals("Thread-*");
+                    if (leakShaped && f.count() - before >= p.integer("min_growth") && (found == null || f.count() > found.count())) {
                         found = f;
                         how = "grew from " + before + " to " + f.count() + " over " + s.threadDumps().size() + " dumps";
                         series = String.join(" -> ", s.threadDumps().stream().map(d -> String.valueOf(d.threads().size())).toList());

@@ -152,7 +152,17 @@ public final class Engine {
                 fixes.add(f.link().isEmpty() ? line : line + " (" + f.link() + ")");
             }
         }
-        return new Finding(p.id(), p.severity(), String.join(" ", render(p.title(), figures)), evidence, fixes, p.source());
+        return new Finding(p.id(), p.severity(), title(p.title(), figures), evidence, fixes, p.source());
+    }
+
+    /** A title always renders: a figure the match did not give (the other branch of any_of) reads as "?". */
+    static String title(String template, Map<String, Object> figures) {
+        Map<String, Object> all = new LinkedHashMap<>(figures);
+        Matcher m = FIGURE.matcher(template);
+        while (m.find()) {
+            all.putIfAbsent(m.group(1), "?");
+        }
+        return String.join(" ", render(template, all));
     }
 
     /**

@@ -199,6 +199,9 @@ public final class PlaybookLoader {
                 uses(c).forEach(u -> figures.addAll(u.check().figures()));
             }
         }
+        if (title != null) {
+            checkFigures(e, fields.get("title"), "title", title, figures);
+        }
         List<String> evidence = templates(e, fields.get("evidence"), "evidence", figures, true);
         List<Playbook.Fix> fixes = fixes(e, fields.get("fixes"), figures);
         Playbook.AppliesTo applies = appliesTo(e, fields.get("applies_to"));
@@ -402,7 +405,10 @@ public final class PlaybookLoader {
         try {
             return switch (type) {
                 case INT -> Long.parseLong(s.replace("_", ""));
-                case NUMBER -> Double.parseDouble(s.replace("_", ""));
+                case NUMBER -> {
+                    double d = Double.parseDouble(s.replace("_", ""));
+                    yield Double.isFinite(d) ? d : null;
+                }
                 case BYTES -> bytes(s);
                 case STRING -> s;
                 case BOOL -> s.equals("true") ? Boolean.TRUE : s.equals("false") ? Boolean.FALSE : null;
@@ -419,6 +425,9 @@ public final class PlaybookLoader {
         if (!m.matches()) {
             return null;
         }
+        if (m.group(1).length() > 15) {
+            return null;
+        }
         long n = Long.parseLong(m.group(1));
         int shift = switch (m.group(2).toLowerCase(Locale.ROOT)) {
             case "k" -> 10;
@@ -427,7 +436,7 @@ public final class PlaybookLoader {
             case "t" -> 40;
             default -> 0;
         };
-        return n << shift;
+        return n > (Long.MAX_VALUE >> shift) ? null : n << shift;
     }
 
     private static List<String> templates(Errors e, Node n, String key, List<String> figures, boolean required) {
@@ -527,6 +536,9 @@ public final class PlaybookLoader {
                 case "gc" -> {
                     @SuppressWarnings("unchecked")
                     List<String> names = (List<String>) value(v, Param.Type.STRINGS);
+                    if (names == null) {
+                        e.add(line(v), "applies_to.gc", "must be a collector name or a list of them");
+                    }
                     for (String g : names == null ? List.<String>of() : names) {
                         GarbageCollector gc = gcNamed(g);
                         if (gc == null) {
