@@ -97,13 +97,7 @@ public final class ScenarioJvm implements AutoCloseable {
 
     @Override
     public void close() {
-        process.descendants().forEach(ProcessHandle::destroyForcibly);
-        process.destroyForcibly();
-        try {
-            process.waitFor(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        dev.sage.transport.LocalTransport.killTree(process);
     }
 
     /** Where the scenario classes are: they need nothing else. */
