@@ -36,12 +36,15 @@ class CollectorTest {
                 .map(ProcessHandle::pid).toList()).isEmpty();
     }
 
+    /** The JDK of that feature release: this JVM's when it is one, else the machine's; the test skips without it. */
     static Path jdk(String which) {
-        if (which.equals("25")) {
-            assumeTrue(ScenarioJvm.jdk25Present(), "JDK 25 is not installed at " + ScenarioJvm.JDK25);
-            return ScenarioJvm.JDK25;
+        int feature = Integer.parseInt(which);
+        if (Runtime.version().feature() == feature) {
+            return Path.of(System.getProperty("java.home"));
         }
-        return Path.of(System.getProperty("java.home"));
+        Path home = feature == 25 ? ScenarioJvm.JDK25 : Path.of("/usr/lib/jvm/java-" + feature + "-openjdk-amd64");
+        assumeTrue(java.nio.file.Files.isExecutable(home.resolve("bin/jcmd")), "JDK " + feature + " is not installed at " + home);
+        return home;
     }
 
     @ParameterizedTest(name = "JDK {0}")
