@@ -1,0 +1,62 @@
+package dev.sage.deploy;
+
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The manifests in deploy/kubernetes parse, and grant Sage the least privilege it needs. */
+class KubernetesManifestsTest {
+    static final Path DIR = Path.of("..", "deploy", "kubernetes");
+
+    @SuppressWarnings("unchecked")
+    static List<Map<String, Object>> documents(String file) throws Exception {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Object o : new Yaml(new SafeConstructor(new LoaderOptions())).loadAll(Files.readString(DIR.resolve(file)))) {
+            out.add((Map<String, Object>) o);
+        }
+        return out;
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theRoleGrantsOnlyWhatDiagnosingNeeds() throws Exception {
+        List<Map<String, Object>> docs = documents("sage.yaml");
+        assertThat(docs).extracting(d -> d.get("kind")).containsExactly("ServiceAccount", "ClusterRole", "RoleBinding", "Deployment");
+        Map<String, Object> role = docs.get(1);
+        List<String> grants = new ArrayList<>();
+        for (Map<String, Object> rule : (List<Map<String, Object>>) role.get("rules")) {
+            for (String resource : (List<String>) rule.get("resources")) {
+                for (String verb : (List<String>) rule.get("verbs")) {
+                    grants.add(resource + ":" + verb);
+                }
+            }
+        }
+        assertThat(grants).containsExactlyInAnyOrder("pods:get", "pods:list", "pods/exec:create", "pods/log:get",
+                "replicasets:get", "statefulsets:get", "daemonsets:get");
+        assertThat(grants).noneMatch(g -> g.contains("*") || g.startsWith("secrets"));
+        assertThat(documents("debug-containers.yaml").get(0).toString()).contains("pods/ephemeralcontainers").contains("patch");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theDeploymentRunsTheBotAsTheServiceAccountWithoutRoot() throws Exception {
+        Map<String, Object> deployment = documents("sage.yaml").get(3);
+        Map<String, Object> pod = (Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>) deployment.get("spec"))
+                .get("template")).get("spec");
+        assertThat(pod.get("serviceAccountName")).isEqualTo("sage");
+        assertThat((Map<String, Object>) pod.get("securityContext")).containsEntry("runAsNonRoot", true);
+        Map<String, Object> container = ((List<Map<String, Object>>) pod.get("containers")).get(0);
+        assertThat(container.get("args")).isEqualTo(List.of("bot"));
+        assertThat((Map<String, Object>) container.get("securityContext")).containsEntry("allowPrivilegeEscalation", false);
+        assertThat(container.toString()).doesNotContain("xoxb-").contains("secretKeyRef");
+    }
+}
