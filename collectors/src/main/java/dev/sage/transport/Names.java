@@ -1,4 +1,4 @@
-package dev.sage.collect;
+package dev.sage.transport;
 
 import java.util.regex.Pattern;
 

@@ -1,4 +1,4 @@
-package dev.sage.collect;
+package dev.sage.transport;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;

@@ -1,0 +1,81 @@
+package dev.sage.transport;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real OpenSSH server (Debian's {@code /usr/sbin/sshd}) on a loopback port, with throwaway host and user
+ * keys, for tests. Needs root (sshd switches to the user it authenticates) and openssh-server installed.
+ */
+final class OpenSshServer implements AutoCloseable {
+    static final Path SSHD = Path.of("/usr/sbin/sshd");
+
+    final Path dir;
+    final int port;
+    final Path knownHosts;
+    final Path userKey;
+    private final long pid;
+
+    private OpenSshServer(Path dir, int port, Path knownHosts, Path userKey, long pid) {
+        this.dir = dir;
+        this.port = port;
+        this.knownHosts = knownHosts;
+        this.userKey = userKey;
+        this.pid = pid;
+    }
+
+    static boolean available() {
+        return Files.isExecutable(SSHD) && "root".equals(System.getProperty("user.name"));
+    }
+
+    static OpenSshServer start() throws Exception {
+        Path dir = Files.createTempDirectory("sshd");
+        run("ssh-keygen", "-q", "-t", "ecdsa", "-b", "256", "-N", "", "-f", dir.resolve("host_key").toString());
+        run("ssh-keygen", "-q", "-t", "ecdsa", "-b", "256", "-N", "", "-f", dir.resolve("user_key").toString());
+        Files.copy(dir.resolve("user_key.pub"), dir.resolve("authorized_keys"));
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        Path config = dir.resolve("sshd_config");
+        Files.writeString(config, String.join("\n",
+                "Port " + port, "ListenAddress 127.0.0.1", "HostKey " + dir.resolve("host_key"),
+                "PidFile " + dir.resolve("sshd.pid"), "AuthorizedKeysFile " + dir.resolve("authorized_keys"),
+                "UsePAM no", "PasswordAuthentication no", "KbdInteractiveAuthentication no", "StrictModes no",
+                "PermitRootLogin prohibit-password", "") );
+        Files.createDirectories(Path.of("/run/sshd"));
+        run(SSHD.toString(), "-f", config.toString(), "-E", dir.resolve("sshd.log").toString());
+        Path pidFile = dir.resolve("sshd.pid");
+        for (int i = 0; i < 100 && !Files.exists(pidFile); i++) {
+            Thread.sleep(50);
+        }
+        long pid = Long.parseLong(Files.readString(pidFile).strip());
+        String hostKey = Files.readString(dir.resolve("host_key.pub")).strip();
+        String[] parts = hostKey.split(" ");
+        Path knownHosts = dir.resolve("known_hosts");
+        Files.writeString(knownHosts, "[127.0.0.1]:" + port + " " + parts[0] + " " + parts[1] + "\n");
+        return new OpenSshServer(dir, port, knownHosts, dir.resolve("user_key"), pid);
+    }
+
+    SshTransport transport(Path knownHostsFile) {
+        return new SshTransport(new SshTransport.Target("root", "127.0.0.1", port), knownHostsFile, List.of(userKey),
+                java.time.Duration.ofSeconds(10));
+    }
+
+    @Override
+    public void close() {
+        ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy);
+    }
+
+    private static void run(String... cmd) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IllegalStateException(String.join(" ", cmd) + " failed: " + out);
+        }
+    }
+}

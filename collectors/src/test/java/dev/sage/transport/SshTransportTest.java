@@ -1,0 +1,94 @@
+package dev.sage.transport;
+
+import dev.sage.collect.CollectionPlan;
+import dev.sage.collect.Collector;
+import dev.sage.scenarios.ScenarioJvm;
+import dev.sage.snapshot.JvmSnapshot;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/** SshTransport against a real OpenSSH server on loopback, and a real JVM collected through it. */
+class SshTransportTest {
+    static OpenSshServer server;
+
+    @BeforeAll
+    static void startServer() throws Exception {
+        assumeTrue(OpenSshServer.available(), "needs root and /usr/sbin/sshd (openssh-server)");
+        server = OpenSshServer.start();
+    }
+
+    @AfterAll
+    static void stopServer() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @Test
+    void argumentsArriveExactlyThroughTheRemoteShell() throws Exception {
+        Path marker = server.dir.resolve("MARKER");
+        String hostile = "a'b\"c $(touch " + marker + ") `touch " + marker + "`; touch " + marker + " \\ * ~ \n end";
+        try (SshTransport ssh = server.transport(server.knownHosts)) {
+            ExecResult r = ssh.exec(List.of("printf", "%s", hostile), new byte[0], Duration.ofSeconds(10), 1 << 20);
+            assertThat(r.exitCode()).isZero();
+            assertThat(new String(r.stdout(), StandardCharsets.UTF_8)).isEqualTo(hostile);
+            assertThat(marker).doesNotExist();
+            ExecResult cat = ssh.exec(List.of("cat"), "fed on stdin".getBytes(StandardCharsets.UTF_8), Duration.ofSeconds(10), 1 << 20);
+            assertThat(cat.stdoutText()).isEqualTo("fed on stdin");
+        }
+    }
+
+    @Test
+    void anUnknownHostKeyIsRefused() throws Exception {
+        Path empty = Files.createTempFile("known_hosts", "");
+        try (SshTransport ssh = server.transport(empty)) {
+            assertThatThrownBy(() -> ssh.exec(List.of("true"), new byte[0], Duration.ofSeconds(10), 1024))
+                    .isInstanceOf(CollectionException.class)
+                    .hasMessageContaining("is not the one in " + empty + " (unknown or changed)")
+                    .extracting(e -> ((CollectionException) e).kind()).isEqualTo(CollectionException.Kind.PERMISSION);
+        }
+    }
+
+    @Test
+    void aCommandPastItsDeadlineIsStopped() throws Exception {
+        try (SshTransport ssh = server.transport(server.knownHosts)) {
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> ssh.exec(List.of("sleep", "30"), new byte[0], Duration.ofSeconds(1), 1024))
+                    .hasMessageEndingWith("did not finish within 1 s and was stopped");
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+        }
+    }
+
+    @Test
+    void anUnreachablePortSaysSo() throws Exception {
+        try (SshTransport ssh = new SshTransport(new SshTransport.Target("root", "127.0.0.1", 1), server.knownHosts,
+                List.of(server.userKey), Duration.ofSeconds(3))) {
+            assertThatThrownBy(() -> ssh.exec(List.of("true"), new byte[0], Duration.ofSeconds(3), 1024))
+                    .hasMessageStartingWith("cannot reach ssh://root@127.0.0.1:1")
+                    .extracting(e -> ((CollectionException) e).kind()).isEqualTo(CollectionException.Kind.UNREACHABLE);
+        }
+    }
+
+    @Test
+    void aRealJvmIsDiagnosedOverSsh() throws Exception {
+        try (ScenarioJvm jvm = ScenarioJvm.start("deadlock-monitors"); SshTransport ssh = server.transport(server.knownHosts)) {
+            Collector.Result r = new Collector(ssh).collect(jvm.pid(), CollectionPlan.defaults().withoutHistogram());
+            JvmSnapshot s = r.snapshot();
+            assertThat(s.problems()).isEmpty();
+            assertThat(s.lastThreadDump().deadlocks()).singleElement()
+                    .satisfies(d -> assertThat(d.threadNames()).containsExactlyInAnyOrder("deadlock-A", "deadlock-B"));
+            assertThat(s.process().pid()).isEqualTo(jvm.pid());
+        }
+    }
+}
