@@ -50,10 +50,15 @@ final class OpenSshServer implements AutoCloseable {
         Files.createDirectories(Path.of("/run/sshd"));
         run(SSHD.toString(), "-f", config.toString(), "-E", dir.resolve("sshd.log").toString());
         Path pidFile = dir.resolve("sshd.pid");
-        for (int i = 0; i < 100 && !Files.exists(pidFile); i++) {
-            Thread.sleep(50);
+        String pidText = "";
+        for (int i = 0; i < 200 && pidText.isEmpty(); i++) { // sshd creates the file, then writes its pid
+            Thread.sleep(25);
+            pidText = Files.exists(pidFile) ? Files.readString(pidFile).strip() : "";
         }
-        long pid = Long.parseLong(Files.readString(pidFile).strip());
+        if (pidText.isEmpty()) {
+            throw new IllegalStateException("sshd did not start: " + Files.readString(dir.resolve("sshd.log")));
+        }
+        long pid = Long.parseLong(pidText);
         String hostKey = Files.readString(dir.resolve("host_key.pub")).strip();
         String[] parts = hostKey.split(" ");
         Path knownHosts = dir.resolve("known_hosts");
