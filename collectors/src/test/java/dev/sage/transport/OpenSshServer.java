@@ -18,14 +18,14 @@ final class OpenSshServer implements AutoCloseable {
     final int port;
     final Path knownHosts;
     final Path userKey;
-    private final long pid;
+    private final Process sshd;
 
-    private OpenSshServer(Path dir, int port, Path knownHosts, Path userKey, long pid) {
+    private OpenSshServer(Path dir, int port, Path knownHosts, Path userKey, Process sshd) {
         this.dir = dir;
         this.port = port;
         this.knownHosts = knownHosts;
         this.userKey = userKey;
-        this.pid = pid;
+        this.sshd = sshd;
     }
 
     static boolean available() {
@@ -44,26 +44,29 @@ final class OpenSshServer implements AutoCloseable {
         Path config = dir.resolve("sshd_config");
         Files.writeString(config, String.join("\n",
                 "Port " + port, "ListenAddress 127.0.0.1", "HostKey " + dir.resolve("host_key"),
-                "PidFile " + dir.resolve("sshd.pid"), "AuthorizedKeysFile " + dir.resolve("authorized_keys"),
+                "PidFile none", "AuthorizedKeysFile " + dir.resolve("authorized_keys"),
                 "UsePAM no", "PasswordAuthentication no", "KbdInteractiveAuthentication no", "StrictModes no",
                 "PermitRootLogin prohibit-password", "") );
         Files.createDirectories(Path.of("/run/sshd"));
-        run(SSHD.toString(), "-f", config.toString(), "-E", dir.resolve("sshd.log").toString());
-        Path pidFile = dir.resolve("sshd.pid");
-        String pidText = "";
-        for (int i = 0; i < 200 && pidText.isEmpty(); i++) { // sshd creates the file, then writes its pid
-            Thread.sleep(25);
-            pidText = Files.exists(pidFile) ? Files.readString(pidFile).strip() : "";
+        // -D: sshd stays a child of this JVM, so it is stopped on close() whatever happens
+        Process sshd = new ProcessBuilder(SSHD.toString(), "-D", "-f", config.toString(), "-E", dir.resolve("sshd.log").toString())
+                .redirectErrorStream(true).start();
+        for (int i = 0; ; i++) {
+            try (java.net.Socket probe = new java.net.Socket("127.0.0.1", port)) {
+                break;
+            } catch (IOException notYet) {
+                if (i > 200 || !sshd.isAlive()) {
+                    sshd.destroyForcibly();
+                    throw new IllegalStateException("sshd did not start: " + Files.readString(dir.resolve("sshd.log")));
+                }
+                Thread.sleep(25);
+            }
         }
-        if (pidText.isEmpty()) {
-            throw new IllegalStateException("sshd did not start: " + Files.readString(dir.resolve("sshd.log")));
-        }
-        long pid = Long.parseLong(pidText);
         String hostKey = Files.readString(dir.resolve("host_key.pub")).strip();
         String[] parts = hostKey.split(" ");
         Path knownHosts = dir.resolve("known_hosts");
         Files.writeString(knownHosts, "[127.0.0.1]:" + port + " " + parts[0] + " " + parts[1] + "\n");
-        return new OpenSshServer(dir, port, knownHosts, dir.resolve("user_key"), pid);
+        return new OpenSshServer(dir, port, knownHosts, dir.resolve("user_key"), sshd);
     }
 
     SshTransport transport(Path knownHostsFile) {
@@ -73,7 +76,7 @@ final class OpenSshServer implements AutoCloseable {
 
     @Override
     public void close() {
-        ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy);
+        dev.sage.transport.LocalTransport.killTree(sshd);
     }
 
     private static void run(String... cmd) throws IOException, InterruptedException {
