@@ -74,21 +74,17 @@ public record SnapshotDigest(
         ClassHistogram h = s.lastHistogram();
         List<TopClass> top = new ArrayList<>();
         if (h != null) {
-            // one class name can have several rows (one per class loader): they are summed
-            Map<String, long[]> first = s.histograms().size() > 1 ? byClass(s.histograms().get(0)) : Map.of();
-            Map<String, long[]> latest = byClass(h);
-            latest.entrySet().stream()
-                    .sorted((a, b) -> Long.compare(b.getValue()[1], a.getValue()[1]))
+            boolean histogramSeries = s.histograms().size() > 1;
+            Map<String, ClassHistogram.Totals> first = histogramSeries ? s.histograms().get(0).totalsByClass() : Map.of();
+            h.totalsByClass().entrySet().stream()
+                    .sorted((a, b) -> Long.compare(b.getValue().bytes(), a.getValue().bytes()))
                     .limit(TOP)
                     .forEach(e -> {
-                        Long di = null;
-                        Long db = null;
-                        if (s.histograms().size() > 1) {
-                            long[] f = first.getOrDefault(e.getKey(), new long[2]);
-                            di = e.getValue()[0] - f[0];
-                            db = e.getValue()[1] - f[1];
-                        }
-                        top.add(new TopClass(ClassHistogram.Row.readable(e.getKey()), e.getValue()[0], e.getValue()[1], di, db));
+                        ClassHistogram.Totals now = e.getValue();
+                        ClassHistogram.Totals then = first.getOrDefault(e.getKey(), ClassHistogram.Totals.NONE);
+                        top.add(new TopClass(ClassHistogram.Row.readable(e.getKey()), now.instances(), now.bytes(),
+                                histogramSeries ? now.instances() - then.instances() : null,
+                                histogramSeries ? now.bytes() - then.bytes() : null));
                     });
         }
         List<NativeMemory.Category> topNative = List.of();
@@ -130,16 +126,6 @@ public record SnapshotDigest(
             parts.add("largest class " + topClasses.get(0).className() + " " + Units.bytes(topClasses.get(0).bytes()));
         }
         return String.join("; ", parts);
-    }
-
-    private static Map<String, long[]> byClass(ClassHistogram h) {
-        Map<String, long[]> m = new LinkedHashMap<>();
-        for (ClassHistogram.Row r : h.rows()) {
-            long[] v = m.computeIfAbsent(r.className(), k -> new long[2]);
-            v[0] += r.instances();
-            v[1] += r.bytes();
-        }
-        return m;
     }
 
     /** Counts by state with zero states left out, in {@link ThreadState} order. */

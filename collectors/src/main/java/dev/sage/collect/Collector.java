@@ -79,7 +79,7 @@ public final class Collector {
             addFacts(reader, round, facts);
             t = System.nanoTime();
             try {
-                runCommands(reader, round, jcmd, plan.commands(), plan);
+                runCommands(reader, round, pid, jcmd, plan.commands(), plan);
             } catch (CollectionException e) {
                 if (round == 1) {
                     throw e;
@@ -157,7 +157,7 @@ public final class Collector {
      * Runs the commands in as few jcmd starts as the JVM allows: one, unless a command stops the batch. Only a
      * failure before any answer is thrown; once something was read, later failures are recorded problems.
      */
-    private void runCommands(SnapshotReader reader, int round, List<String> jcmd, List<JcmdCommand> commands,
+    private void runCommands(SnapshotReader reader, int round, long pid, List<String> jcmd, List<JcmdCommand> commands,
                              CollectionPlan plan) throws CollectionException {
         List<JcmdCommand> pending = commands;
         boolean answered = false;
@@ -176,7 +176,7 @@ public final class Collector {
             JcmdBatch.Split split = JcmdBatch.split(r.stdoutText(), pending.size());
             if (split.answers().isEmpty() && split.failedAnswer() == null) {
                 String said = (split.preamble() + "\n" + r.stderr()).strip();
-                CollectionException e = attachFailure(split.pid() > 0 ? split.pid() : pidOf(jcmd), said, r.exitCode());
+                CollectionException e = attachFailure(pid, said, r.exitCode());
                 if (!answered) {
                     throw e;
                 }
@@ -218,15 +218,6 @@ public final class Collector {
 
     private static String source(int round, JcmdCommand c) {
         return "round " + round + ": " + c.command();
-    }
-
-    private static long pidOf(List<String> jcmdArgv) {
-        for (String a : jcmdArgv) {
-            if (a.chars().allMatch(Character::isDigit) && !a.isEmpty() && a.length() <= 10) {
-                return Long.parseLong(a);
-            }
-        }
-        return -1;
     }
 
     private static CollectionException attachFailure(long pid, String said, int exit) {

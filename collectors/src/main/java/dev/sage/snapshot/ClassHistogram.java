@@ -1,6 +1,9 @@
 package dev.sage.snapshot;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * A class histogram ({@code GC.class_histogram}, {@code jmap -histo}, {@code -XX:+PrintClassHistogram}).
@@ -13,6 +16,34 @@ import java.util.List;
 public record ClassHistogram(List<Row> rows, long totalInstances, long totalBytes, boolean hasTotalLine) {
     public ClassHistogram {
         rows = List.copyOf(rows);
+    }
+
+    /** Instances and bytes of one class name, all its rows together. */
+    public record Totals(long instances, long bytes) {
+        public static final Totals NONE = new Totals(0, 0);
+
+        Totals plus(Totals other) {
+            return new Totals(instances + other.instances(), bytes + other.bytes());
+        }
+    }
+
+    /**
+     * The totals of each class name whose name {@code wanted} accepts, in row order. One name can have several
+     * rows, one per class loader (the class-loader leak case): they are summed.
+     */
+    public Map<String, Totals> totalsByClass(Predicate<String> wanted) {
+        Map<String, Totals> m = new LinkedHashMap<>();
+        for (Row r : rows) {
+            if (wanted.test(r.className())) {
+                m.merge(r.className(), new Totals(r.instances(), r.bytes()), Totals::plus);
+            }
+        }
+        return m;
+    }
+
+    /** The totals of every class name, in row order. */
+    public Map<String, Totals> totalsByClass() {
+        return totalsByClass(c -> true);
     }
 
     /**

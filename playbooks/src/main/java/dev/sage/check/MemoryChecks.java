@@ -174,16 +174,16 @@ final class MemoryChecks {
             List<String> ignore = p.strings("ignore");
             java.util.function.Predicate<String> wanted = cls -> !ignore.contains(cls)
                     && (only.isEmpty() || only.stream().anyMatch(cls::contains));
-            Map<String, long[]> first = byClass(s.histograms().get(0), wanted);
-            Map<String, long[]> last = byClass(s.lastHistogram(), wanted);
+            Map<String, ClassHistogram.Totals> first = s.histograms().get(0).totalsByClass(wanted);
+            Map<String, ClassHistogram.Totals> last = s.lastHistogram().totalsByClass(wanted);
             List<Map.Entry<String, long[]>> grown = new ArrayList<>();
-            for (Map.Entry<String, long[]> e : last.entrySet()) {
+            for (Map.Entry<String, ClassHistogram.Totals> e : last.entrySet()) {
                 String cls = e.getKey();
-                long[] before = first.getOrDefault(cls, new long[2]);
-                long di = e.getValue()[0] - before[0];
-                long db = e.getValue()[1] - before[1];
+                ClassHistogram.Totals before = first.getOrDefault(cls, ClassHistogram.Totals.NONE);
+                long di = e.getValue().instances() - before.instances();
+                long db = e.getValue().bytes() - before.bytes();
                 if (di >= p.integer("min_instances") && db >= p.integer("min_bytes")) {
-                    grown.add(Map.entry(cls, new long[] {di, db, e.getValue()[0]}));
+                    grown.add(Map.entry(cls, new long[] {di, db, e.getValue().instances()}));
                 }
             }
             if (grown.isEmpty()) {
@@ -235,18 +235,5 @@ final class MemoryChecks {
             }
             return Optional.empty();
         }
-    }
-
-    static Map<String, long[]> byClass(ClassHistogram h, java.util.function.Predicate<String> wanted) {
-        Map<String, long[]> m = new LinkedHashMap<>();
-        for (ClassHistogram.Row r : h.rows()) {
-            if (!wanted.test(r.className())) {
-                continue;
-            }
-            long[] v = m.computeIfAbsent(r.className(), k -> new long[2]);
-            v[0] += r.instances();
-            v[1] += r.bytes();
-        }
-        return m;
     }
 }

@@ -97,7 +97,7 @@ public record Comparison(List<Difference> memory, List<Difference> threadFamilie
 
     private static Map<String, Long> bytes(ClassHistogram h) {
         Map<String, Long> m = new LinkedHashMap<>();
-        h.rows().forEach(r -> m.merge(r.className(), r.bytes(), Long::sum));
+        h.totalsByClass().forEach((c, t) -> m.put(c, t.bytes()));
         return m;
     }
 }
