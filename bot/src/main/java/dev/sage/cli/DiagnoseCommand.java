@@ -4,8 +4,12 @@ import dev.sage.collect.CollectionPlan;
 import dev.sage.collect.Collector;
 import dev.sage.collect.JvmDiscovery;
 import dev.sage.collect.JvmProcess;
+import dev.sage.kube.KubeCluster;
+import dev.sage.snapshot.JvmSnapshot;
 import dev.sage.transport.CollectionException;
 import dev.sage.transport.LocalTransport;
+import dev.sage.transport.SshTransport;
+import dev.sage.transport.SudoTransport;
 import dev.sage.transport.Transport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -14,7 +18,9 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,19 +34,59 @@ import java.util.concurrent.Callable;
             "Collects diagnostics from a running JVM with jcmd (one attach per round: thread dump, heap info,",
             "class histogram without a GC, native memory, version, flags, uptime, and the process's memory)",
             "and prints what they show. Nothing here forces a GC, dumps the heap or sends SIGQUIT unless asked."},
-        footer = {"", "TARGET:", "  local:PID   the JVM with this pid on this machine",
-            "  local       the only JVM on this machine (or the one --main-class names)",
+        footer = {"", "TARGET:",
+            "  local:PID              the JVM with this pid on this machine",
+            "  local                  the only JVM on this machine (or the one --main-class names)",
+            "  pod/NAME               a pod: its exact name, or the only pod whose name starts with NAME",
+            "  NAME                   the same, when -n is given",
+            "  ssh://[USER@]HOST[:PORT]  a host over SSH; ~/.ssh/config and known_hosts are read as ssh does",
             "", "Exit codes: 0 diagnosed, 2 bad usage, 3 could not collect (the reason is printed).",
-            "", "Examples:", "  sage diagnose local:4242", "  sage diagnose local --main-class OrderService --rounds 3 --interval 10s"})
+            "", "Examples:", "  sage diagnose local:4242",
+            "  sage diagnose pod/payments-7d9f8-x2kq -n prod --compare auto",
+            "  sage diagnose ssh://deploy@app-3.internal --main-class OrderService --sudo-user orders",
+            "  sage diagnose local --main-class OrderService --rounds 3 --interval 10s"})
 final class DiagnoseCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(paramLabel = "TARGET", description = "local:PID, or local")
+    @Parameters(paramLabel = "TARGET", description = "local:PID, local, pod/NAME, NAME with -n, or ssh://[USER@]HOST[:PORT]")
     String target;
+
+    @Option(names = {"-n", "--namespace"}, paramLabel = "NAMESPACE",
+            description = "The pod's namespace (default: the kubeconfig context's, else 'default').")
+    String namespace;
+
+    @Option(names = {"-c", "--container"}, paramLabel = "CONTAINER",
+            description = "The pod's container (default: the one running a JVM).")
+    String container;
+
+    @Option(names = "--context", paramLabel = "CONTEXT", description = "The kubeconfig context (default: the current one).")
+    String context;
+
+    @Option(names = "--compare", paramLabel = "POD",
+            description = "Also collect from a healthy pod of the same service and say what differs: 'auto' (a Ready"
+                    + " sibling with the fewest restarts) or a pod name.")
+    String compare;
+
+    @Option(names = "--pid", paramLabel = "PID", description = "The JVM's pid on the host or in the container.")
+    Long pid;
 
     @Option(names = "--main-class", paramLabel = "NAME", description = "Pick the JVM whose main class or jar contains NAME.")
     String mainClass;
+
+    @Option(names = "--sudo-user", paramLabel = "USER",
+            description = "Over SSH, run the commands as USER with 'sudo -n -u USER' (the JVM's user: jcmd attaches only as it).")
+    String sudoUser;
+
+    @Option(names = "--ssh-config", paramLabel = "FILE", description = "OpenSSH client config (default: ~/.ssh/config).")
+    Path sshConfig = home(".ssh/config");
+
+    @Option(names = "--known-hosts", paramLabel = "FILE", description = "Host keys to trust (default: ~/.ssh/known_hosts).")
+    Path knownHosts = home(".ssh/known_hosts");
+
+    @Option(names = {"-i", "--identity"}, paramLabel = "FILE",
+            description = "Private key to offer (repeatable; default: ~/.ssh/id_ecdsa, id_rsa, and the config's IdentityFile).")
+    List<Path> identities = new ArrayList<>();
 
     @Option(names = "--rounds", paramLabel = "N", defaultValue = "1",
             description = "Collection rounds, a time series for growth and stuck threads (default: ${DEFAULT-VALUE}).")
@@ -63,32 +109,20 @@ final class DiagnoseCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     ReportOptions report = new ReportOptions();
 
-    /** Where commands run; local unless a test sets another. */
-    Transport transport = new LocalTransport();
+    private static Path home(String relative) {
+        return Path.of(System.getProperty("user.home")).resolve(relative);
+    }
 
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Optional<Long> pid;
-        if (target.equals("local")) {
-            pid = Optional.empty();
-        } else if (target.matches("local:0*[1-9]\\d{0,9}")) {
-            pid = Optional.of(Long.parseLong(target.substring("local:".length())));
-        } else if (target.startsWith("pod/") || target.startsWith("ssh://")) {
-            err.println("sage diagnose: " + target + ": this build collects from local JVMs only (local:PID or local);"
-                    + " Kubernetes and SSH targets come with their transports");
-            return ExitCodes.USAGE;
-        } else {
-            err.println("sage diagnose: '" + target + "' is not a target: give local:PID or local");
-            return ExitCodes.USAGE;
-        }
-        if (rounds < 1 || rounds > 100) {
-            err.println("sage diagnose: --rounds must be between 1 and 100");
-            return ExitCodes.USAGE;
-        }
-        if (noHistogram && liveHistogram) {
-            err.println("sage diagnose: --no-histogram and --live-histogram contradict each other");
+        DiagnoseTarget where;
+        try {
+            where = DiagnoseTarget.parse(target, namespace != null);
+            check(where);
+        } catch (IllegalArgumentException e) {
+            err.println("sage diagnose: " + e.getMessage());
             return ExitCodes.USAGE;
         }
         CollectionPlan plan = CollectionPlan.defaults().withRounds(rounds, interval).withTimeout(timeout);
@@ -100,20 +134,117 @@ final class DiagnoseCommand implements Callable<Integer> {
             err.println("sage diagnose: --live-histogram: GC.class_histogram forces a full, stop-the-world GC on the target");
         }
         try {
-            Map<String, Duration> timings = new LinkedHashMap<>();
-            long t0 = System.nanoTime();
-            JvmProcess jvm = new JvmDiscovery(transport, ProcessHandle.current().pid())
-                    .select(pid, Optional.ofNullable(mainClass));
-            timings.put("find the JVM", Duration.ofNanos(System.nanoTime() - t0));
-            Collector.Result result = new Collector(transport).collect(jvm.pid(), plan);
-            timings.putAll(result.timings());
-            String name = "pid " + jvm.pid() + (jvm.mainClass().isEmpty() ? "" : " (" + jvm.mainClass() + ")");
-            out.print(Reports.render(report.format, name, result.snapshot(), List.of(), timings, Reports.playbooks(report.playbookDirs)));
+            Diagnosed d = where instanceof DiagnoseTarget.Pod p ? pod(p, plan)
+                    : where instanceof DiagnoseTarget.Ssh s ? ssh(s, plan)
+                    : local((DiagnoseTarget.Local) where, plan);
+            out.print(Reports.render(report.format, d.name(), d.snapshot(), List.of(), d.timings(),
+                    Reports.playbooks(report.playbookDirs), d.sibling(), d.notes()));
             out.flush();
             return ExitCodes.OK;
         } catch (CollectionException e) {
             err.println("sage diagnose: " + e.getMessage());
             return ExitCodes.NOTHING_ANALYSED;
         }
+    }
+
+    /** Refuses options that do not fit the target, and bad values, before anything is contacted. */
+    private void check(DiagnoseTarget where) {
+        if (rounds < 1 || rounds > 100) {
+            throw new IllegalArgumentException("--rounds must be between 1 and 100");
+        }
+        if (noHistogram && liveHistogram) {
+            throw new IllegalArgumentException("--no-histogram and --live-histogram contradict each other");
+        }
+        if (pid != null && pid <= 0) {
+            throw new IllegalArgumentException("--pid must be a positive number");
+        }
+        boolean pod = where instanceof DiagnoseTarget.Pod;
+        if (!pod && (namespace != null || container != null || context != null || compare != null)) {
+            throw new IllegalArgumentException("-n, -c, --context and --compare are for pods (pod/NAME)");
+        }
+        if (!(where instanceof DiagnoseTarget.Ssh) && sudoUser != null) {
+            throw new IllegalArgumentException("--sudo-user is for SSH targets (ssh://USER@HOST)");
+        }
+        if (where instanceof DiagnoseTarget.Local l && l.pid().isPresent() && pid != null) {
+            throw new IllegalArgumentException("give the pid once: local:PID or --pid");
+        }
+        if (namespace != null) {
+            dev.sage.transport.Names.namespace(namespace);
+        }
+        if (container != null) {
+            dev.sage.transport.Names.container(container);
+        }
+        if (compare != null && !compare.equals("auto")) {
+            dev.sage.transport.Names.pod(compare.startsWith("pod/") ? compare.substring(4) : compare);
+        }
+        if (sudoUser != null) {
+            dev.sage.transport.Names.user(sudoUser);
+        }
+    }
+
+    /** What was collected, from where, and how it was found. */
+    private record Diagnosed(String name, JvmSnapshot snapshot, Map<String, Duration> timings, JvmSnapshot sibling,
+                             List<String> notes) {
+    }
+
+    private Diagnosed local(DiagnoseTarget.Local l, CollectionPlan plan) throws CollectionException {
+        Transport transport = new LocalTransport();
+        Optional<Long> which = l.pid().isPresent() ? l.pid() : Optional.ofNullable(pid);
+        return collect(transport, new JvmDiscovery(transport, ProcessHandle.current().pid()), which, plan, "");
+    }
+
+    private Diagnosed ssh(DiagnoseTarget.Ssh s, CollectionPlan plan) throws CollectionException {
+        try (SshTransport ssh = SshTransport.connect(s.user(), s.host(), s.port(), sshConfig, knownHosts, identities,
+                Duration.ofSeconds(Math.min(timeout.toSeconds(), 20)))) {
+            Transport transport = sudoUser == null ? ssh : new SudoTransport(ssh, sudoUser);
+            return collect(transport, new JvmDiscovery(transport, -1), Optional.ofNullable(pid), plan, transport.describe() + " ");
+        }
+    }
+
+    private Diagnosed collect(Transport transport, JvmDiscovery discovery, Optional<Long> which, CollectionPlan plan,
+                              String prefix) throws CollectionException {
+        Map<String, Duration> timings = new LinkedHashMap<>();
+        long t0 = System.nanoTime();
+        JvmProcess jvm = discovery.select(which, Optional.ofNullable(mainClass));
+        timings.put("find the JVM", Duration.ofNanos(System.nanoTime() - t0));
+        Collector.Result result = new Collector(transport).collect(jvm, plan);
+        timings.putAll(result.timings());
+        return new Diagnosed(prefix + name(jvm), result.snapshot(), timings, null, List.of());
+    }
+
+    private Diagnosed pod(DiagnoseTarget.Pod p, CollectionPlan plan) throws CollectionException {
+        Map<String, Duration> timings = new LinkedHashMap<>();
+        long t0 = System.nanoTime();
+        try (KubeCluster cluster = KubeCluster.connect(Optional.ofNullable(context), timeout)) {
+            String ns = namespace != null ? namespace : cluster.defaultNamespace();
+            KubeCluster.Resolved pod = cluster.resolve(ns, p.name());
+            KubeCluster.Located at = cluster.locate(pod, Optional.ofNullable(container), Optional.ofNullable(pid),
+                    Optional.ofNullable(mainClass));
+            timings.put("find the JVM", Duration.ofNanos(System.nanoTime() - t0));
+            Collector.Result result = new Collector(at.transport()).collect(at.jvm(), plan);
+            timings.putAll(result.timings());
+            List<String> notes = new ArrayList<>(at.notes());
+            JvmSnapshot sibling = null;
+            if (compare != null) {
+                long t1 = System.nanoTime();
+                KubeCluster.Resolved other = compare.equals("auto") ? cluster.healthySibling(pod)
+                        : cluster.resolve(ns, compare.startsWith("pod/") ? compare.substring(4) : compare);
+                if (other.name().equals(pod.name())) {
+                    throw new CollectionException(CollectionException.Kind.UNSUPPORTED, "--compare names the pod being"
+                            + " diagnosed; give another pod of the same service, or auto");
+                }
+                KubeCluster.Located there = cluster.locate(other, Optional.of(at.container()), Optional.empty(),
+                        Optional.ofNullable(mainClass));
+                sibling = new Collector(there.transport()).collect(there.jvm(), plan.withRounds(1, plan.interval()))
+                        .snapshot();
+                notes.add(other.note().isEmpty() ? "compared with pod " + other.name() : other.note());
+                timings.put("sibling " + other.name(), Duration.ofNanos(System.nanoTime() - t1));
+            }
+            return new Diagnosed(at.transport().describe() + " " + name(at.jvm()), result.snapshot(), timings, sibling, notes);
+        }
+    }
+
+    private static String name(JvmProcess jvm) {
+        return "pid " + jvm.pid() + (jvm.mainClass().isEmpty() ? "" : " (" + jvm.mainClass() + ")");
     }
 }

@@ -55,9 +55,18 @@ final class Reports {
         return render(format, target, snapshot, reads, timings, playbooks, null);
     }
 
-    /** With {@code sibling} (a healthy JVM of the same service, or null) the report says what differs. */
     static String render(Format format, String target, JvmSnapshot snapshot, List<SnapshotReader.Read> reads,
                          Map<String, Duration> timings, PlaybookLoader.Loaded playbooks, JvmSnapshot sibling) {
+        return render(format, target, snapshot, reads, timings, playbooks, sibling, List.of());
+    }
+
+    /**
+     * With {@code sibling} (a healthy JVM of the same service, or null) the report says what differs; {@code notes}
+     * say how the target was found.
+     */
+    static String render(Format format, String target, JvmSnapshot snapshot, List<SnapshotReader.Read> reads,
+                         Map<String, Duration> timings, PlaybookLoader.Loaded playbooks, JvmSnapshot sibling,
+                         List<String> notes) {
         SnapshotDigest digest = SnapshotDigest.of(snapshot);
         String summary = digest.summaryLine();
         Map<String, Long> millis = new LinkedHashMap<>();
@@ -71,7 +80,7 @@ final class Reports {
                 : judged.findings().get(0).title() + (judged.findings().size() > 1
                 ? " (+" + (judged.findings().size() - 1) + " more)" : "") + "; " + summary;
         Diagnosis diagnosis = new Diagnosis(target, snapshot.jvm() == null ? "" : snapshot.jvm().describe(),
-                summary.isEmpty() ? "nothing to summarise" : headline, judged.findings(), notEvaluated, millis);
+                summary.isEmpty() ? "nothing to summarise" : headline, judged.findings(), notEvaluated, millis, notes);
         Comparison comparison = sibling == null ? null : Comparison.of(snapshot, sibling);
         return switch (format) {
             case json -> JsonReport.render(diagnosis, snapshot, digest, reads, comparison);

@@ -35,6 +35,7 @@ public final class JsonReport {
         root.put("target", diagnosis.target());
         root.put("jvm", diagnosis.jvm());
         root.put("summary", diagnosis.summary());
+        root.put("notes", diagnosis.notes());
         root.put("findings", diagnosis.findings().stream().map(JsonReport::finding).toList());
         root.put("notEvaluated", diagnosis.notEvaluated());
         root.put("timings", diagnosis.timings());

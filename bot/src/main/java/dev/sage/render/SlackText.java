@@ -25,6 +25,7 @@ public final class SlackText {
     public static String render(Diagnosis diagnosis, JvmSnapshot snapshot, SnapshotDigest d) {
         StringBuilder out = new StringBuilder();
         out.append("*").append(escape(diagnosis.target())).append("*: ").append(escape(diagnosis.summary())).append('\n');
+        diagnosis.notes().forEach(n -> out.append("_").append(escape(n)).append("_\n"));
         for (var f : diagnosis.findings()) {
             String icon = switch (f.severity()) {
                 case CRITICAL -> ":red_circle:";

@@ -25,7 +25,9 @@ public final class TextReport {
     public static String render(Diagnosis diagnosis, JvmSnapshot snapshot, SnapshotDigest d, List<SnapshotReader.Read> reads) {
         StringBuilder out = new StringBuilder();
         out.append("Sage analysis of ").append(diagnosis.target()).append('\n');
-        out.append(diagnosis.summary()).append("\n\n");
+        out.append(diagnosis.summary()).append("\n");
+        diagnosis.notes().forEach(n -> out.append("  (").append(n).append(")\n"));
+        out.append('\n');
 
         if (!diagnosis.findings().isEmpty()) {
             out.append("Findings:\n");

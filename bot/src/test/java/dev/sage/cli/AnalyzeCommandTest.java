@@ -44,7 +44,7 @@ class AnalyzeCommandTest {
         SageProcess.Run r = sage(null, "analyze", "--sample", "--format", "json");
         assertThat(r.exit()).isZero();
         JsonNode json = new ObjectMapper().readTree(r.out());
-        assertThat(json.fieldNames()).toIterable().startsWith("target", "jvm", "summary", "findings", "notEvaluated", "timings");
+        assertThat(json.fieldNames()).toIterable().startsWith("target", "jvm", "summary", "notes", "findings", "notEvaluated", "timings");
         assertThat(json.get("findings").isArray()).isTrue();
         assertThat(json.get("jvm").asText()).isEqualTo("OpenJDK 64-Bit Server VM 17.0.15+6-Debian-1deb12u1 (Java 17)");
         JsonNode threads = json.at("/snapshot/threads");

@@ -41,7 +41,7 @@ class DiagnoseCommandTest {
             assertThat(json.at("/snapshot/memory/rssBytes").asLong()).isPositive();
             assertThat(json.at("/snapshot/nativeMemory/state").asText()).isEqualTo("summary");
             assertThat(json.get("timings").fieldNames()).toIterable()
-                    .contains("find the JVM", "process facts", "round 1 jcmd", "round 2 jcmd");
+                    .contains("find the JVM", "round 1 jcmd", "round 2 process facts", "round 2 jcmd");
         } finally {
             service.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         }
@@ -72,13 +72,16 @@ class DiagnoseCommandTest {
     }
 
     @Test
-    void remoteAndMalformedTargetsAreBadUsage() throws Exception {
-        SageProcess.Run pod = SageProcess.run(null, "diagnose", "pod/payments-7d9f8-x2kq");
-        assertThat(pod.exit()).isEqualTo(2);
-        assertThat(pod.err()).contains("collects from local JVMs only");
+    void malformedTargetsAndMisplacedOptionsAreBadUsage() throws Exception {
         SageProcess.Run hostile = SageProcess.run(null, "diagnose", "local:1;reboot");
         assertThat(hostile.exit()).isEqualTo(2);
-        assertThat(hostile.err()).contains("is not a target");
+        assertThat(hostile.err()).isEqualTo("sage diagnose: '1;reboot' is not a pid: give local:PID with a positive number\n");
+        SageProcess.Run bare = SageProcess.run(null, "diagnose", "payments");
+        assertThat(bare.exit()).isEqualTo(2);
+        assertThat(bare.err()).contains("'payments' is not a target: give local:PID, local, pod/NAME (or NAME with -n NAMESPACE)");
+        SageProcess.Run podOption = SageProcess.run(null, "diagnose", "local", "-c", "app");
+        assertThat(podOption.exit()).isEqualTo(2);
+        assertThat(podOption.err()).contains("-n, -c, --context and --compare are for pods");
         SageProcess.Run both = SageProcess.run(null, "diagnose", "local:1", "--no-histogram", "--live-histogram");
         assertThat(both.exit()).isEqualTo(2);
     }

@@ -16,10 +16,17 @@ final class SageProcess {
     private SageProcess() {}
 
     static Run run(byte[] stdin, String... args) throws IOException, InterruptedException {
+        return run(java.util.Map.of(), stdin, args);
+    }
+
+    /** With these environment variables set (e.g. {@code KUBECONFIG}). */
+    static Run run(java.util.Map<String, String> env, byte[] stdin, String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), "dev.sage.cli.Sage"));
         cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).start();
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().putAll(env);
+        Process p = pb.start();
         if (stdin != null) {
             p.getOutputStream().write(stdin);
         }

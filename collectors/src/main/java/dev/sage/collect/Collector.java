@@ -43,7 +43,17 @@ public final class Collector {
         this.transport = transport;
     }
 
+    /** Collects from the JVM with this pid, reading its process facts first. */
     public Result collect(long pid, CollectionPlan plan) throws CollectionException {
+        return collect(new JvmProcess(pid, ""), plan);
+    }
+
+    /**
+     * Collects from a JVM that discovery found. The facts its survey read serve the first round, so that a one-round
+     * plan costs one exec more than the survey: the jcmd batch.
+     */
+    public Result collect(JvmProcess jvm, CollectionPlan plan) throws CollectionException {
+        long pid = jvm.pid();
         if (pid <= 0) {
             throw new IllegalArgumentException("pid must be positive: " + pid);
         }
@@ -51,8 +61,11 @@ public final class Collector {
         SnapshotReader reader = new SnapshotReader(transport.describe() + " pid " + pid);
 
         long t = System.nanoTime();
-        ProcessFacts facts = facts(pid, plan);
-        timings.put("process facts", since(t));
+        ProcessFacts facts = jvm.facts();
+        if (facts == null) {
+            facts = facts(pid, plan);
+            timings.put("process facts", since(t));
+        }
         List<String> jcmd = jcmdArgv(pid, facts);
         String via = String.join(" ", jcmd);
 

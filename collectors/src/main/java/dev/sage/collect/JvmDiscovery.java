@@ -10,17 +10,14 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Finds the JVMs where a transport runs commands: {@code jcmd -l}, joined with a scan of {@code /proc} for
- * processes that map libjvm (a JVM run with {@code -XX:-UsePerfData} is invisible to jcmd -l, and a machine
- * may have no jcmd at all). Two execs.
+ * Finds the JVMs where a transport runs commands, in one exec: a survey of {@code /proc} for processes that map
+ * libjvm, which also reads each one's facts, so that collecting from the one picked needs no second look (a JVM
+ * run with {@code -XX:-UsePerfData} is invisible to {@code jcmd -l}, and a container may have no jcmd at all).
+ * Only when the survey finds none does it ask {@code jcmd -l}, which also sees other users' JVMs.
  */
 public final class JvmDiscovery {
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
     private static final long CAP = 1 << 20;
-
-    /** Lists pid and command line of every process mapping libjvm; a fixed script with no argument. */
-    static final String PROC_SCAN = "for d in /proc/[0-9]*; do if grep -qs libjvm \"$d/maps\"; then "
-            + "printf '%s %s\\n' \"${d#/proc/}\" \"$(tr '\\000' ' ' < \"$d/cmdline\" 2>/dev/null)\"; fi; done";
 
     private final Transport transport;
     private final long ownPid;
@@ -36,20 +33,29 @@ public final class JvmDiscovery {
     /** The JVMs found, by pid. */
     public List<JvmProcess> list() throws CollectionException {
         List<JvmProcess> found = new ArrayList<>();
+        ExecResult scan;
         try {
-            ExecResult r = transport.exec(List.of("jcmd", "-l"), new byte[0], TIMEOUT, CAP);
-            if (r.exitCode() == 0) {
-                found.addAll(parseJcmdList(r.stdoutText()));
-            }
+            scan = transport.exec(ProcessFacts.surveyArgv(), new byte[0], TIMEOUT, CAP);
         } catch (CollectionException e) {
             if (e.kind() != CollectionException.Kind.COMMAND_NOT_FOUND) {
                 throw e;
             }
+            throw new CollectionException(CollectionException.Kind.COMMAND_NOT_FOUND, transport.describe()
+                    + " has no shell (sh): Sage reads /proc with a short fixed script and cannot look at the JVM without one", e);
         }
-        ExecResult scan = transport.exec(List.of("sh", "-c", PROC_SCAN), new byte[0], TIMEOUT, CAP);
-        for (JvmProcess p : parseProcScan(scan.stdoutText())) {
-            if (found.stream().noneMatch(j -> j.pid() == p.pid())) {
-                found.add(p);
+        for (ProcessFacts.Surveyed p : ProcessFacts.parseSurvey(scan.stdoutText())) {
+            found.add(new JvmProcess(p.pid(), mainClassOf(p.commandLine()), p.facts()));
+        }
+        if (found.isEmpty() || found.stream().allMatch(j -> j.pid() == ownPid)) {
+            try {
+                ExecResult r = transport.exec(List.of("jcmd", "-l"), new byte[0], TIMEOUT, CAP);
+                if (r.exitCode() == 0) {
+                    found.addAll(parseJcmdList(r.stdoutText()));
+                }
+            } catch (CollectionException e) {
+                if (e.kind() != CollectionException.Kind.COMMAND_NOT_FOUND) {
+                    throw e;
+                }
             }
         }
         found.removeIf(j -> j.pid() == ownPid);
@@ -63,7 +69,11 @@ public final class JvmDiscovery {
      * @throws CollectionException when none matches, or several do and nothing tells them apart
      */
     public JvmProcess select(Optional<Long> pid, Optional<String> mainClass) throws CollectionException {
-        List<JvmProcess> jvms = list();
+        return choose(list(), pid, mainClass);
+    }
+
+    /** Picks the target among JVMs already listed, as {@link #select} does. */
+    public JvmProcess choose(List<JvmProcess> jvms, Optional<Long> pid, Optional<String> mainClass) throws CollectionException {
         if (pid.isPresent()) {
             return jvms.stream().filter(j -> j.pid() == pid.get()).findFirst()
                     .orElse(new JvmProcess(pid.get(), ""));
@@ -111,7 +121,8 @@ public final class JvmDiscovery {
             String s = line.strip();
             int sp = s.indexOf(' ');
             String pidText = sp < 0 ? s : s.substring(0, sp);
-            if (pidText.isEmpty() || !pidText.chars().allMatch(Character::isDigit) || pidText.length() > 10) {
+            if (pidText.isEmpty() || !pidText.chars().allMatch(Character::isDigit) || pidText.length() > 10
+                    || Long.parseLong(pidText) == 0) {
                 continue;
             }
             String main = sp < 0 ? "" : s.substring(sp + 1).strip();
@@ -119,15 +130,6 @@ public final class JvmDiscovery {
                 continue;
             }
             out.add(new JvmProcess(Long.parseLong(pidText), main));
-        }
-        return out;
-    }
-
-    /** {@code <pid> <command line>} lines of the /proc scan. Pure. */
-    static List<JvmProcess> parseProcScan(String text) {
-        List<JvmProcess> out = new ArrayList<>();
-        for (JvmProcess p : parseLines(text)) {
-            out.add(new JvmProcess(p.pid(), mainClassOf(p.mainClass())));
         }
         return out;
     }

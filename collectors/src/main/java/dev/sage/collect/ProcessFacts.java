@@ -25,11 +25,14 @@ import java.util.List;
 public record ProcessFacts(ProcessStatus status, String statusText, String jvm, boolean attachSocket, String exe,
                            String jcmdBesideJvm, String jcmdOnPath, String jattach, String cgroupText, long ownUid) {
 
-    /** The script; {@code $1} is the pid. Each part is announced by a {@code ==> NAME <==} line. */
-    static final String SCRIPT = String.join("\n",
+    /**
+     * A shell function printing the facts of the process whose pid is its argument. Each part is announced by a
+     * {@code ==> NAME <==} line.
+     */
+    private static final String FACTS_FUNCTION = String.join("\n",
+            "facts() {",
             "p=\"$1\"",
-            "echo '==> me <=='; id -u",
-            "[ -r \"/proc/$p/status\" ] || { echo '==> gone <=='; exit 0; }",
+            "[ -r \"/proc/$p/status\" ] || { echo '==> gone <=='; return 0; }",
             "echo '==> status <=='; cat \"/proc/$p/status\"",
             "echo '==> jvm <=='; grep -qs 'libjvm' \"/proc/$p/maps\"; case $? in 0) echo yes;; 1) echo no;; *) echo unknown;; esac",
             "echo '==> attach <=='; for d in \"/proc/$p/root/tmp\" /tmp; do [ -S \"$d/.java_pid$p\" ] && echo yes && break; done",
@@ -44,11 +47,66 @@ public record ProcessFacts(ProcessStatus status, String statusText, String jvm, 
                     + "d=\"/sys/fs/cgroup/memory$m\"; [ -d \"$d\" ] || d=/sys/fs/cgroup/memory; "
                     + "if [ -f \"$d/memory.limit_in_bytes\" ]; then echo '==> cgroup <=='; "
                     + "head -n 200 \"$d/memory.limit_in_bytes\" \"$d/memory.usage_in_bytes\" \"$d/memory.stat\" 2>/dev/null; fi; fi",
+            "}",
+            "echo '==> me <=='; id -u",
+            "");
+
+    /** The facts of one process; {@code $1} is the pid. */
+    static final String SCRIPT = FACTS_FUNCTION + "facts \"$1\"\n";
+
+    /**
+     * The facts of every JVM: each process mapping libjvm (or, when its map is unreadable, whose program is named
+     * java) is announced by {@code ==> process PID <==} and its command line, then its facts. No argument.
+     */
+    static final String SURVEY = FACTS_FUNCTION + String.join("\n",
+            "for d in /proc/[0-9]*; do",
+            "q=\"${d#/proc/}\"; [ \"$q\" = \"$$\" ] && continue",
+            "grep -qs libjvm \"$d/maps\"; r=$?",
+            "if [ $r = 0 ] || { [ $r -gt 1 ] && head -c 4096 \"$d/cmdline\" 2>/dev/null | tr '\\000' '\\n' | head -n 1 | grep -q 'java$'; }; then",
+            "echo \"==> process $q <==\"; head -c 4096 \"$d/cmdline\" 2>/dev/null | tr '\\000' ' '; echo",
+            "facts \"$q\"",
+            "fi",
+            "done",
             "");
 
     /** The argv that runs the script for {@code pid}. */
     static List<String> argv(long pid) {
         return List.of("sh", "-c", SCRIPT, "sage-facts", Long.toString(pid));
+    }
+
+    /** The argv that surveys every JVM where the commands run. */
+    static List<String> surveyArgv() {
+        return List.of("sh", "-c", SURVEY, "sage-survey");
+    }
+
+    /** A JVM the survey found: its pid, its command line (never shown: it may hold secrets) and its facts. */
+    record Surveyed(long pid, String commandLine, ProcessFacts facts) {
+    }
+
+    /** Reads the survey's output. Pure. */
+    static List<Surveyed> parseSurvey(String output) {
+        List<Surveyed> found = new java.util.ArrayList<>();
+        String[] chunks = output.split("(?m)^(?===> process \\d{1,10} <==$)");
+        String me = "";
+        for (String chunk : chunks) {
+            if (!chunk.startsWith("==> process ")) {
+                int at = chunk.indexOf("==> me <==");
+                me = at < 0 ? "" : chunk.substring(at);
+                continue;
+            }
+            int eol = chunk.indexOf('\n');
+            int eol2 = eol < 0 ? -1 : chunk.indexOf('\n', eol + 1);
+            if (eol2 < 0) {
+                continue; // cut off before its facts
+            }
+            long pid = Long.parseLong(chunk.substring("==> process ".length(), eol - " <==".length()));
+            String cmdline = chunk.substring(eol + 1, eol2).strip();
+            ProcessFacts facts = parse(me + "\n" + chunk.substring(eol2 + 1));
+            if (facts.status() != null) {
+                found.add(new Surveyed(pid, cmdline, facts));
+            }
+        }
+        return found;
     }
 
     /** Reads the script's output. Pure. */

@@ -16,6 +16,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 
 /**
@@ -45,16 +47,78 @@ public final class SshTransport implements Transport, AutoCloseable {
     private final Path knownHosts;
     private final Duration connectTimeout;
     private final SshClient client;
+    /** The host key last refused, and why, for the message. */
+    private volatile String refusedKey = "";
     private ClientSession session;
 
+    /** Connects as given, reading no ssh_config. */
     public SshTransport(Target target, Path knownHosts, List<Path> identities, Duration connectTimeout) {
+        this(target, knownHosts, identities, null, connectTimeout);
+    }
+
+    /**
+     * @param identities private key files to offer, besides the IdentityFile lines of the config
+     * @param sshConfig an OpenSSH client config (Host, HostName, Port, User, IdentityFile, ProxyJump), or null for none
+     */
+    public SshTransport(Target target, Path knownHosts, List<Path> identities, Path sshConfig, Duration connectTimeout) {
         this.target = target;
         this.knownHosts = knownHosts;
         this.connectTimeout = connectTimeout;
         this.client = SshClient.setUpDefaultClient();
-        client.setServerKeyVerifier(new KnownHostsServerKeyVerifier(RejectAllServerKeyVerifier.INSTANCE, knownHosts));
+        KnownHostsServerKeyVerifier known = new KnownHostsServerKeyVerifier((session, remote, key) -> {
+            refusedKey = describe(key) + " is not in " + knownHosts + " (unknown host)";
+            return false;
+        }, knownHosts);
+        known.setModifiedServerKeyAcceptor((session, remote, entry, expected, actual) -> {
+            refusedKey = describe(actual) + " is not the key " + knownHosts + " holds for it, " + describe(expected)
+                    + " (the host key CHANGED: a reinstalled host, or someone in the middle)";
+            return false;
+        });
+        client.setServerKeyVerifier(known);
         client.setKeyIdentityProvider(new FileKeyPairProvider(identities));
+        client.setHostConfigEntryResolver(sshConfig != null && java.nio.file.Files.isRegularFile(sshConfig)
+                ? new org.apache.sshd.client.config.hosts.ConfigFileHostEntryResolver(sshConfig)
+                : org.apache.sshd.client.config.hosts.HostConfigEntryResolver.EMPTY);
         client.start();
+    }
+
+    /**
+     * Connects to {@code host} the way {@code ssh} would: the user, port, host name, keys and jump hosts its
+     * {@code Host} entry in {@code sshConfig} gives, unless given here; then the local user and port 22.
+     * The default keys ({@code ~/.ssh/id_ecdsa}, {@code id_rsa}, {@code id_ed25519}) are offered when they exist.
+     */
+    public static SshTransport connect(Optional<String> user, String host, OptionalInt port, Path sshConfig, Path knownHosts,
+                                       List<Path> identities, Duration connectTimeout) throws CollectionException {
+        Names.host(host);
+        user.ifPresent(Names::user);
+        org.apache.sshd.client.config.hosts.HostConfigEntry entry = null;
+        if (sshConfig != null && java.nio.file.Files.isRegularFile(sshConfig)) {
+            try {
+                entry = new org.apache.sshd.client.config.hosts.ConfigFileHostEntryResolver(sshConfig)
+                        .resolveEffectiveHost(host, port.orElse(0), null, user.orElse(null), null, null);
+            } catch (IOException | RuntimeException e) {
+                throw new CollectionException(CollectionException.Kind.UNSUPPORTED, "cannot read " + sshConfig + ": "
+                        + e.getMessage(), e);
+            }
+        }
+        String u = user.orElse(entry != null && entry.getUsername() != null && !entry.getUsername().isEmpty()
+                ? entry.getUsername() : System.getProperty("user.name"));
+        int p = port.orElse(entry != null && entry.getPort() > 0 ? entry.getPort() : 22);
+        List<Path> keys = new java.util.ArrayList<>(identities);
+        if (keys.isEmpty()) {
+            Path home = Path.of(System.getProperty("user.home"), ".ssh");
+            for (String name : List.of("id_ecdsa", "id_rsa", "id_ed25519")) {
+                if (java.nio.file.Files.isReadable(home.resolve(name))) {
+                    keys.add(home.resolve(name));
+                }
+            }
+        }
+        return new SshTransport(new Target(u, host, p), knownHosts, keys, sshConfig, connectTimeout);
+    }
+
+    private static String describe(java.security.PublicKey key) {
+        return org.apache.sshd.common.config.keys.KeyUtils.getKeyType(key) + " key "
+                + org.apache.sshd.common.config.keys.KeyUtils.getFingerPrint(key);
     }
 
     @Override
@@ -110,8 +174,9 @@ public final class SshTransport implements Transport, AutoCloseable {
         }
         if (m.contains("Server key did not validate")) {
             return new CollectionException(CollectionException.Kind.PERMISSION, "the host key of " + target.host() + ":"
-                    + target.port() + " is not the one in " + knownHosts + " (unknown or changed): Sage does not connect"
-                    + " to a host it cannot verify. Check the key, then add it to that file", e);
+                    + target.port() + " is not the one in " + knownHosts + " (unknown or changed): "
+                    + (refusedKey.isEmpty() ? "" : "its " + refusedKey + ". ") + "Sage does not connect to a host it"
+                    + " cannot verify. Check the key out of band, then put it in that file", e);
         }
         if (m.contains("No more authentication methods") || m.contains("authentication") || m.contains("Authentication")) {
             return new CollectionException(CollectionException.Kind.PERMISSION, target + " refused Sage's key for user "

@@ -1,7 +1,9 @@
 package dev.sage.collect;
 
 import dev.sage.scenarios.ScenarioJvm;
+import dev.sage.snapshot.JvmSnapshot;
 import dev.sage.transport.CollectionException;
+import dev.sage.transport.CountingTransport;
 import dev.sage.transport.LocalTransport;
 import org.junit.jupiter.api.Test;
 
@@ -32,6 +34,25 @@ class JvmDiscoveryTest {
         try (ScenarioJvm jvm = ScenarioJvm.start("idle", "-XX:-UsePerfData")) {
             assertThat(discovery.list()).extracting(JvmProcess::pid).contains(jvm.pid());
             assertThat(discovery.select(Optional.empty(), Optional.of("dev.sage.scenarios.Scenario")).pid()).isEqualTo(jvm.pid());
+        }
+    }
+
+    @Test
+    void oneExecFindsTheJvmWithItsFactsAndOneMoreCollectsFromIt() throws Exception {
+        try (ScenarioJvm jvm = ScenarioJvm.start("thread-leak")) {
+            CountingTransport counted = new CountingTransport(new LocalTransport());
+            JvmProcess found = new JvmDiscovery(counted, ProcessHandle.current().pid())
+                    .select(Optional.empty(), Optional.of("dev.sage.scenarios.Scenario"));
+            assertThat(found.pid()).isEqualTo(jvm.pid());
+            assertThat(found.facts().status().name()).isEqualTo("java");
+            assertThat(found.facts().jvm()).isEqualTo("yes");
+
+            JvmSnapshot s = new Collector(counted).collect(found, CollectionPlan.defaults()).snapshot();
+            assertThat(s.problems()).isEmpty();
+            assertThat(s.process().pid()).isEqualTo(jvm.pid());
+            assertThat(s.lastThreadDump().threads()).hasSizeGreaterThan(10);
+            assertThat(s.lastHistogram()).isNotNull();
+            assertThat(counted.programs()).as("execs of a one-round diagnosis").hasSize(2);
         }
     }
 

@@ -11,13 +11,13 @@ import java.util.concurrent.TimeUnit;
  * A real OpenSSH server (Debian's {@code /usr/sbin/sshd}) on a loopback port, with throwaway host and user
  * keys, for tests. Needs root (sshd switches to the user it authenticates) and openssh-server installed.
  */
-final class OpenSshServer implements AutoCloseable {
+public final class OpenSshServer implements AutoCloseable {
     static final Path SSHD = Path.of("/usr/sbin/sshd");
 
-    final Path dir;
-    final int port;
-    final Path knownHosts;
-    final Path userKey;
+    public final Path dir;
+    public final int port;
+    public final Path knownHosts;
+    public final Path userKey;
     private final Process sshd;
 
     private OpenSshServer(Path dir, int port, Path knownHosts, Path userKey, Process sshd) {
@@ -28,11 +28,11 @@ final class OpenSshServer implements AutoCloseable {
         this.sshd = sshd;
     }
 
-    static boolean available() {
+    public static boolean available() {
         return Files.isExecutable(SSHD) && "root".equals(System.getProperty("user.name"));
     }
 
-    static OpenSshServer start() throws Exception {
+    public static OpenSshServer start() throws Exception {
         Path dir = Files.createTempDirectory("sshd");
         run("ssh-keygen", "-q", "-t", "ecdsa", "-b", "256", "-N", "", "-f", dir.resolve("host_key").toString());
         run("ssh-keygen", "-q", "-t", "ecdsa", "-b", "256", "-N", "", "-f", dir.resolve("user_key").toString());
@@ -69,7 +69,7 @@ final class OpenSshServer implements AutoCloseable {
         return new OpenSshServer(dir, port, knownHosts, dir.resolve("user_key"), sshd);
     }
 
-    SshTransport transport(Path knownHostsFile) {
+    public SshTransport transport(Path knownHostsFile) {
         return new SshTransport(new SshTransport.Target("root", "127.0.0.1", port), knownHostsFile, List.of(userKey),
                 java.time.Duration.ofSeconds(10));
     }

@@ -1,0 +1,144 @@
+package dev.sage.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sage.kube.FakeApiServer;
+import dev.sage.scenarios.ScenarioJvm;
+import dev.sage.transport.OpenSshServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * {@code sage diagnose} on pods and SSH hosts, run as a user runs it: the real Kubernetes client against an API server
+ * that streams real command output over the exec WebSocket, and a real OpenSSH server on loopback.
+ */
+class RemoteDiagnoseTest {
+    private static final String SCENARIO = "dev.sage.scenarios.Scenario";
+    @TempDir
+    Path dir;
+    private FakeApiServer api;
+    private Map<String, String> env;
+
+    @BeforeEach
+    void start() throws Exception {
+        api = new FakeApiServer();
+        env = Map.of("KUBECONFIG", api.kubeconfig(dir).toString());
+    }
+
+    @AfterEach
+    void stop() {
+        api.close();
+    }
+
+    @Test
+    void aDeadlockInAPodIsDiagnosedFromItsName() throws Exception {
+        api.addPod("prod", "payments-7d9f8-x2kq", "payments-7d9f8", 0, "app");
+        try (ScenarioJvm jvm = ScenarioJvm.start("deadlock-monitors")) {
+            SageProcess.Run r = SageProcess.run(env, null, "diagnose", "pod/payments-7d9f8-x2kq", "-n", "prod",
+                    "--main-class", SCENARIO);
+            assertThat(r.exit()).as(r.err()).isZero();
+            assertThat(r.out()).startsWith("Sage analysis of pod/payments-7d9f8-x2kq -n prod -c app pid " + jvm.pid()
+                    + " (" + SCENARIO + ")\n");
+            assertThat(r.out()).contains("deadlock-A").contains("deadlock-B").containsIgnoringCase("deadlock");
+            assertThat(api.execs()).hasSize(2);
+        }
+    }
+
+    @Test
+    void aPrefixInTheContextsNamespaceIsComparedWithAHealthySibling() throws Exception {
+        api.addPod("prod", "payments-7d9f8-x2kq", "payments-7d9f8", 3, "app");
+        api.addPod("prod", "pay-7d9f8-other", "pay-7d9f8", 0, "app");
+        api.addPod("prod", "payments-7d9f8-zzzzz-healthy", "payments-7d9f8", 0, "app");
+        try (ScenarioJvm jvm = ScenarioJvm.start("thread-leak")) {
+            SageProcess.Run r = SageProcess.run(env, null, "diagnose", "pod/payments-7d9f8-x", "--compare", "auto",
+                    "--main-class", SCENARIO, "--no-histogram", "--format", "json");
+            assertThat(r.exit()).as(r.err()).isZero();
+            JsonNode json = new ObjectMapper().readTree(r.out());
+            assertThat(json.get("notes")).extracting(JsonNode::asText).containsExactly(
+                    "'payments-7d9f8-x' is pod payments-7d9f8-x2kq, the only pod in prod whose name starts with it",
+                    "compared with payments-7d9f8-zzzzz-healthy, the Ready pod of ReplicaSet payments-7d9f8 with the"
+                            + " fewest restarts (0)");
+            assertThat(json.has("comparison")).isTrue();
+            assertThat(api.execs()).as("two per pod").hasSize(4);
+        }
+    }
+
+    @Test
+    void aMistypedPodGetsTheClosestNamesAndExitsThree() throws Exception {
+        api.addPod("prod", "payments-7d9f8-x2kq", "payments-7d9f8", 0, "app");
+        SageProcess.Run r = SageProcess.run(env, null, "diagnose", "pod/paymnts-7d9f8-x2kq", "-n", "prod");
+        assertThat(r.exit()).isEqualTo(3);
+        assertThat(r.err()).isEqualTo("sage diagnose: no pod 'paymnts-7d9f8-x2kq' in namespace prod; did you mean"
+                + " payments-7d9f8-x2kq (Running, Ready)?\n");
+        assertThat(r.out()).isEmpty();
+    }
+
+    @Test
+    void aHostilePodNameIsRefusedBeforeAnyCall() throws Exception {
+        SageProcess.Run r = SageProcess.run(env, null, "diagnose", "pod/x;touch /tmp/pwned", "-n", "prod");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).startsWith("sage diagnose: 'x;touch /tmp/pwned' is not a pod name");
+        SageProcess.Run ns = SageProcess.run(env, null, "diagnose", "web-1", "-n", "$(reboot)");
+        assertThat(ns.exit()).isEqualTo(2);
+        assertThat(api.requests()).isEmpty();
+    }
+
+    @Test
+    void aForbiddenExecRepliesWithTheRoleToGrant() throws Exception {
+        api.addPod("prod", "web-1", null, 0, "app");
+        api.failExec(403);
+        SageProcess.Run r = SageProcess.run(env, null, "diagnose", "web-1", "-n", "prod");
+        assertThat(r.exit()).isEqualTo(3);
+        assertThat(r.err()).startsWith("sage diagnose: Sage is not allowed to create pods/exec in namespace prod (403 Forbidden).")
+                .contains("resources: [\"pods/exec\"]");
+    }
+
+    @Test
+    void aJvmOnAnSshHostNamedInSshConfigIsDiagnosed() throws Exception {
+        assumeTrue(OpenSshServer.available(), "needs root and /usr/sbin/sshd (openssh-server)");
+        try (OpenSshServer sshd = OpenSshServer.start(); ScenarioJvm jvm = ScenarioJvm.start("deadlock-locks")) {
+            Path config = dir.resolve("ssh_config");
+            Files.writeString(config, "Host app-box\n  HostName 127.0.0.1\n  Port " + sshd.port + "\n  User root\n"
+                    + "  IdentityFile " + sshd.userKey + "\n");
+            SageProcess.Run r = SageProcess.run(env, null, "diagnose", "ssh://app-box", "--ssh-config", config.toString(),
+                    "--known-hosts", sshd.knownHosts.toString(), "--pid", Long.toString(jvm.pid()), "--no-histogram");
+            assertThat(r.exit()).as(r.err()).isZero();
+            assertThat(r.out()).startsWith("Sage analysis of ssh://root@app-box:" + sshd.port + " pid " + jvm.pid());
+            assertThat(r.out()).contains("lock-deadlock-A");
+        }
+    }
+
+    @Test
+    void aChangedHostKeyAndARefusedKeyAreSaidPlainly() throws Exception {
+        assumeTrue(OpenSshServer.available(), "needs root and /usr/sbin/sshd (openssh-server)");
+        try (OpenSshServer sshd = OpenSshServer.start()) {
+            Path other = dir.resolve("other");
+            new ProcessBuilder("ssh-keygen", "-q", "-t", "ecdsa", "-N", "", "-f", other.toString()).start().waitFor();
+            String otherKey = Files.readString(dir.resolve("other.pub")).strip().split(" ")[1];
+            Path changed = dir.resolve("known_hosts");
+            Files.writeString(changed, "[127.0.0.1]:" + sshd.port + " ecdsa-sha2-nistp256 " + otherKey + "\n");
+            String target = "ssh://root@127.0.0.1:" + sshd.port;
+
+            SageProcess.Run r = SageProcess.run(env, null, "diagnose", target, "--known-hosts", changed.toString(),
+                    "-i", sshd.userKey.toString());
+            assertThat(r.exit()).isEqualTo(3);
+            assertThat(r.err()).contains("is not the one in " + changed).contains("the host key CHANGED")
+                    .contains("SHA256:");
+
+            SageProcess.Run refused = SageProcess.run(env, null, "diagnose", target, "--known-hosts",
+                    sshd.knownHosts.toString(), "-i", other.toString());
+            assertThat(refused.exit()).isEqualTo(3);
+            assertThat(refused.err()).isEqualTo("sage diagnose: " + target + " refused Sage's key for user root: add the"
+                    + " public key to that user's authorized_keys\n");
+        }
+    }
+}

@@ -1,0 +1,396 @@
+package dev.sage.kube;
+
+import dev.sage.collect.JvmDiscovery;
+import dev.sage.collect.JvmProcess;
+import dev.sage.transport.CollectionException;
+import dev.sage.transport.CollectionException.Kind;
+import dev.sage.transport.Names;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One Kubernetes cluster as kubectl users know it: the {@code KUBECONFIG} / {@code ~/.kube/config} context (or the
+ * in-cluster service account), its default namespace, and the pods in it. Finds the pod a person named, the
+ * container running its JVM, and a healthy sibling to compare with. Each API call is retried once, with backoff,
+ * on a 5xx or 429; every failure becomes a {@link CollectionException} saying what to do.
+ */
+public final class KubeCluster implements AutoCloseable {
+    /** kubectl's annotation naming the container {@code kubectl exec} picks by default. */
+    static final String DEFAULT_CONTAINER = "kubectl.kubernetes.io/default-container";
+
+    private final KubernetesClient client;
+    private final String describe;
+
+    private KubeCluster(KubernetesClient client, String describe) {
+        this.client = client;
+        this.describe = describe;
+    }
+
+    /**
+     * Connects the way kubectl does: the named context of the kubeconfig, else its current context, else the pod's
+     * service account when Sage runs in the cluster.
+     *
+     * @param requestTimeout the deadline of each API call (exec deadlines are per command)
+     */
+    public static KubeCluster connect(Optional<String> context, Duration requestTimeout) throws CollectionException {
+        Config config;
+        try {
+            config = Config.autoConfigure(context.orElse(null));
+        } catch (KubernetesClientException e) {
+            throw new CollectionException(Kind.UNSUPPORTED, "cannot read the Kubernetes configuration: " + e.getMessage(), e);
+        }
+        if (context.isPresent() && (config.getCurrentContext() == null
+                || !context.get().equals(config.getCurrentContext().getName()))) {
+            throw new CollectionException(Kind.UNSUPPORTED, "the kubeconfig has no context named '" + context.get() + "'"
+                    + contexts(config));
+        }
+        if (config.getMasterUrl() == null || config.getMasterUrl().isBlank()) {
+            throw new CollectionException(Kind.UNSUPPORTED, "no Kubernetes cluster is configured: set KUBECONFIG or"
+                    + " ~/.kube/config, or run Sage in a pod with a service account");
+        }
+        config.setRequestRetryBackoffLimit(1);
+        config.setRequestRetryBackoffInterval(500);
+        config.setConnectionTimeout((int) Math.min(requestTimeout.toMillis(), 30_000));
+        config.setRequestTimeout((int) requestTimeout.toMillis());
+        KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
+        String name = config.getCurrentContext() != null ? "context " + config.getCurrentContext().getName()
+                : "the in-cluster service account";
+        return new KubeCluster(client, name);
+    }
+
+    private static String contexts(Config config) {
+        List<String> names = config.getContexts() == null ? List.of()
+                : config.getContexts().stream().map(c -> c.getName()).sorted().toList();
+        return names.isEmpty() ? "" : "; it has: " + String.join(", ", names);
+    }
+
+    /** The namespace of the context, as kubectl uses when no {@code -n} is given; {@code default} when it names none. */
+    public String defaultNamespace() {
+        String ns = client.getConfiguration().getNamespace();
+        return ns == null || ns.isBlank() ? "default" : ns;
+    }
+
+    /** Where the client connects, for messages. */
+    public String describe() {
+        return describe + " (" + client.getMasterUrl() + ")";
+    }
+
+    /** A pod found from what a person typed, and how it was matched when not by its exact name. */
+    public record Resolved(Pod pod, String note) {
+        public String name() {
+            return pod.getMetadata().getName();
+        }
+
+        public String namespace() {
+            return pod.getMetadata().getNamespace();
+        }
+    }
+
+    /**
+     * The pod named {@code name} in {@code namespace}: the exact name (one GET); else the only pod whose name starts
+     * with it (a deployment name or a pod-name stem); else a refusal listing the closest names.
+     */
+    public Resolved resolve(String namespace, String name) throws CollectionException {
+        Names.namespace(namespace);
+        Names.pod(name);
+        Pod exact;
+        try {
+            exact = client.pods().inNamespace(namespace).withName(name).get();
+        } catch (KubernetesClientException e) {
+            throw KubeErrors.api(e, "get", "pods", namespace);
+        }
+        if (exact != null) {
+            return new Resolved(exact, "");
+        }
+        List<Pod> pods = list(namespace);
+        List<Pod> prefixed = pods.stream().filter(p -> p.getMetadata().getName().startsWith(name)).toList();
+        List<Pod> live = prefixed.stream().filter(p -> p.getMetadata().getDeletionTimestamp() == null).toList();
+        if (live.size() == 1) {
+            Pod p = live.get(0);
+            return new Resolved(p, "'" + name + "' is pod " + p.getMetadata().getName() + ", the only pod in " + namespace
+                    + " whose name starts with it");
+        }
+        if (live.size() > 1) {
+            throw new CollectionException(Kind.UNSUPPORTED, live.size() + " pods in namespace " + namespace
+                    + " start with '" + name + "'; name one: " + listing(live, 10));
+        }
+        if (pods.isEmpty()) {
+            throw new CollectionException(Kind.TARGET_GONE, "namespace " + namespace + " has no pods (is it the right"
+                    + " namespace? give it with -n)");
+        }
+        List<Pod> closest = closest(pods, name);
+        throw new CollectionException(Kind.TARGET_GONE, "no pod '" + name + "' in namespace " + namespace
+                + (closest.isEmpty() ? " (it has " + pods.size() + " pods, none with a similar name; is it the right"
+                + " namespace? give it with -n)" : "; did you mean " + listing(closest, 5) + "?"));
+    }
+
+    private List<Pod> list(String namespace) throws CollectionException {
+        try {
+            return client.pods().inNamespace(namespace).list().getItems();
+        } catch (KubernetesClientException e) {
+            throw KubeErrors.api(e, "list", "pods", namespace);
+        }
+    }
+
+    /** Pods whose names are near {@code name}: sharing its stem, or a few edits away; nearest first. Pure. */
+    static List<Pod> closest(List<Pod> pods, String name) {
+        record Scored(Pod pod, int distance) {
+        }
+        int allowed = Math.max(3, name.length() / 3);
+        return pods.stream()
+                .map(p -> new Scored(p, distance(stemOf(p.getMetadata().getName(), name), name)))
+                .filter(s -> s.distance() <= allowed)
+                .sorted(Comparator.comparingInt(Scored::distance).thenComparing(s -> s.pod().getMetadata().getName()))
+                .limit(5).map(Scored::pod).toList();
+    }
+
+    /** The part of a pod name as long as what was typed, so that a typo in a deployment name still matches its pods. */
+    private static String stemOf(String podName, String typed) {
+        return podName.length() > typed.length() + 1 ? podName.substring(0, typed.length()) : podName;
+    }
+
+    /** Levenshtein distance. Pure. */
+    static int distance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
+    }
+
+    private static String listing(List<Pod> pods, int most) {
+        List<String> names = pods.stream().limit(most).map(p -> p.getMetadata().getName() + " (" + state(p) + ")").toList();
+        return String.join(", ", names) + (pods.size() > most ? ", and " + (pods.size() - most) + " more" : "");
+    }
+
+    private static String state(Pod p) {
+        if (p.getMetadata().getDeletionTimestamp() != null) {
+            return "Terminating";
+        }
+        String phase = p.getStatus() == null || p.getStatus().getPhase() == null ? "Unknown" : p.getStatus().getPhase();
+        return phase + (phase.equals("Running") ? (ready(p) ? ", Ready" : ", not Ready") : "")
+                + (restarts(p) > 0 ? ", " + restarts(p) + " restarts" : "");
+    }
+
+    /**
+     * The containers to look for the JVM in: the one asked for, which must be running; else the only running one,
+     * or kubectl's default container; else every running container, for the caller to survey.
+     */
+    public List<String> candidateContainers(Pod pod, Optional<String> requested) throws CollectionException {
+        String name = pod.getMetadata().getName();
+        String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
+        if (pod.getMetadata().getDeletionTimestamp() != null) {
+            throw new CollectionException(Kind.TARGET_GONE, "pod " + name + " is terminating");
+        }
+        if (!"Running".equals(phase)) {
+            throw new CollectionException(Kind.TARGET_GONE, "pod " + name + " is " + (phase == null ? "in no phase" : phase)
+                    + ", not Running" + reason(pod) + ": there is no JVM to attach to yet");
+        }
+        List<String> all = new ArrayList<>();
+        pod.getSpec().getContainers().forEach(c -> all.add(c.getName()));
+        if (pod.getSpec().getEphemeralContainers() != null) {
+            pod.getSpec().getEphemeralContainers().forEach(c -> all.add(c.getName()));
+        }
+        if (requested.isPresent()) {
+            String c = Names.container(requested.get());
+            if (!all.contains(c)) {
+                throw new CollectionException(Kind.TARGET_GONE, "pod " + name + " has no container '" + c + "'; its containers: "
+                        + String.join(", ", all));
+            }
+            String notRunning = notRunning(pod, c);
+            if (notRunning != null) {
+                throw new CollectionException(Kind.TARGET_GONE, "container " + c + " of pod " + name + " is not running ("
+                        + notRunning + ")");
+            }
+            return List.of(c);
+        }
+        List<String> running = all.stream().filter(c -> notRunning(pod, c) == null).toList();
+        if (running.isEmpty()) {
+            List<String> why = all.stream().map(c -> c + ": " + notRunning(pod, c)).toList();
+            throw new CollectionException(Kind.TARGET_GONE, "no container of pod " + name + " is running ("
+                    + String.join("; ", why) + ")");
+        }
+        Map<String, String> annotations = pod.getMetadata().getAnnotations();
+        String preferred = annotations == null ? null : annotations.get(DEFAULT_CONTAINER);
+        if (running.size() > 1 && preferred != null && running.contains(preferred)) {
+            return List.of(preferred);
+        }
+        return running;
+    }
+
+    /** Why a container is not running, or null when it is. */
+    private static String notRunning(Pod pod, String container) {
+        List<ContainerStatus> statuses = new ArrayList<>();
+        if (pod.getStatus().getContainerStatuses() != null) {
+            statuses.addAll(pod.getStatus().getContainerStatuses());
+        }
+        if (pod.getStatus().getEphemeralContainerStatuses() != null) {
+            statuses.addAll(pod.getStatus().getEphemeralContainerStatuses());
+        }
+        for (ContainerStatus s : statuses) {
+            if (s.getName().equals(container)) {
+                if (s.getState() == null) {
+                    return "no state reported";
+                }
+                if (s.getState().getRunning() != null) {
+                    return null;
+                }
+                if (s.getState().getWaiting() != null) {
+                    return "waiting: " + s.getState().getWaiting().getReason();
+                }
+                if (s.getState().getTerminated() != null) {
+                    return "terminated: " + s.getState().getTerminated().getReason()
+                            + ", exit code " + s.getState().getTerminated().getExitCode();
+                }
+                return "no state reported";
+            }
+        }
+        return "no status reported yet";
+    }
+
+    private static String reason(Pod pod) {
+        String r = pod.getStatus() == null ? null : pod.getStatus().getReason();
+        return r == null ? "" : " (" + r + ")";
+    }
+
+    /** Where a JVM was found in a pod, and the transport that reaches it. */
+    public record Located(Resolved pod, String container, KubeExecTransport transport, JvmProcess jvm, List<String> notes) {
+    }
+
+    /**
+     * Finds the JVM in the pod: surveys the candidate containers (one exec each; one container in the usual case)
+     * and picks by pid or main class when several JVMs run.
+     */
+    public Located locate(Resolved pod, Optional<String> container, Optional<Long> pid, Optional<String> mainClass)
+            throws CollectionException {
+        List<String> candidates = candidateContainers(pod.pod(), container);
+        List<String> notes = new ArrayList<>();
+        if (!pod.note().isEmpty()) {
+            notes.add(pod.note());
+        }
+        List<String> withJvm = new ArrayList<>();
+        KubeExecTransport chosen = null;
+        List<JvmProcess> jvms = List.of();
+        for (String c : candidates) {
+            KubeExecTransport t = transport(pod, c);
+            List<JvmProcess> found;
+            try {
+                found = new JvmDiscovery(t, -1).list();
+            } catch (CollectionException e) {
+                if (candidates.size() == 1 || e.kind() != Kind.COMMAND_NOT_FOUND) {
+                    throw e;
+                }
+                notes.add("container " + c + " was not searched: " + e.getMessage());
+                continue;
+            }
+            if (!found.isEmpty()) {
+                withJvm.add(c);
+                chosen = t;
+                jvms = found;
+            }
+        }
+        if (withJvm.isEmpty()) {
+            throw new CollectionException(Kind.TARGET_GONE, "no JVM is running in " + (candidates.size() == 1
+                    ? "container " + candidates.get(0) : "any container (" + String.join(", ", candidates) + ")")
+                    + " of pod " + pod.name());
+        }
+        if (withJvm.size() > 1) {
+            throw new CollectionException(Kind.UNSUPPORTED, "JVMs run in " + withJvm.size() + " containers of pod "
+                    + pod.name() + " (" + String.join(", ", withJvm) + "); say which with -c CONTAINER");
+        }
+        if (candidates.size() > 1) {
+            notes.add("container " + withJvm.get(0) + " is the one of " + candidates.size() + " running a JVM");
+        }
+        JvmProcess jvm = new JvmDiscovery(chosen, -1).choose(jvms, pid, mainClass);
+        return new Located(pod, withJvm.get(0), chosen, jvm, notes);
+    }
+
+    /** The transport that runs commands in one container of the pod. */
+    public KubeExecTransport transport(Resolved pod, String container) {
+        URI base;
+        try {
+            base = client.getMasterUrl().toURI();
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException("the API server URL is not a URI: " + client.getMasterUrl(), e);
+        }
+        if (!base.getPath().endsWith("/")) {
+            base = base.resolve(base.getPath() + "/");
+        }
+        return new KubeExecTransport(client.getHttpClient(), base, pod.namespace(), pod.name(), container);
+    }
+
+    /**
+     * A healthy pod of the same owner (ReplicaSet, StatefulSet, DaemonSet, Job) to compare with: Running, Ready, not
+     * terminating, fewest restarts, then by name.
+     */
+    public Resolved healthySibling(Resolved pod) throws CollectionException {
+        Optional<OwnerReference> owner = pod.pod().getMetadata().getOwnerReferences() == null ? Optional.empty()
+                : pod.pod().getMetadata().getOwnerReferences().stream().filter(o -> Boolean.TRUE.equals(o.getController())).findFirst();
+        if (owner.isEmpty()) {
+            throw new CollectionException(Kind.UNSUPPORTED, "pod " + pod.name() + " has no owner (no ReplicaSet, StatefulSet"
+                    + " or DaemonSet manages it), so it has no siblings: name a pod to compare with (--compare pod/NAME)");
+        }
+        String uid = owner.get().getUid();
+        List<Pod> siblings = list(pod.namespace()).stream()
+                .filter(p -> !p.getMetadata().getName().equals(pod.name()))
+                .filter(p -> p.getMetadata().getOwnerReferences() != null
+                        && p.getMetadata().getOwnerReferences().stream().anyMatch(o -> uid.equals(o.getUid())))
+                .toList();
+        String what = owner.get().getKind() + " " + owner.get().getName();
+        Optional<Pod> best = siblings.stream()
+                .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+                .filter(p -> p.getStatus() != null && "Running".equals(p.getStatus().getPhase()) && ready(p))
+                .min(Comparator.comparingInt(KubeCluster::restarts).thenComparing(p -> p.getMetadata().getName()));
+        if (best.isEmpty()) {
+            throw new CollectionException(Kind.TARGET_GONE, siblings.isEmpty()
+                    ? what + " has no other pod to compare " + pod.name() + " with"
+                    : "no other pod of " + what + " is Running and Ready: " + listing(siblings, 5));
+        }
+        Pod p = best.get();
+        return new Resolved(p, "compared with " + p.getMetadata().getName() + ", the Ready pod of " + what + " with the"
+                + " fewest restarts (" + restarts(p) + ")");
+    }
+
+    static boolean ready(Pod p) {
+        return p.getStatus() != null && p.getStatus().getConditions() != null && p.getStatus().getConditions().stream()
+                .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+    }
+
+    static int restarts(Pod p) {
+        if (p.getStatus() == null || p.getStatus().getContainerStatuses() == null) {
+            return 0;
+        }
+        return p.getStatus().getContainerStatuses().stream()
+                .mapToInt(s -> s.getRestartCount() == null ? 0 : s.getRestartCount()).sum();
+    }
+
+    @Override
+    public void close() {
+        client.close();
+    }
+}

@@ -1,0 +1,239 @@
+package dev.sage.kube;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sage.transport.CollectionException;
+import dev.sage.transport.ExecResult;
+import dev.sage.transport.Names;
+import dev.sage.transport.Transport;
+import io.fabric8.kubernetes.client.http.HttpClient;
+import io.fabric8.kubernetes.client.http.WebSocket;
+
+import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Runs commands in one container of a pod through the API server's {@code pods/exec} WebSocket, speaking the
+ * {@code v4.channel.k8s.io} protocol itself on the Kubernetes client's HTTP connection (its credentials, TLS and
+ * retries): one HTTP request per exec, where the client's own {@code exec()} makes three.
+ *
+ * <p>Argv only: each argument is a separate {@code command} query parameter and no shell parses it. Every command
+ * runs under a fixed {@code sh} wrapper that (a) gives it its standard input from an argument, because v4 cannot
+ * signal the end of stdin, and (b) kills it in the container with {@code timeout(1)} at the deadline when the image
+ * has that tool; the connection is closed at the deadline in any case. Output past the cap is dropped as it arrives.
+ */
+public final class KubeExecTransport implements Transport {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Seconds to wait for the container's own answer past the deadline it enforces itself. */
+    private static final long GRACE_MILLIS = 3_000;
+
+    /**
+     * The fixed wrapper: {@code $1} the deadline in seconds, {@code $2} the bytes for stdin (may be empty), then the
+     * argv. Nothing of the argv is script.
+     */
+    static final String WRAPPER = "d=\"$1\"; s=\"$2\"; shift 2; "
+            + "if command -v timeout >/dev/null 2>&1; then set -- timeout -s KILL \"$d\" \"$@\"; fi; "
+            + "if [ -n \"$s\" ]; then printf '%s' \"$s\" | \"$@\"; else \"$@\" </dev/null; fi";
+
+    private final HttpClient http;
+    private final URI apiServer;
+    private final String namespace;
+    private final String pod;
+    private final String container;
+
+    /**
+     * @param apiServer the API server's base URL, e.g. {@code https://10.0.0.1:6443/}
+     */
+    public KubeExecTransport(HttpClient http, URI apiServer, String namespace, String pod, String container) {
+        this.http = http;
+        this.apiServer = apiServer;
+        this.namespace = Names.namespace(namespace);
+        this.pod = Names.pod(pod);
+        this.container = Names.container(container);
+    }
+
+    @Override
+    public ExecResult exec(List<String> argv, byte[] stdin, Duration timeout, long outputCap) throws CollectionException {
+        if (argv.isEmpty()) {
+            throw new IllegalArgumentException("empty argv");
+        }
+        String input = new String(stdin, StandardCharsets.UTF_8);
+        if (input.indexOf('\0') >= 0 || !java.util.Arrays.equals(input.getBytes(StandardCharsets.UTF_8), stdin)) {
+            throw new IllegalArgumentException("standard input for a pod must be text without NUL");
+        }
+        long seconds = Math.max(1, (timeout.toMillis() + 999) / 1000);
+        List<String> command = new ArrayList<>(List.of("sh", "-c", WRAPPER, "sage-exec", Long.toString(seconds), input));
+        command.addAll(argv);
+
+        long start = System.nanoTime();
+        Session session = new Session(outputCap);
+        CompletableFuture<WebSocket> opened = http.newWebSocketBuilder()
+                .subprotocol("v4.channel.k8s.io")
+                .uri(execUri(command))
+                .connectTimeout(Math.min(timeout.toMillis(), 30_000), TimeUnit.MILLISECONDS)
+                .buildAsync(session);
+        WebSocket ws = null;
+        try {
+            ws = opened.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            session.done.get(timeout.toMillis() + GRACE_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            opened.cancel(true);
+            if (ws != null) {
+                ws.sendClose(1000, "deadline");
+            }
+            throw new CollectionException(CollectionException.Kind.TIMEOUT, argv.get(0) + " in " + describe()
+                    + " did not finish within " + seconds + " s and was stopped", e);
+        } catch (ExecutionException e) {
+            throw KubeErrors.exec(e.getCause(), namespace, pod, container);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            if (ws != null) {
+                ws.sendClose(1000, "interrupted");
+            }
+            throw new CollectionException(CollectionException.Kind.TIMEOUT, argv.get(0) + " in " + describe() + " was interrupted", e);
+        }
+        Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+        int exit = exitCode(session.status(), argv.get(0));
+        if (exit == 137 && elapsed.toMillis() >= seconds * 1000 - 500) {
+            throw new CollectionException(CollectionException.Kind.TIMEOUT, argv.get(0) + " in " + describe()
+                    + " did not finish within " + seconds + " s and was stopped");
+        }
+        return new ExecResult(exit, session.out.toByteArray(), session.err.toString(StandardCharsets.UTF_8),
+                session.truncated, elapsed);
+    }
+
+    private URI execUri(List<String> command) {
+        StringBuilder q = new StringBuilder();
+        for (String c : command) {
+            q.append("command=").append(encode(c)).append('&');
+        }
+        q.append("container=").append(container).append("&stdout=true&stderr=true");
+        return apiServer.resolve("api/v1/namespaces/" + namespace + "/pods/" + pod + "/exec?" + q);
+    }
+
+    private static String encode(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    /**
+     * The exit code in the status the API server sends on channel 3: {@code Success} is 0, a {@code NonZeroExitCode}
+     * failure carries the code; any other failure means the command did not run. Package-private for tests.
+     */
+    int exitCode(String status, String program) throws CollectionException {
+        if (status == null) {
+            throw new CollectionException(CollectionException.Kind.TARGET_GONE, "the exec stream of " + program + " in "
+                    + describe() + " closed without an exit status: the container stopped or restarted, or the pod went away");
+        }
+        JsonNode s;
+        try {
+            s = JSON.readTree(status);
+        } catch (java.io.IOException e) {
+            throw new CollectionException(CollectionException.Kind.UNREACHABLE, "the API server sent an unreadable exec status", e);
+        }
+        if ("Success".equals(s.path("status").asText())) {
+            return 0;
+        }
+        if ("NonZeroExitCode".equals(s.path("reason").asText())) {
+            for (JsonNode cause : s.path("details").path("causes")) {
+                if ("ExitCode".equals(cause.path("reason").asText()) && cause.path("message").asText().matches("\\d{1,3}")) {
+                    return Integer.parseInt(cause.path("message").asText());
+                }
+            }
+        }
+        String message = s.path("message").asText("");
+        if (message.contains("executable file not found") || message.contains("no such file or directory")) {
+            throw new CollectionException(CollectionException.Kind.COMMAND_NOT_FOUND, "container " + container + " of pod "
+                    + pod + " has no shell (sh): Sage reads /proc with a short fixed script and cannot look at the JVM"
+                    + " without one. " + KubeErrors.NO_SHELL_HINT);
+        }
+        throw new CollectionException(CollectionException.Kind.UNREACHABLE, "the exec of " + program + " in " + describe()
+                + " failed: " + (message.isEmpty() ? status : message));
+    }
+
+    @Override
+    public String describe() {
+        return "pod/" + pod + " -n " + namespace + " -c " + container;
+    }
+
+    /** One exec's channels: 1 stdout, 2 stderr, 3 the status; the first byte of each binary message names it. */
+    private static final class Session implements WebSocket.Listener {
+        final CompletableFuture<Void> done = new CompletableFuture<>();
+        final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        final ByteArrayOutputStream err = new ByteArrayOutputStream();
+        private final ByteArrayOutputStream status = new ByteArrayOutputStream();
+        private final long cap;
+        volatile boolean truncated;
+        private boolean sawStatus;
+
+        Session(long cap) {
+            this.cap = cap;
+        }
+
+        @Override
+        public void onOpen(WebSocket ws) {
+            ws.request();
+        }
+
+        @Override
+        public synchronized void onMessage(WebSocket ws, ByteBuffer bytes) {
+            if (bytes.hasRemaining()) {
+                int channel = bytes.get();
+                byte[] data = new byte[bytes.remaining()];
+                bytes.get(data);
+                switch (channel) {
+                    case 1 -> keep(out, data);
+                    case 2 -> keep(err, data);
+                    case 3 -> {
+                        sawStatus = true;
+                        status.write(data, 0, Math.min(data.length, 64 * 1024));
+                    }
+                    default -> { } // channel 4 (resize) and others carry nothing for us
+                }
+            }
+            ws.request();
+        }
+
+        @Override
+        public void onMessage(WebSocket ws, String text) {
+            onMessage(ws, ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
+        }
+
+        private void keep(ByteArrayOutputStream to, byte[] data) {
+            long room = cap - to.size();
+            if (room > 0) {
+                to.write(data, 0, (int) Math.min(room, data.length));
+            }
+            if (data.length > room) {
+                truncated = true;
+            }
+        }
+
+        @Override
+        public void onClose(WebSocket ws, int code, String reason) {
+            done.complete(null);
+        }
+
+        @Override
+        public synchronized void onError(WebSocket ws, Throwable error) {
+            if (sawStatus) {
+                done.complete(null); // the command's answer is in: a connection dropped after it loses nothing
+            } else {
+                done.completeExceptionally(error);
+            }
+        }
+
+        synchronized String status() {
+            return sawStatus ? status.toString(StandardCharsets.UTF_8) : null;
+        }
+    }
+}

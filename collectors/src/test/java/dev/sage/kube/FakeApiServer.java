@@ -1,0 +1,293 @@
+package dev.sage.kube;
+
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodList;
+import io.fabric8.kubernetes.api.model.PodListBuilder;
+import io.fabric8.kubernetes.api.model.StatusBuilder;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.http.Dispatcher;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.fabric8.mockwebserver.http.Response;
+import io.fabric8.mockwebserver.http.WebSocket;
+import io.fabric8.mockwebserver.http.WebSocketListener;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A Kubernetes API server for tests, on the fabric8 mock web server: pods are served from memory, and
+ * {@code pods/exec} upgrades to a WebSocket speaking the {@code v4.channel.k8s.io} protocol whose command really
+ * runs, here, as a child process (this machine plays the container), streaming its real output on channels 1 and 2
+ * and its exit status on channel 3. Only failures are scripted: the next answers of the API or of exec can be set to
+ * an HTTP code, a container can have no JVM or no shell, and a stream can close without a status.
+ */
+public final class FakeApiServer implements AutoCloseable {
+    public static final String TOKEN = "sage-test-token";
+    private static final Pattern EXEC = Pattern.compile("/api/v1/namespaces/([^/]+)/pods/([^/?]+)/exec\\?(.*)");
+    private static final Pattern POD = Pattern.compile("/api/v1/namespaces/([^/]+)/pods/([^/?]+)");
+    private static final Pattern PODS = Pattern.compile("/api/v1/namespaces/([^/]+)/pods(\\?.*)?");
+
+    /** How a container answers exec. */
+    public enum Behaviour {
+        /** runs the command here */
+        LOCAL,
+        /** a container with a shell but no JVM: every command prints nothing and succeeds */
+        NO_JVM,
+        /** the container runtime cannot start {@code sh} */
+        NO_SHELL,
+        /** the stream closes with no status, as when the container dies mid-command */
+        DIES
+    }
+
+    private final MockWebServer server = new MockWebServer();
+    private final KubernetesSerialization json = new KubernetesSerialization();
+    private final Map<String, Pod> pods = new ConcurrentHashMap<>();
+    private final Map<String, Behaviour> containers = new ConcurrentHashMap<>();
+    private final Deque<Integer> apiFailures = new ConcurrentLinkedDeque<>();
+    private final Deque<Integer> execFailures = new ConcurrentLinkedDeque<>();
+    private final List<String> requests = new CopyOnWriteArrayList<>();
+    private final List<Process> running = new CopyOnWriteArrayList<>();
+
+    public FakeApiServer() {
+        server.setDispatcher(new Dispatcher() {
+            @Override
+            public MockResponse dispatch(RecordedRequest request) {
+                return answer(request);
+            }
+        });
+        server.start();
+    }
+
+    /** A kubeconfig whose context {@code fake} (namespace {@code prod}) points here; context {@code other} too. */
+    public Path kubeconfig(Path dir) throws IOException {
+        String server = "http://localhost:" + this.server.getPort();
+        Path file = dir.resolve("kubeconfig");
+        Files.writeString(file, String.join("\n",
+                "apiVersion: v1",
+                "kind: Config",
+                "clusters:",
+                "- name: fake",
+                "  cluster: {server: \"" + server + "\"}",
+                "users:",
+                "- name: sage",
+                "  user: {token: " + TOKEN + "}",
+                "contexts:",
+                "- name: fake",
+                "  context: {cluster: fake, user: sage, namespace: prod}",
+                "- name: other",
+                "  context: {cluster: fake, user: sage, namespace: staging}",
+                "current-context: fake",
+                ""));
+        return file;
+    }
+
+    /** Adds a Running, Ready pod with these containers (all running), owned by ReplicaSet {@code owner} when not null. */
+    public Pod addPod(String namespace, String name, String owner, int restarts, String... containerNames) {
+        PodBuilder b = new PodBuilder().withNewMetadata().withNamespace(namespace).withName(name)
+                .withUid("uid-" + name).endMetadata();
+        if (owner != null) {
+            b.editMetadata().addNewOwnerReference().withApiVersion("apps/v1").withKind("ReplicaSet").withName(owner)
+                    .withUid("uid-" + owner).withController(true).endOwnerReference().endMetadata();
+        }
+        b.withNewSpec().endSpec().withNewStatus().withPhase("Running")
+                .addNewCondition().withType("Ready").withStatus("True").endCondition().endStatus();
+        for (String c : containerNames) {
+            b.editSpec().addToContainers(new ContainerBuilder().withName(c).withImage("eclipse-temurin:17").build()).endSpec();
+            b.editStatus().addToContainerStatuses(new ContainerStatusBuilder().withName(c).withRestartCount(restarts)
+                    .withReady(true).withNewState().withNewRunning().withStartedAt("2026-12-01T00:00:00Z").endRunning()
+                    .endState().build()).endStatus();
+            containers.putIfAbsent(c, Behaviour.LOCAL);
+        }
+        Pod pod = b.build();
+        put(pod);
+        return pod;
+    }
+
+    public void put(Pod pod) {
+        pods.put(pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName(), pod);
+    }
+
+    public void remove(String namespace, String name) {
+        pods.remove(namespace + "/" + name);
+    }
+
+    public void behave(String container, Behaviour behaviour) {
+        containers.put(container, behaviour);
+    }
+
+    /** The next API answers (GET, list) are these HTTP codes, then normal answers resume. */
+    public void failApi(Integer... codes) {
+        apiFailures.addAll(List.of(codes));
+    }
+
+    /** The next exec upgrades are refused with these HTTP codes. */
+    public void failExec(Integer... codes) {
+        execFailures.addAll(List.of(codes));
+    }
+
+    /** Requests so far, as {@code METHOD path}; exec requests as {@code EXEC container argv...}. */
+    public List<String> requests() {
+        return List.copyOf(requests);
+    }
+
+    public List<String> execs() {
+        return requests.stream().filter(r -> r.startsWith("EXEC ")).toList();
+    }
+
+    private MockResponse answer(RecordedRequest r) {
+        String path = r.getPath();
+        if (!("Bearer " + TOKEN).equals(r.getHeader("Authorization"))) {
+            requests.add(r.getMethod() + " " + path + " (no token)");
+            return status(401, "Unauthorized", "Unauthorized");
+        }
+        Matcher m = EXEC.matcher(path);
+        if (m.matches()) {
+            return exec(m.group(1), m.group(2), m.group(3));
+        }
+        requests.add(r.getMethod() + " " + path);
+        Integer failure = apiFailures.poll();
+        if (failure != null) {
+            return status(failure, failure == 403 ? "Forbidden" : "InternalError", "scripted failure " + failure);
+        }
+        m = POD.matcher(path);
+        if (m.matches() && r.getMethod().equals("GET")) {
+            Pod pod = pods.get(m.group(1) + "/" + m.group(2));
+            return pod == null ? status(404, "NotFound", "pods \"" + m.group(2) + "\" not found")
+                    : new MockResponse().setResponseCode(200).setBody(json.asJson(pod));
+        }
+        m = PODS.matcher(path);
+        if (m.matches() && r.getMethod().equals("GET")) {
+            String ns = m.group(1);
+            PodList list = new PodListBuilder().withNewMetadata().withResourceVersion("1").endMetadata()
+                    .withItems(pods.values().stream().filter(p -> p.getMetadata().getNamespace().equals(ns))
+                            .sorted(java.util.Comparator.comparing(p -> p.getMetadata().getName())).toList()).build();
+            return new MockResponse().setResponseCode(200).setBody(json.asJson(list));
+        }
+        return status(404, "NotFound", "no such path " + path);
+    }
+
+    private MockResponse exec(String namespace, String pod, String query) {
+        List<String> command = new ArrayList<>();
+        String container = "";
+        for (String p : query.split("&")) {
+            int eq = p.indexOf('=');
+            String k = p.substring(0, eq);
+            String v = URLDecoder.decode(p.substring(eq + 1), StandardCharsets.UTF_8);
+            if (k.equals("command")) {
+                command.add(v);
+            } else if (k.equals("container")) {
+                container = v;
+            }
+        }
+        requests.add("EXEC " + container + " " + String.join(" ", command));
+        Integer failure = execFailures.poll();
+        if (failure != null) {
+            return status(failure, "scripted", "scripted failure " + failure);
+        }
+        if (!pods.containsKey(namespace + "/" + pod)) {
+            return status(404, "NotFound", "pods \"" + pod + "\" not found");
+        }
+        Behaviour behaviour = containers.getOrDefault(container, Behaviour.LOCAL);
+        return new MockResponse().withWebSocketUpgrade(new WebSocketListener() {
+            @Override
+            public void onOpen(WebSocket ws, Response response) {
+                Thread t = new Thread(() -> run(ws, behaviour, command), "fake-exec");
+                t.setDaemon(true);
+                t.start();
+            }
+        });
+    }
+
+    private void run(WebSocket ws, Behaviour behaviour, List<String> command) {
+        try {
+            switch (behaviour) {
+                case NO_JVM -> {
+                    if (command.contains("sage-survey")) { // a survey that finds no JVM
+                        send(ws, 1, "==> me <==\n0\n".getBytes(StandardCharsets.UTF_8));
+                        send(ws, 3, "{\"metadata\":{},\"status\":\"Success\"}".getBytes(StandardCharsets.UTF_8));
+                    } else { // any other program, jcmd included, is not installed
+                        send(ws, 2, ("sh: 1: " + command.get(6) + ": not found\n").getBytes(StandardCharsets.UTF_8));
+                        send(ws, 3, exitStatus(127).getBytes(StandardCharsets.UTF_8));
+                    }
+                }
+                case NO_SHELL -> send(ws, 3, ("{\"metadata\":{},\"status\":\"Failure\",\"message\":\"failed to exec in"
+                        + " container: exec: \\\"sh\\\": executable file not found in $PATH\",\"reason\":\"InternalError\"}")
+                        .getBytes(StandardCharsets.UTF_8));
+                case DIES -> send(ws, 1, "partial".getBytes(StandardCharsets.UTF_8));
+                case LOCAL -> {
+                    Process p = new ProcessBuilder(command).start();
+                    running.add(p);
+                    p.getOutputStream().close();
+                    Thread err = new Thread(() -> pump(ws, 2, p.getErrorStream()));
+                    err.start();
+                    pump(ws, 1, p.getInputStream());
+                    err.join();
+                    int code = p.waitFor();
+                    running.remove(p);
+                    send(ws, 3, exitStatus(code).getBytes(StandardCharsets.UTF_8));
+                }
+            }
+        } catch (IOException | InterruptedException e) {
+            send(ws, 3, ("{\"metadata\":{},\"status\":\"Failure\",\"message\":\"" + e.getMessage().replace("\"", "'")
+                    + "\",\"reason\":\"InternalError\"}").getBytes(StandardCharsets.UTF_8));
+        }
+        ws.close(1000, "");
+    }
+
+    /** The status the API server sends for an exit code, as the kubelet words it. */
+    private static String exitStatus(int code) {
+        return code == 0 ? "{\"metadata\":{},\"status\":\"Success\"}"
+                : "{\"metadata\":{},\"status\":\"Failure\",\"message\":\"command terminated with non-zero exit"
+                + " code: exit status " + code + "\",\"reason\":\"NonZeroExitCode\",\"details\":{\"causes\":"
+                + "[{\"reason\":\"ExitCode\",\"message\":\"" + code + "\"}]}}";
+    }
+
+    private static void pump(WebSocket ws, int channel, InputStream in) {
+        byte[] buf = new byte[32 * 1024];
+        try (in) {
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                send(ws, channel, java.util.Arrays.copyOf(buf, n));
+            }
+        } catch (IOException e) {
+            // the process ended
+        }
+    }
+
+    private static synchronized void send(WebSocket ws, int channel, byte[] data) {
+        byte[] frame = new byte[data.length + 1];
+        frame[0] = (byte) channel;
+        System.arraycopy(data, 0, frame, 1, data.length);
+        ws.send(frame);
+    }
+
+    private MockResponse status(int code, String reason, String message) {
+        return new MockResponse().setResponseCode(code).setBody(json.asJson(new StatusBuilder().withStatus("Failure")
+                .withCode(code).withReason(reason).withMessage(message).build()));
+    }
+
+    @Override
+    public void close() {
+        running.forEach(p -> p.descendants().forEach(ProcessHandle::destroyForcibly));
+        running.forEach(Process::destroyForcibly);
+        server.shutdown();
+    }
+}
