@@ -209,7 +209,7 @@ final class DiagnoseCommand implements Callable<Integer> {
         timings.put("find the JVM", Duration.ofNanos(System.nanoTime() - t0));
         Collector.Result result = new Collector(transport).collect(jvm, plan);
         timings.putAll(result.timings());
-        return new Diagnosed(prefix + name(jvm), result.snapshot(), timings, null, List.of());
+        return new Diagnosed(prefix + name(jvm), result.snapshot(), timings, null, result.notes());
     }
 
     private Diagnosed pod(DiagnoseTarget.Pod p, CollectionPlan plan) throws CollectionException {
@@ -224,6 +224,7 @@ final class DiagnoseCommand implements Callable<Integer> {
             Collector.Result result = new Collector(at.transport()).collect(at.jvm(), plan);
             timings.putAll(result.timings());
             List<String> notes = new ArrayList<>(at.notes());
+            notes.addAll(result.notes());
             JvmSnapshot sibling = null;
             if (compare != null) {
                 long t1 = System.nanoTime();

@@ -28,10 +28,16 @@ import java.util.Map;
 public final class Collector {
     private final Transport transport;
 
-    /** What was collected and how. */
-    public record Result(JvmSnapshot snapshot, Map<String, Duration> timings, String via) {
+    /**
+     * What was collected and how.
+     *
+     * @param via the argv that reached the JVM
+     * @param notes how it was reached, when that was not the JDK's own jcmd (which path, and why not the usual one)
+     */
+    public record Result(JvmSnapshot snapshot, Map<String, Duration> timings, String via, List<String> notes) {
         public Result {
             timings = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(timings));
+            notes = List.copyOf(notes);
         }
     }
 
@@ -68,6 +74,12 @@ public final class Collector {
         }
         List<String> jcmd = jcmdArgv(pid, facts);
         String via = String.join(" ", jcmd);
+        List<String> notes = new ArrayList<>();
+        if (isJattach(jcmd)) {
+            notes.add("jcmd is not installed on " + transport.describe() + " (the JVM at " + facts.exe() + " has no jcmd"
+                    + " beside it and none is on the PATH), so Sage attached with jattach at " + facts.jattach()
+                    + ", one attach per command");
+        }
 
         for (int round = 1; round <= plan.rounds(); round++) {
             if (round > 1) {
@@ -103,7 +115,7 @@ public final class Collector {
             }
             timings.put("round " + round + " jcmd", since(t));
         }
-        return new Result(reader.snapshot(), timings, via);
+        return new Result(reader.snapshot(), timings, via, notes);
     }
 
     private ProcessFacts facts(long pid, CollectionPlan plan) throws CollectionException {
@@ -147,6 +159,10 @@ public final class Collector {
                     + " SIGQUIT (started with -Xrs?): jcmd's attach signal would kill it, so Sage did not attach");
         }
         String jcmdPath = !facts.jcmdBesideJvm().isEmpty() ? facts.jcmdBesideJvm() : facts.jcmdOnPath();
+        if (jcmdPath.isEmpty() && !facts.jattach().isEmpty()) {
+            // jattach switches to the JVM's user and enters its namespaces itself: no setpriv
+            return List.of("sh", "-c", JATTACH_SCRIPT, "sage-jattach", facts.jattach(), Long.toString(pid));
+        }
         if (jcmdPath.isEmpty()) {
             throw new CollectionException(CollectionException.Kind.COMMAND_NOT_FOUND, "jcmd is not installed on "
                     + transport.describe() + " (the JVM at " + facts.exe() + " is a JRE, and no jcmd is on the PATH)."
@@ -167,11 +183,85 @@ public final class Collector {
     }
 
     /**
+     * Runs each command (the arguments after {@code $3}) with jattach ({@code $1}) against pid {@code $2}, each
+     * answer framed by lines holding the nonce {@code $3} and followed by its exit code. Fixed text: the commands are
+     * Sage's own, passed as arguments.
+     */
+    static final String JATTACH_SCRIPT = "j=\"$1\"; p=\"$2\"; n=\"$3\"; shift 3; for c; do "
+            + "printf '==> %s <==\\n' \"$n\"; \"$j\" \"$p\" jcmd \"$c\" 2>&1; printf '\\n==> %s exit %s <==\\n' \"$n\" \"$?\"; done";
+
+    private static boolean isJattach(List<String> argv) {
+        return argv.size() > 3 && argv.get(3).equals("sage-jattach");
+    }
+
+    /**
+     * With jattach: one exec, one attach per command. jattach prints {@code Connected to remote JVM} and
+     * {@code JVM response code = N} before each answer; those lines are dropped, and a non-zero response is the
+     * JVM's refusal of that command.
+     */
+    private void runJattach(SnapshotReader reader, int round, long pid, List<String> argv, List<JcmdCommand> commands,
+                            CollectionPlan plan) throws CollectionException {
+        String nonce = Long.toHexString(new java.security.SecureRandom().nextLong() | 1L << 62);
+        List<String> full = new ArrayList<>(argv);
+        full.add(nonce);
+        commands.forEach(c -> full.add(c.command()));
+        ExecResult r = transport.exec(full, new byte[0], plan.timeout(), plan.outputCap());
+        String text = r.stdoutText().replace("\r\n", "\n");
+        String open = "==> " + nonce + " <==\n";
+        int pos = text.indexOf(open);
+        for (int i = 0; i < commands.size(); i++) {
+            JcmdCommand c = commands.get(i);
+            if (pos < 0) {
+                reader.problem(new Problem(source(round, c), 0, r.truncated() ? "the output passed the "
+                        + (plan.outputCap() >> 20) + " MiB cap before this command's answer" : "jattach gave no answer"
+                        + (r.stderr().isBlank() ? "" : ": " + r.stderr().strip())));
+                continue;
+            }
+            int start = pos + open.length();
+            java.util.regex.Matcher end = java.util.regex.Pattern.compile("\n==> " + nonce + " exit (\\d+) <==\n")
+                    .matcher(text);
+            boolean closed = end.find(start);
+            String answer = closed ? text.substring(start, end.start()) : text.substring(start);
+            pos = closed ? text.indexOf(open, end.end()) : -1;
+            int code = 0;
+            java.util.regex.Matcher response = java.util.regex.Pattern.compile("(?m)^JVM response code = (-?\\d+)$")
+                    .matcher(answer);
+            boolean connected = answer.startsWith("Connected to remote JVM\n") && response.find();
+            if (connected) {
+                code = Integer.parseInt(response.group(1));
+                answer = answer.substring(Math.min(answer.length(), response.end() + 1));
+            }
+            if (!connected) {
+                CollectionException e = attachFailure(pid, answer.strip(), closed ? Integer.parseInt(end.group(1)) : -1);
+                if (i == 0) {
+                    throw e;
+                }
+                reader.problem(new Problem(source(round, c), 0, e.getMessage()));
+            } else if (code != 0) {
+                reader.problem(new Problem(source(round, c), 0, JcmdErrors.explain(answer.strip())));
+            } else {
+                add(reader, round, c, answer);
+            }
+            if (!closed) {
+                if (r.truncated()) {
+                    reader.problem(new Problem(source(round, c), 0, "the answer passed the " + (plan.outputCap() >> 20)
+                            + " MiB output cap and was cut; the commands after it were not run"));
+                }
+                return;
+            }
+        }
+    }
+
+    /**
      * Runs the commands in as few jcmd starts as the JVM allows: one, unless a command stops the batch. Only a
      * failure before any answer is thrown; once something was read, later failures are recorded problems.
      */
     private void runCommands(SnapshotReader reader, int round, long pid, List<String> jcmd, List<JcmdCommand> commands,
                              CollectionPlan plan) throws CollectionException {
+        if (isJattach(jcmd)) {
+            runJattach(reader, round, pid, jcmd, commands, plan);
+            return;
+        }
         List<JcmdCommand> pending = commands;
         boolean answered = false;
         while (!pending.isEmpty()) {

@@ -139,6 +139,33 @@ class CollectionFailureTest {
     }
 
     @Test
+    void withoutJcmdButWithJattachEveryCommandIsAnsweredAndTheReportSaysHow(@TempDir Path tmp) throws Exception {
+        Path jattach = Path.of("/usr/bin/jattach");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(jattach), "needs jattach (Debian package jattach)");
+        Path jre = minimalJre();
+        Path bin = Files.createDirectories(tmp.resolve("bin"));
+        for (String tool : List.of("sh", "id", "cat", "grep", "readlink", "sed", "head", "tr", "jattach")) {
+            Path real = Path.of("/usr/bin", tool);
+            Files.createSymbolicLink(bin.resolve(tool), Files.exists(real) ? real : Path.of("/bin", tool));
+        }
+        try (ScenarioJvm jvm = ScenarioJvm.start(jre, "deadlock-locks", List.of())) {
+            Collector.Result r = new Collector(new LocalTransport(Map.of("PATH", bin.toString())))
+                    .collect(jvm.pid(), CollectionPlan.defaults());
+            JvmSnapshot s = r.snapshot();
+            assertThat(s.problems()).isEmpty();
+            assertThat(s.lastThreadDump().deadlocks().get(0).threadNames())
+                    .containsExactlyInAnyOrder("lock-deadlock-A", "lock-deadlock-B");
+            assertThat(s.lastHistogram().rows()).isNotEmpty();
+            assertThat(s.heap()).isNotNull();
+            assertThat(s.jvm().featureVersion()).isEqualTo(Runtime.version().feature());
+            assertThat(s.flags().gc()).isNotNull();
+            assertThat(r.notes()).containsExactly("jcmd is not installed on local (the JVM at " + jre.resolve("bin/java")
+                    + " has no jcmd beside it and none is on the PATH), so Sage attached with jattach at " + bin.resolve("jattach")
+                    + ", one attach per command");
+        }
+    }
+
+    @Test
     void aJcmdThatHangsIsKilledAtTheDeadline() throws Exception {
         try (ScenarioJvm jvm = ScenarioJvm.start("idle")) {
             signal("STOP", jvm.pid()); // a JVM frozen in a pause cannot answer the attach

@@ -152,7 +152,21 @@ public final class FakeApiServer implements AutoCloseable {
         return requests.stream().filter(r -> r.startsWith("EXEC ")).toList();
     }
 
+    /** Each request is answered this much later: the round trip to a real API server, for benchmarks. */
+    public void latency(java.time.Duration d) {
+        latencyMillis = d.toMillis();
+    }
+
+    private volatile long latencyMillis;
+
     private MockResponse answer(RecordedRequest r) {
+        if (latencyMillis > 0) {
+            try {
+                Thread.sleep(latencyMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         String path = r.getPath();
         if (!("Bearer " + TOKEN).equals(r.getHeader("Authorization"))) {
             requests.add(r.getMethod() + " " + path + " (no token)");
