@@ -5,6 +5,7 @@ import dev.sage.collect.Collector;
 import dev.sage.collect.JvmDiscovery;
 import dev.sage.collect.JvmProcess;
 import dev.sage.kube.KubeCluster;
+import dev.sage.kube.PodCollector;
 import dev.sage.snapshot.JvmSnapshot;
 import dev.sage.transport.CollectionException;
 import dev.sage.transport.LocalTransport;
@@ -67,6 +68,17 @@ final class DiagnoseCommand implements Callable<Integer> {
             description = "Also collect from a healthy pod of the same service and say what differs: 'auto' (a Ready"
                     + " sibling with the fewest restarts) or a pod name.")
     String compare;
+
+    @Option(names = "--debug-image", paramLabel = "IMAGE", defaultValue = "${env:SAGE_DEBUG_IMAGE}",
+            description = "When the pod's image has no jcmd or jattach: add an ephemeral container from this JDK image"
+                    + " (e.g. eclipse-temurin:21-jdk) that shares the JVM's processes, and collect from it. Kubernetes"
+                    + " cannot remove it afterwards. Default: $SAGE_DEBUG_IMAGE, else never.")
+    String debugImage;
+
+    @Option(names = "--allow-sigquit",
+            description = "When there is no way to attach: send SIGQUIT (only to a JVM that handles it) and read the"
+                    + " thread dump from the container log. A thread dump only.")
+    boolean allowSigquit;
 
     @Option(names = "--pid", paramLabel = "PID", description = "The JVM's pid on the host or in the container.")
     Long pid;
@@ -159,8 +171,8 @@ final class DiagnoseCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--pid must be a positive number");
         }
         boolean pod = where instanceof DiagnoseTarget.Pod;
-        if (!pod && (namespace != null || container != null || context != null || compare != null)) {
-            throw new IllegalArgumentException("-n, -c, --context and --compare are for pods (pod/NAME)");
+        if (!pod && (namespace != null || container != null || context != null || compare != null || allowSigquit)) {
+            throw new IllegalArgumentException("-n, -c, --context, --compare and --allow-sigquit are for pods (pod/NAME)");
         }
         if (!(where instanceof DiagnoseTarget.Ssh) && sudoUser != null) {
             throw new IllegalArgumentException("--sudo-user is for SSH targets (ssh://USER@HOST)");
@@ -217,14 +229,17 @@ final class DiagnoseCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         try (KubeCluster cluster = KubeCluster.connect(Optional.ofNullable(context), timeout)) {
             String ns = namespace != null ? namespace : cluster.defaultNamespace();
+            PodCollector.Options ladder = new PodCollector.Options(
+                    Optional.ofNullable(debugImage).filter(i -> !i.isBlank()), allowSigquit);
+            PodCollector collector = new PodCollector(cluster);
             KubeCluster.Resolved pod = cluster.resolve(ns, p.name());
-            KubeCluster.Located at = cluster.locate(pod, Optional.ofNullable(container), Optional.ofNullable(pid),
-                    Optional.ofNullable(mainClass));
-            timings.put("find the JVM", Duration.ofNanos(System.nanoTime() - t0));
-            Collector.Result result = new Collector(at.transport()).collect(at.jvm(), plan);
+            PodCollector.Outcome outcome = collector.collect(pod, Optional.ofNullable(container), Optional.ofNullable(pid),
+                    Optional.ofNullable(mainClass), plan, ladder);
+            KubeCluster.Located at = outcome.at();
+            Collector.Result result = outcome.result();
+            timings.put("collect", Duration.ofNanos(System.nanoTime() - t0));
             timings.putAll(result.timings());
-            List<String> notes = new ArrayList<>(at.notes());
-            notes.addAll(result.notes());
+            List<String> notes = new ArrayList<>(outcome.notes());
             JvmSnapshot sibling = null;
             if (compare != null) {
                 long t1 = System.nanoTime();
@@ -234,10 +249,8 @@ final class DiagnoseCommand implements Callable<Integer> {
                     throw new CollectionException(CollectionException.Kind.UNSUPPORTED, "--compare names the pod being"
                             + " diagnosed; give another pod of the same service, or auto");
                 }
-                KubeCluster.Located there = cluster.locate(other, Optional.of(at.container()), Optional.empty(),
-                        Optional.ofNullable(mainClass));
-                sibling = new Collector(there.transport()).collect(there.jvm(), plan.withRounds(1, plan.interval()))
-                        .snapshot();
+                sibling = collector.collect(other, Optional.of(outcome.container()), Optional.empty(),
+                        Optional.ofNullable(mainClass), plan.withRounds(1, plan.interval()), ladder).result().snapshot();
                 notes.add(other.note().isEmpty() ? "compared with pod " + other.name() : other.note());
                 timings.put("sibling " + other.name(), Duration.ofNanos(System.nanoTime() - t1));
             }

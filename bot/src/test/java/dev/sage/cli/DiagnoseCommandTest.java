@@ -81,7 +81,7 @@ class DiagnoseCommandTest {
         assertThat(bare.err()).contains("'payments' is not a target: give local:PID, local, pod/NAME (or NAME with -n NAMESPACE)");
         SageProcess.Run podOption = SageProcess.run(null, "diagnose", "local", "-c", "app");
         assertThat(podOption.exit()).isEqualTo(2);
-        assertThat(podOption.err()).contains("-n, -c, --context and --compare are for pods");
+        assertThat(podOption.err()).isEqualTo("sage diagnose: -n, -c, --context, --compare and --allow-sigquit are for pods (pod/NAME)\n");
         SageProcess.Run both = SageProcess.run(null, "diagnose", "local:1", "--no-histogram", "--live-histogram");
         assertThat(both.exit()).isEqualTo(2);
     }

@@ -118,6 +118,65 @@ public final class Collector {
         return new Result(reader.snapshot(), timings, via, notes);
     }
 
+    /** Where a JVM's standard output can be read back, e.g. a container's log. */
+    public interface OutputLog {
+        /** What the JVM printed since {@code since} (a little earlier is fine), at most {@code cap} bytes. */
+        String since(java.time.Instant since, long cap) throws CollectionException;
+
+        /** For messages: {@code the log of container app}. */
+        String describe();
+    }
+
+    /**
+     * The last way to a thread dump when there is no jcmd and no jattach: SIGQUIT, which a JVM answers by printing a
+     * thread dump to its standard output, read back from {@code log}. Only for a JVM that handles SIGQUIT (not started
+     * with {@code -Xrs}): to any other process the signal is fatal. Gives the thread dump and the process facts only.
+     */
+    public Result threadDumpBySignal(JvmProcess jvm, CollectionPlan plan, OutputLog log) throws CollectionException {
+        long pid = jvm.pid();
+        Map<String, Duration> timings = new LinkedHashMap<>();
+        long t = System.nanoTime();
+        ProcessFacts facts = jvm.facts() != null ? jvm.facts() : facts(pid, plan);
+        if (facts.jvm().equals("no")) {
+            throw new CollectionException(CollectionException.Kind.UNSUPPORTED, "pid " + pid + " (" + facts.status().name()
+                    + ") is not a JVM: Sage did not signal it");
+        }
+        if (!facts.status().catchesSigquit()) {
+            throw new CollectionException(CollectionException.Kind.UNSUPPORTED, "pid " + pid + " does not handle SIGQUIT"
+                    + " (started with -Xrs?): the signal would kill it, so Sage did not send it");
+        }
+        java.time.Instant sent = java.time.Instant.now().minusSeconds(2);
+        ExecResult kill = transport.exec(List.of("sh", "-c", "kill -QUIT \"$1\"", "sage-sigquit", Long.toString(pid)),
+                new byte[0], plan.timeout(), 1 << 16);
+        if (kill.exitCode() != 0) {
+            throw new CollectionException(CollectionException.Kind.PERMISSION, "could not send SIGQUIT to pid " + pid + ": "
+                    + kill.stderr().strip());
+        }
+        String dump = null;
+        long deadline = System.nanoTime() + Math.min(plan.timeout().toNanos(), Duration.ofSeconds(20).toNanos());
+        while (dump == null && System.nanoTime() < deadline) {
+            sleep(Duration.ofMillis(500));
+            String text = log.since(sent, plan.outputCap());
+            int at = text.lastIndexOf("Full thread dump");
+            // complete once the JNI line that ends a dump has been printed after it
+            if (at >= 0 && text.indexOf("JNI global ref", at) > 0) {
+                int lineStart = text.lastIndexOf('\n', at) + 1;
+                dump = text.substring(lineStart);
+            }
+        }
+        if (dump == null) {
+            throw new CollectionException(CollectionException.Kind.UNSUPPORTED, "Sage sent SIGQUIT to pid " + pid + " but no"
+                    + " thread dump appeared in " + log.describe() + " (does the JVM's standard output go elsewhere?)");
+        }
+        timings.put("SIGQUIT and " + log.describe(), since(t));
+        SnapshotReader reader = new SnapshotReader(transport.describe() + " pid " + pid);
+        addFacts(reader, 1, facts);
+        reader.add("round 1: " + log.describe() + " after SIGQUIT", dump);
+        return new Result(reader.snapshot(), timings, "kill -QUIT " + pid, List.of("neither jcmd nor jattach is installed on "
+                + transport.describe() + ", so Sage sent SIGQUIT to pid " + pid + " (it handles the signal) and read the"
+                + " thread dump it printed from " + log.describe() + ": heap, class histogram and native memory need jcmd"));
+    }
+
     private ProcessFacts facts(long pid, CollectionPlan plan) throws CollectionException {
         ExecResult r = transport.exec(ProcessFacts.argv(pid), new byte[0], plan.timeout(), 1 << 20);
         ProcessFacts facts;
@@ -135,8 +194,9 @@ public final class Collector {
 
     /**
      * The argv of one batched jcmd run reading its commands from standard input, as the JVM's user when Sage is
-     * root, after the safety checks. Run as another user, jcmd cannot open the root-owned stdin pipe by name, so
-     * a fixed {@code sh -c} pipes it through {@code cat} (the jcmd path and the pid are arguments, not script).
+     * root, after the safety checks. jcmd opens its stdin by name ({@code -f /dev/stdin}), which fails on a pipe
+     * another user owns (root's, sudo's), so a fixed {@code sh -c} pipes it through {@code cat} (the jcmd path and
+     * the pid are arguments, not script).
      */
     List<String> jcmdArgv(long pid, ProcessFacts facts) throws CollectionException {
         String name = facts.status().name();
@@ -179,7 +239,8 @@ public final class Collector {
             return List.of("setpriv", "--reuid=" + uid, "--regid=" + gid, "--clear-groups", "--", "sh", "-c",
                     "cat | \"$0\" -J-Xlog:disable \"$1\" -f /dev/stdin", jcmdPath, Long.toString(pid));
         }
-        return List.of(jcmdPath, "-J-Xlog:disable", Long.toString(pid), "-f", "/dev/stdin");
+        // the pipe cat writes to belongs to the user jcmd runs as, whoever fed cat (sudo, an exec stream)
+        return List.of("sh", "-c", "cat | \"$0\" -J-Xlog:disable \"$1\" -f /dev/stdin", jcmdPath, Long.toString(pid));
     }
 
     /**

@@ -199,7 +199,8 @@ public final class KubeCluster implements AutoCloseable {
 
     /**
      * The containers to look for the JVM in: the one asked for, which must be running; else the only running one,
-     * or kubectl's default container; else every running container, for the caller to survey.
+     * or kubectl's default container; else every running container, for the caller to survey. Ephemeral containers
+     * are looked in only when asked for.
      */
     public List<String> candidateContainers(Pod pod, Optional<String> requested) throws CollectionException {
         String name = pod.getMetadata().getName();
@@ -229,9 +230,11 @@ public final class KubeCluster implements AutoCloseable {
             }
             return List.of(c);
         }
-        List<String> running = all.stream().filter(c -> notRunning(pod, c) == null).toList();
+        // ephemeral containers are debugging aids beside the workload (they may see its processes): only when named
+        List<String> workload = pod.getSpec().getContainers().stream().map(c -> c.getName()).toList();
+        List<String> running = workload.stream().filter(c -> notRunning(pod, c) == null).toList();
         if (running.isEmpty()) {
-            List<String> why = all.stream().map(c -> c + ": " + notRunning(pod, c)).toList();
+            List<String> why = workload.stream().map(c -> c + ": " + notRunning(pod, c)).toList();
             throw new CollectionException(Kind.TARGET_GONE, "no container of pod " + name + " is running ("
                     + String.join("; ", why) + ")");
         }
@@ -342,6 +345,83 @@ public final class KubeCluster implements AutoCloseable {
             base = base.resolve(base.getPath() + "/");
         }
         return new KubeExecTransport(client.getHttpClient(), base, pod.namespace(), pod.name(), container);
+    }
+
+    /** The log of one container of the pod, where a JVM's standard output (and a SIGQUIT thread dump) goes. */
+    public dev.sage.collect.Collector.OutputLog log(Resolved pod, String container) {
+        return new dev.sage.collect.Collector.OutputLog() {
+            @Override
+            public String since(java.time.Instant since, long cap) throws CollectionException {
+                int seconds = (int) Math.max(1, java.time.Duration.between(since, java.time.Instant.now()).toSeconds() + 2);
+                try {
+                    String log = client.pods().inNamespace(pod.namespace()).withName(pod.name()).inContainer(container)
+                            .limitBytes((int) Math.min(cap, Integer.MAX_VALUE)).sinceSeconds(seconds).getLog();
+                    return log == null ? "" : log;
+                } catch (KubernetesClientException e) {
+                    throw KubeErrors.api(e, "get", "pods/log", pod.namespace());
+                }
+            }
+
+            @Override
+            public String describe() {
+                return "the log of container " + container;
+            }
+        };
+    }
+
+    /** Names of the ephemeral containers Sage adds: {@code sage-debug-} and a random suffix. */
+    static final String DEBUG_PREFIX = "sage-debug-";
+
+    /**
+     * An ephemeral container from {@code image} beside {@code target}, sharing its processes, sleeping for an hour:
+     * a running one Sage added before with the same image is reused. Waits until it runs. It cannot be removed from
+     * the pod afterwards (Kubernetes does not allow it); it exits after the hour.
+     *
+     * @return its name, and whether Sage added it now
+     */
+    public Map.Entry<String, Boolean> debugContainer(Resolved pod, String target, String image, Duration wait)
+            throws CollectionException {
+        Names.container(target);
+        if (!image.matches("[A-Za-z0-9][A-Za-z0-9._/:@-]{0,254}")) {
+            throw new IllegalArgumentException("'" + image + "' is not an image reference");
+        }
+        if (pod.pod().getSpec().getEphemeralContainers() != null) {
+            for (var c : pod.pod().getSpec().getEphemeralContainers()) {
+                if (c.getName().startsWith(DEBUG_PREFIX) && image.equals(c.getImage())
+                        && target.equals(c.getTargetContainerName()) && notRunning(pod.pod(), c.getName()) == null) {
+                    return Map.entry(c.getName(), false);
+                }
+            }
+        }
+        String name = DEBUG_PREFIX + Long.toString(new java.security.SecureRandom().nextLong() >>> 1, 36).substring(0, 5);
+        String patch = "{\"spec\":{\"ephemeralContainers\":[{\"name\":\"" + name + "\",\"image\":\"" + image
+                + "\",\"targetContainerName\":\"" + target + "\",\"command\":[\"sleep\",\"3600\"],"
+                + "\"stdin\":false,\"tty\":false}]}}";
+        try {
+            client.pods().inNamespace(pod.namespace()).withName(pod.name()).ephemeralContainers().patch(
+                    io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
+                            io.fabric8.kubernetes.client.dsl.base.PatchType.STRATEGIC_MERGE), patch);
+        } catch (KubernetesClientException e) {
+            throw KubeErrors.api(e, "patch", "pods/ephemeralcontainers", pod.namespace());
+        }
+        long deadline = System.nanoTime() + wait.toNanos();
+        String why = "not started";
+        while (System.nanoTime() < deadline) {
+            Resolved now = resolve(pod.namespace(), pod.name());
+            why = notRunning(now.pod(), name);
+            if (why == null) {
+                return Map.entry(name, true);
+            }
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        throw new CollectionException(Kind.TIMEOUT, "the ephemeral container " + name + " (" + image + ") Sage added to pod "
+                + pod.name() + " did not start within " + wait.toSeconds() + " s (" + why + "); it stays in the pod,"
+                + " as every ephemeral container does");
     }
 
     /**

@@ -7,7 +7,6 @@ import io.fabric8.kubernetes.client.http.WebSocketHandshakeException;
 
 import java.io.IOException;
 import java.net.ConnectException;
-import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 
 /** Turns what the API server or the connection to it said into a message an SRE can act on. Pure. */
@@ -86,7 +85,7 @@ final class KubeErrors {
             return new CollectionException(Kind.UNREACHABLE, "cannot connect to the API server: "
                     + find(t, ConnectException.class).getMessage(), t);
         }
-        if (find(t, SocketTimeoutException.class) != null || find(t, java.util.concurrent.TimeoutException.class) != null) {
+        if (find(t, java.io.InterruptedIOException.class) != null || find(t, java.util.concurrent.TimeoutException.class) != null) {
             return new CollectionException(Kind.TIMEOUT, "the API server did not answer in time", t);
         }
         if (find(t, IOException.class) != null) {

@@ -5,6 +5,7 @@ import dev.sage.snapshot.JvmSnapshot;
 import dev.sage.transport.CollectionException;
 import dev.sage.transport.ExecResult;
 import dev.sage.transport.LocalTransport;
+import dev.sage.transport.SudoTransport;
 import dev.sage.transport.Transport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -17,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -82,7 +84,7 @@ class CollectionFailureTest {
                         + " so Sage did not attach");
         String ready = facts.replace("SigCgt:\t0000000000000000", "SigCgt:\t0000000000000004");
         assertThat(collector.jcmdArgv(4242, ProcessFacts.parse(ready)))
-                .containsExactly("/opt/jdk/bin/jcmd", "-J-Xlog:disable", "4242", "-f", "/dev/stdin");
+                .containsExactly("sh", "-c", "cat | \"$0\" -J-Xlog:disable \"$1\" -f /dev/stdin", "/opt/jdk/bin/jcmd", "4242");
     }
 
     @Test
@@ -121,13 +123,32 @@ class CollectionFailureTest {
     }
 
     @Test
-    void noJcmdWhereTheJvmRunsNamesJattachAsTheWayOut(@TempDir Path tmp) throws Exception {
-        Path jre = minimalJre();
-        Path bin = Files.createDirectories(tmp.resolve("bin"));
-        for (String tool : List.of("sh", "id", "cat", "grep", "readlink", "sed", "head", "tr")) {
-            Path real = Path.of("/usr/bin", tool);
-            Files.createSymbolicLink(bin.resolve(tool), Files.exists(real) ? real : Path.of("/bin", tool));
+    void withSudoTheCommandsRunAsTheJvmsUserAndAPasswordPromptIsRefused() throws Exception {
+        assumeTrue(ROOT && Files.isExecutable(Path.of("/usr/bin/sudo")), "needs root and sudo");
+        List<String> cmd = new ArrayList<>(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx64m", "-cp",
+                scenarioClasspath(), "dev.sage.scenarios.Scenario", "deadlock-monitors"));
+        try (ScenarioJvm jvm = ScenarioJvm.launch(cmd)) {
+            long javaPid = jvm.process().descendants().findFirst().map(ProcessHandle::pid).orElse(jvm.pid());
+            Transport sudo = new SudoTransport(new LocalTransport(), "nobody");
+            JvmProcess found = new JvmDiscovery(sudo, -1).select(Optional.of(javaPid), Optional.empty());
+            Collector.Result r = new Collector(sudo).collect(found, CollectionPlan.defaults().withoutHistogram());
+            assertThat(r.snapshot().problems()).isEmpty();
+            assertThat(r.snapshot().lastThreadDump().deadlocks()).hasSize(1);
+            assertThat(r.via()).as("already the JVM's user: no setpriv").startsWith("sh -c");
+
+            Transport refused = new SudoTransport(new RunAs(new LocalTransport(), 65534), "root");
+            assertThatThrownBy(() -> refused.exec(List.of("id", "-u"), new byte[0], Duration.ofSeconds(10), 1024))
+                    .hasMessage("sudo on local wants a password to run id as root, and Sage never types one: allow it"
+                            + " in sudoers without a password (NOPASSWD), for jcmd and sh at least")
+                    .extracting(e -> ((CollectionException) e).kind()).isEqualTo(CollectionException.Kind.PERMISSION);
         }
+    }
+
+    @Test
+    void noJcmdWhereTheJvmRunsNamesJattachAsTheWayOut(@TempDir Path tmp) throws Exception {
+        Path jre = ScenarioJvm.minimalJre();
+        Path bin = ScenarioJvm.toolsOnly(tmp);
         try (ScenarioJvm jvm = ScenarioJvm.start(jre, "idle", List.of())) {
             Collector withoutJdk = new Collector(new LocalTransport(Map.of("PATH", bin.toString())));
             assertThatThrownBy(() -> withoutJdk.collect(jvm.pid(), CollectionPlan.defaults()))
@@ -142,12 +163,8 @@ class CollectionFailureTest {
     void withoutJcmdButWithJattachEveryCommandIsAnsweredAndTheReportSaysHow(@TempDir Path tmp) throws Exception {
         Path jattach = Path.of("/usr/bin/jattach");
         org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(jattach), "needs jattach (Debian package jattach)");
-        Path jre = minimalJre();
-        Path bin = Files.createDirectories(tmp.resolve("bin"));
-        for (String tool : List.of("sh", "id", "cat", "grep", "readlink", "sed", "head", "tr", "jattach")) {
-            Path real = Path.of("/usr/bin", tool);
-            Files.createSymbolicLink(bin.resolve(tool), Files.exists(real) ? real : Path.of("/bin", tool));
-        }
+        Path jre = ScenarioJvm.minimalJre();
+        Path bin = ScenarioJvm.toolsOnly(tmp, "jattach");
         try (ScenarioJvm jvm = ScenarioJvm.start(jre, "deadlock-locks", List.of())) {
             Collector.Result r = new Collector(new LocalTransport(Map.of("PATH", bin.toString())))
                     .collect(jvm.pid(), CollectionPlan.defaults());
@@ -217,17 +234,4 @@ class CollectionFailureTest {
     }
 
     /** A JRE with java.base only and no jcmd, built once with jlink under target/. */
-    private static synchronized Path minimalJre() throws Exception {
-        Path jre = Path.of("target", "test-jre").toAbsolutePath();
-        if (!Files.isExecutable(jre.resolve("bin/java"))) {
-            Path jlink = Path.of(System.getProperty("java.home"), "bin", "jlink");
-            assumeTrue(Files.isExecutable(jlink), "jlink absent");
-            Process p = new ProcessBuilder(jlink.toString(), "--add-modules", "java.base", "--no-header-files",
-                    "--no-man-pages", "--output", jre.toString()).inheritIO().start();
-            assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-            assertThat(p.exitValue()).isZero();
-        }
-        assertThat(jre.resolve("bin/jcmd")).doesNotExist();
-        return jre;
-    }
 }

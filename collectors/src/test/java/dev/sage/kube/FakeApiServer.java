@@ -43,6 +43,8 @@ public final class FakeApiServer implements AutoCloseable {
     public static final String TOKEN = "sage-test-token";
     private static final Pattern EXEC = Pattern.compile("/api/v1/namespaces/([^/]+)/pods/([^/?]+)/exec\\?(.*)");
     private static final Pattern POD = Pattern.compile("/api/v1/namespaces/([^/]+)/pods/([^/?]+)");
+    private static final Pattern LOG = Pattern.compile("/api/v1/namespaces/([^/]+)/pods/([^/?]+)/log(\\?.*)?");
+    private static final Pattern EPHEMERAL = Pattern.compile("/api/v1/namespaces/([^/]+)/pods/([^/?]+)/ephemeralcontainers(\\?.*)?");
     private static final Pattern PODS = Pattern.compile("/api/v1/namespaces/([^/]+)/pods(\\?.*)?");
 
     /** How a container answers exec. */
@@ -61,10 +63,12 @@ public final class FakeApiServer implements AutoCloseable {
     private final KubernetesSerialization json = new KubernetesSerialization();
     private final Map<String, Pod> pods = new ConcurrentHashMap<>();
     private final Map<String, Behaviour> containers = new ConcurrentHashMap<>();
+    private final Map<String, Map<String, String>> environments = new ConcurrentHashMap<>();
     private final Deque<Integer> apiFailures = new ConcurrentLinkedDeque<>();
     private final Deque<Integer> execFailures = new ConcurrentLinkedDeque<>();
     private final List<String> requests = new CopyOnWriteArrayList<>();
     private final List<Process> running = new CopyOnWriteArrayList<>();
+    private final Map<String, java.util.function.Supplier<String>> logs = new ConcurrentHashMap<>();
 
     public FakeApiServer() {
         server.setDispatcher(new Dispatcher() {
@@ -129,6 +133,16 @@ public final class FakeApiServer implements AutoCloseable {
         pods.remove(namespace + "/" + name);
     }
 
+    /** The pod's container log is what {@code log} gives at each request (e.g. a scenario JVM's output). */
+    public void log(String namespace, String pod, java.util.function.Supplier<String> log) {
+        logs.put(namespace + "/" + pod, log);
+    }
+
+    /** Commands in {@code container} run with these environment variables (e.g. a PATH without a JDK). */
+    public void environment(String container, Map<String, String> env) {
+        environments.put(container, Map.copyOf(env));
+    }
+
     public void behave(String container, Behaviour behaviour) {
         containers.put(container, behaviour);
     }
@@ -181,6 +195,15 @@ public final class FakeApiServer implements AutoCloseable {
         if (failure != null) {
             return status(failure, failure == 403 ? "Forbidden" : "InternalError", "scripted failure " + failure);
         }
+        m = LOG.matcher(path);
+        if (m.matches() && r.getMethod().equals("GET")) {
+            var log = logs.get(m.group(1) + "/" + m.group(2));
+            return log == null ? status(404, "NotFound", "no log") : new MockResponse().setResponseCode(200).setBody(log.get());
+        }
+        m = EPHEMERAL.matcher(path);
+        if (m.matches() && r.getMethod().equals("PATCH")) {
+            return addEphemeral(m.group(1), m.group(2), r.getUtf8Body());
+        }
         m = POD.matcher(path);
         if (m.matches() && r.getMethod().equals("GET")) {
             Pod pod = pods.get(m.group(1) + "/" + m.group(2));
@@ -196,6 +219,25 @@ public final class FakeApiServer implements AutoCloseable {
             return new MockResponse().setResponseCode(200).setBody(json.asJson(list));
         }
         return status(404, "NotFound", "no such path " + path);
+    }
+
+    /** A strategic-merge patch adding ephemeral containers: each is added to the spec, and runs at once. */
+    private MockResponse addEphemeral(String namespace, String name, String body) {
+        Pod pod = pods.get(namespace + "/" + name);
+        if (pod == null) {
+            return status(404, "NotFound", "pods \"" + name + "\" not found");
+        }
+        Pod patch = json.unmarshal(body, Pod.class);
+        PodBuilder b = new PodBuilder(pod);
+        for (var c : patch.getSpec().getEphemeralContainers()) {
+            b.editSpec().addToEphemeralContainers(c).endSpec();
+            b.editStatus().addToEphemeralContainerStatuses(new ContainerStatusBuilder().withName(c.getName())
+                    .withImage(c.getImage()).withRestartCount(0).withReady(false).withNewState().withNewRunning()
+                    .withStartedAt("2026-12-02T00:00:00Z").endRunning().endState().build()).endStatus();
+        }
+        Pod updated = b.build();
+        put(updated);
+        return new MockResponse().setResponseCode(200).setBody(json.asJson(updated));
     }
 
     private MockResponse exec(String namespace, String pod, String query) {
@@ -220,17 +262,18 @@ public final class FakeApiServer implements AutoCloseable {
             return status(404, "NotFound", "pods \"" + pod + "\" not found");
         }
         Behaviour behaviour = containers.getOrDefault(container, Behaviour.LOCAL);
+        Map<String, String> env = environments.getOrDefault(container, Map.of());
         return new MockResponse().withWebSocketUpgrade(new WebSocketListener() {
             @Override
             public void onOpen(WebSocket ws, Response response) {
-                Thread t = new Thread(() -> run(ws, behaviour, command), "fake-exec");
+                Thread t = new Thread(() -> run(ws, behaviour, env, command), "fake-exec");
                 t.setDaemon(true);
                 t.start();
             }
         });
     }
 
-    private void run(WebSocket ws, Behaviour behaviour, List<String> command) {
+    private void run(WebSocket ws, Behaviour behaviour, Map<String, String> env, List<String> command) {
         try {
             switch (behaviour) {
                 case NO_JVM -> {
@@ -247,7 +290,9 @@ public final class FakeApiServer implements AutoCloseable {
                         .getBytes(StandardCharsets.UTF_8));
                 case DIES -> send(ws, 1, "partial".getBytes(StandardCharsets.UTF_8));
                 case LOCAL -> {
-                    Process p = new ProcessBuilder(command).start();
+                    ProcessBuilder pb = new ProcessBuilder(command);
+                    pb.environment().putAll(env);
+                    Process p = pb.start();
                     running.add(p);
                     p.getOutputStream().close();
                     Thread err = new Thread(() -> pump(ws, 2, p.getErrorStream()));

@@ -251,6 +251,19 @@ class KubeClusterTest {
     }
 
     @Test
+    void anApiServerThatDoesNotAnswerIsGivenUpOnAtTheDeadline() throws Exception {
+        api.addPod("prod", "web-1", null, 0, "app");
+        api.latency(Duration.ofSeconds(4));
+        try (KubeCluster slow = KubeCluster.connect(Optional.empty(), Duration.ofSeconds(1))) {
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> slow.resolve("prod", "web-1"))
+                    .hasMessage("the API server did not answer in time")
+                    .extracting(e -> ((CollectionException) e).kind()).isEqualTo(Kind.TIMEOUT);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(4));
+        }
+    }
+
+    @Test
     void theHealthiestReadySiblingIsPickedForComparison() throws Exception {
         api.addPod("prod", "payments-7d9f8-aaaaa", "payments-7d9f8", 0, "app");
         api.addPod("prod", "payments-7d9f8-bbbbb", "payments-7d9f8", 5, "app");

@@ -100,6 +100,47 @@ public final class ScenarioJvm implements AutoCloseable {
         dev.sage.transport.LocalTransport.killTree(process);
     }
 
+    /**
+     * A JRE of java.base only, without jcmd, as in a slim container image; jlinked once into {@code target/test-jre}.
+     * Skips the test when this JDK has no jlink.
+     */
+    public static synchronized Path minimalJre() throws IOException, InterruptedException {
+        Path jre = Path.of("target", "test-jre").toAbsolutePath();
+        if (!java.nio.file.Files.isExecutable(jre.resolve("bin/java"))) {
+            Path jlink = Path.of(System.getProperty("java.home"), "bin", "jlink");
+            org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isExecutable(jlink), "jlink absent");
+            Process p = new ProcessBuilder(jlink.toString(), "--add-modules", "java.base", "--no-header-files",
+                    "--no-man-pages", "--output", jre.toString()).inheritIO().start();
+            if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                throw new IllegalStateException("jlink failed");
+            }
+        }
+        if (java.nio.file.Files.exists(jre.resolve("bin/jcmd"))) {
+            throw new IllegalStateException(jre + " has a jcmd");
+        }
+        return jre;
+    }
+
+    /**
+     * A directory holding only the shell tools Sage's scripts use, and {@code extra} ones, as links: a PATH for a
+     * machine or container without a JDK.
+     */
+    public static Path toolsOnly(Path dir, String... extra) throws IOException {
+        Path bin = java.nio.file.Files.createDirectories(dir.resolve("bin"));
+        List<String> tools = new ArrayList<>(List.of("sh", "id", "cat", "grep", "readlink", "sed", "head", "tr", "kill", "sleep"));
+        tools.addAll(List.of(extra));
+        for (String tool : tools) {
+            Path real = Path.of("/usr/bin", tool);
+            if (!java.nio.file.Files.exists(real)) {
+                real = Path.of("/bin", tool);
+            }
+            if (java.nio.file.Files.exists(real)) {
+                java.nio.file.Files.createSymbolicLink(bin.resolve(tool), real);
+            }
+        }
+        return bin;
+    }
+
     /** Where the scenario classes are: they need nothing else. */
     static String classpath() {
         try {

@@ -91,4 +91,18 @@ class SshTransportTest {
             assertThat(s.process().pid()).isEqualTo(jvm.pid());
         }
     }
+
+    @Test
+    void anEd25519KeyIsAccepted() throws Exception {
+        Path key = server.dir.resolve("ed25519_key");
+        Process keygen = new ProcessBuilder("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", key.toString()).start();
+        assertThat(keygen.waitFor()).isZero();
+        Files.writeString(server.dir.resolve("authorized_keys"), Files.readString(server.dir.resolve("ed25519_key.pub")),
+                java.nio.file.StandardOpenOption.APPEND);
+        try (SshTransport ssh = new SshTransport(new SshTransport.Target("root", "127.0.0.1", server.port), server.knownHosts,
+                List.of(key), Duration.ofSeconds(10))) {
+            assertThat(ssh.exec(List.of("echo", "ed25519"), new byte[0], Duration.ofSeconds(10), 1024).stdoutText())
+                    .isEqualTo("ed25519\n");
+        }
+    }
 }
