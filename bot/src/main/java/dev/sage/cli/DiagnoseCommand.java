@@ -77,7 +77,8 @@ final class DiagnoseCommand implements Callable<Integer> {
 
     @Option(names = "--allow-sigquit",
             description = "When there is no way to attach: send SIGQUIT (only to a JVM that handles it) and read the"
-                    + " thread dump from the container log. A thread dump only.")
+                    + " thread dump from the container log. A thread dump only; the JVM prints it at a safepoint, so a"
+                    + " stuck log pipe stalls it.")
     boolean allowSigquit;
 
     @Option(names = "--pid", paramLabel = "PID", description = "The JVM's pid on the host or in the container.")
@@ -192,6 +193,9 @@ final class DiagnoseCommand implements Callable<Integer> {
         if (sudoUser != null) {
             dev.sage.transport.Names.user(sudoUser);
         }
+        if (pod && debugImage != null && !debugImage.isBlank()) {
+            dev.sage.transport.Names.image(debugImage);
+        }
     }
 
     /** What was collected, from where, and how it was found. */
@@ -249,8 +253,10 @@ final class DiagnoseCommand implements Callable<Integer> {
                     throw new CollectionException(CollectionException.Kind.UNSUPPORTED, "--compare names the pod being"
                             + " diagnosed; give another pod of the same service, or auto");
                 }
+                // nobody asked for the sibling to get a debug container or a signal: jcmd or jattach only
                 sibling = collector.collect(other, Optional.of(outcome.container()), Optional.empty(),
-                        Optional.ofNullable(mainClass), plan.withRounds(1, plan.interval()), ladder).result().snapshot();
+                        Optional.ofNullable(mainClass), plan.withRounds(1, plan.interval()), PodCollector.Options.NONE)
+                        .result().snapshot();
                 notes.add(other.note().isEmpty() ? "compared with pod " + other.name() : other.note());
                 timings.put("sibling " + other.name(), Duration.ofNanos(System.nanoTime() - t1));
             }

@@ -89,6 +89,10 @@ class RemoteDiagnoseTest {
         assertThat(r.err()).startsWith("sage diagnose: 'x;touch /tmp/pwned' is not a pod name");
         SageProcess.Run ns = SageProcess.run(env, null, "diagnose", "web-1", "-n", "$(reboot)");
         assertThat(ns.exit()).isEqualTo(2);
+        assertThat(ns.err()).startsWith("sage diagnose: '$(reboot)' is not a namespace");
+        SageProcess.Run image = SageProcess.run(env, null, "diagnose", "web-1", "-n", "prod", "--debug-image", "x\"}]}");
+        assertThat(image.exit()).isEqualTo(2);
+        assertThat(image.err()).startsWith("sage diagnose: 'x\"}]}' is not an image reference");
         assertThat(api.requests()).isEmpty();
     }
 
@@ -98,7 +102,7 @@ class RemoteDiagnoseTest {
         api.failExec(403);
         SageProcess.Run r = SageProcess.run(env, null, "diagnose", "web-1", "-n", "prod");
         assertThat(r.exit()).isEqualTo(3);
-        assertThat(r.err()).startsWith("sage diagnose: Sage is not allowed to create pods/exec in namespace prod (403 Forbidden).")
+        assertThat(r.err()).startsWith("sage diagnose: Sage is not allowed to get and create pods/exec in namespace prod (403 Forbidden).")
                 .contains("resources: [\"pods/exec\"]");
     }
 

@@ -40,7 +40,7 @@ class KubernetesManifestsTest {
                 }
             }
         }
-        assertThat(grants).containsExactlyInAnyOrder("pods:get", "pods:list", "pods/exec:create", "pods/log:get",
+        assertThat(grants).containsExactlyInAnyOrder("pods:get", "pods:list", "pods/exec:get", "pods/exec:create", "pods/log:get",
                 "replicasets:get", "statefulsets:get", "daemonsets:get");
         assertThat(grants).noneMatch(g -> g.contains("*") || g.startsWith("secrets"));
         assertThat(documents("debug-containers.yaml").get(0).toString()).contains("pods/ephemeralcontainers").contains("patch");

@@ -137,16 +137,19 @@ public final class Collector {
         Map<String, Duration> timings = new LinkedHashMap<>();
         long t = System.nanoTime();
         ProcessFacts facts = jvm.facts() != null ? jvm.facts() : facts(pid, plan);
-        if (facts.jvm().equals("no")) {
+        if (!facts.jvm().equals("yes")) {
             throw new CollectionException(CollectionException.Kind.UNSUPPORTED, "pid " + pid + " (" + facts.status().name()
-                    + ") is not a JVM: Sage did not signal it");
+                    + ") " + (facts.jvm().equals("no") ? "is not a JVM" : "cannot be told to be a JVM (its memory map is"
+                    + " unreadable)") + ": Sage did not signal it");
         }
         if (!facts.status().catchesSigquit()) {
             throw new CollectionException(CollectionException.Kind.UNSUPPORTED, "pid " + pid + " does not handle SIGQUIT"
                     + " (started with -Xrs?): the signal would kill it, so Sage did not send it");
         }
         java.time.Instant sent = java.time.Instant.now().minusSeconds(2);
-        ExecResult kill = transport.exec(List.of("sh", "-c", "kill -QUIT \"$1\"", "sage-sigquit", Long.toString(pid)),
+        // checked again in the same exec as the signal: the pid must still map libjvm
+        ExecResult kill = transport.exec(List.of("sh", "-c", "grep -qs libjvm \"/proc/$1/maps\" && kill -QUIT \"$1\"",
+                        "sage-sigquit", Long.toString(pid)),
                 new byte[0], plan.timeout(), 1 << 16);
         if (kill.exitCode() != 0) {
             throw new CollectionException(CollectionException.Kind.PERMISSION, "could not send SIGQUIT to pid " + pid + ": "

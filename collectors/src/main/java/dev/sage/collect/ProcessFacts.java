@@ -36,7 +36,7 @@ public record ProcessFacts(ProcessStatus status, String statusText, String jvm, 
             "echo '==> status <=='; cat \"/proc/$p/status\"",
             "echo '==> jvm <=='; grep -qs 'libjvm' \"/proc/$p/maps\"; case $? in 0) echo yes;; 1) echo no;; *) echo unknown;; esac",
             "echo '==> attach <=='; for d in \"/proc/$p/root/tmp\" /tmp; do [ -S \"$d/.java_pid$p\" ] && echo yes && break; done",
-            "e=$(readlink \"/proc/$p/exe\" 2>/dev/null); echo '==> exe <=='; echo \"$e\"",
+            "e=$(readlink \"/proc/$p/exe\" 2>/dev/null); case \"$e\" in *\"\n\"*) e=;; esac; echo '==> exe <=='; echo \"$e\"",
             "echo '==> jcmd <=='; j=\"${e%/*}/jcmd\"; if [ -n \"$e\" ] && [ -x \"$j\" ]; then echo \"$j\"; fi",
             "echo '==> path-jcmd <=='; command -v jcmd || true",
             "echo '==> jattach <=='; command -v jattach || true",
@@ -63,7 +63,7 @@ public record ProcessFacts(ProcessStatus status, String statusText, String jvm, 
             "q=\"${d#/proc/}\"; [ \"$q\" = \"$$\" ] && continue",
             "grep -qs libjvm \"$d/maps\"; r=$?",
             "if [ $r = 0 ] || { [ $r -gt 1 ] && head -c 4096 \"$d/cmdline\" 2>/dev/null | tr '\\000' '\\n' | head -n 1 | grep -q 'java$'; }; then",
-            "echo \"==> process $q <==\"; head -c 4096 \"$d/cmdline\" 2>/dev/null | tr '\\000' ' '; echo",
+            "echo \"==> process $q <==\"; head -c 4096 \"$d/cmdline\" 2>/dev/null | tr '\\000\\n\\r' '   '; echo",
             "facts \"$q\"",
             "fi",
             "done",
@@ -113,10 +113,11 @@ public record ProcessFacts(ProcessStatus status, String statusText, String jvm, 
     static ProcessFacts parse(String output) {
         java.util.Map<String, StringBuilder> parts = new java.util.LinkedHashMap<>();
         StringBuilder current = null;
+        boolean repeated = false;
         for (String line : output.split("\n", -1)) {
             if (isPart(line)) {
                 current = new StringBuilder();
-                parts.put(line.substring(4, line.length() - 4), current);
+                repeated |= parts.put(line.substring(4, line.length() - 4), current) != null;
             } else if (current != null) {
                 current.append(line).append('\n');
             }
@@ -126,6 +127,10 @@ public record ProcessFacts(ProcessStatus status, String statusText, String jvm, 
         }
         String statusText = parts.get("status").toString();
         ProcessStatus status = ProcessStatusParser.parse(statusText);
+        if (repeated) {
+            // a name or path printed with a line break forged a part: trust nothing but that the process exists
+            return new ProcessFacts(status, statusText, "unknown", false, "", "", "", "", "", uid(value(parts, "me")));
+        }
         return new ProcessFacts(status, statusText, value(parts, "jvm"), "yes".equals(value(parts, "attach")),
                 value(parts, "exe"), value(parts, "jcmd"), value(parts, "path-jcmd"), value(parts, "jattach"),
                 parts.containsKey("cgroup") ? parts.get("cgroup").toString() : "", uid(value(parts, "me")));

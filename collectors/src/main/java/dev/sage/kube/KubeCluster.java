@@ -58,7 +58,8 @@ public final class KubeCluster implements AutoCloseable {
             throw new CollectionException(Kind.UNSUPPORTED, "the kubeconfig has no context named '" + context.get() + "'"
                     + contexts(config));
         }
-        if (config.getMasterUrl() == null || config.getMasterUrl().isBlank()) {
+        boolean inCluster = java.nio.file.Files.exists(java.nio.file.Path.of("/var/run/secrets/kubernetes.io/serviceaccount/token"));
+        if (config.getCurrentContext() == null && !inCluster || config.getMasterUrl() == null || config.getMasterUrl().isBlank()) {
             throw new CollectionException(Kind.UNSUPPORTED, "no Kubernetes cluster is configured: set KUBECONFIG or"
                     + " ~/.kube/config, or run Sage in a pod with a service account");
         }
@@ -118,7 +119,9 @@ public final class KubeCluster implements AutoCloseable {
         }
         List<Pod> pods = list(namespace);
         List<Pod> prefixed = pods.stream().filter(p -> p.getMetadata().getName().startsWith(name)).toList();
-        List<Pod> live = prefixed.stream().filter(p -> p.getMetadata().getDeletionTimestamp() == null).toList();
+        List<Pod> live = prefixed.stream().filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+                .filter(p -> p.getStatus() == null || !List.of("Succeeded", "Failed").contains(p.getStatus().getPhase()))
+                .toList();
         if (live.size() == 1) {
             Pod p = live.get(0);
             return new Resolved(p, "'" + name + "' is pod " + p.getMetadata().getName() + ", the only pod in " + namespace
@@ -317,6 +320,11 @@ public final class KubeCluster implements AutoCloseable {
                 jvms = found;
             }
         }
+        if (withJvm.isEmpty() && notes.stream().anyMatch(n -> n.contains(" was not searched: "))) {
+            throw new CollectionException(Kind.COMMAND_NOT_FOUND, "no JVM was found in the containers Sage could search"
+                    + " in pod " + pod.name() + "; " + String.join("; ", notes.stream()
+                    .filter(n -> n.contains(" was not searched: ")).toList()));
+        }
         if (withJvm.isEmpty()) {
             throw new CollectionException(Kind.TARGET_GONE, "no JVM is running in " + (candidates.size() == 1
                     ? "container " + candidates.get(0) : "any container (" + String.join(", ", candidates) + ")")
@@ -345,6 +353,21 @@ public final class KubeCluster implements AutoCloseable {
             base = base.resolve(base.getPath() + "/");
         }
         return new KubeExecTransport(client.getHttpClient(), base, pod.namespace(), pod.name(), container);
+    }
+
+    /** The pod as it is now, by its exact name; gone is an error. */
+    public Resolved refresh(Resolved pod) throws CollectionException {
+        Pod now;
+        try {
+            now = client.pods().inNamespace(pod.namespace()).withName(pod.name()).get();
+        } catch (KubernetesClientException e) {
+            throw KubeErrors.api(e, "get", "pods", pod.namespace());
+        }
+        if (now == null) {
+            throw new CollectionException(Kind.TARGET_GONE, "pod " + pod.name() + " in namespace " + pod.namespace()
+                    + " no longer exists (deleted or replaced while Sage was collecting)");
+        }
+        return new Resolved(now, pod.note());
     }
 
     /** The log of one container of the pod, where a JVM's standard output (and a SIGQUIT thread dump) goes. */
@@ -382,9 +405,7 @@ public final class KubeCluster implements AutoCloseable {
     public Map.Entry<String, Boolean> debugContainer(Resolved pod, String target, String image, Duration wait)
             throws CollectionException {
         Names.container(target);
-        if (!image.matches("[A-Za-z0-9][A-Za-z0-9._/:@-]{0,254}")) {
-            throw new IllegalArgumentException("'" + image + "' is not an image reference");
-        }
+        Names.image(image);
         if (pod.pod().getSpec().getEphemeralContainers() != null) {
             for (var c : pod.pod().getSpec().getEphemeralContainers()) {
                 if (c.getName().startsWith(DEBUG_PREFIX) && image.equals(c.getImage())
@@ -407,10 +428,14 @@ public final class KubeCluster implements AutoCloseable {
         long deadline = System.nanoTime() + wait.toNanos();
         String why = "not started";
         while (System.nanoTime() < deadline) {
-            Resolved now = resolve(pod.namespace(), pod.name());
+            Resolved now = refresh(pod);
             why = notRunning(now.pod(), name);
             if (why == null) {
                 return Map.entry(name, true);
+            }
+            if (why.startsWith("terminated") || why.contains("ErrImagePull") || why.contains("ImagePullBackOff")
+                    || why.contains("InvalidImageName")) {
+                break; // it will not start
             }
             try {
                 Thread.sleep(500);
@@ -420,7 +445,7 @@ public final class KubeCluster implements AutoCloseable {
             }
         }
         throw new CollectionException(Kind.TIMEOUT, "the ephemeral container " + name + " (" + image + ") Sage added to pod "
-                + pod.name() + " did not start within " + wait.toSeconds() + " s (" + why + "); it stays in the pod,"
+                + pod.name() + " did not start (" + why + ", after up to " + wait.toSeconds() + " s); it stays in the pod,"
                 + " as every ephemeral container does");
     }
 

@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.client.http.WebSocketHandshakeException;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
+import java.util.List;
 
 /** Turns what the API server or the connection to it said into a message an SRE can act on. Pure. */
 final class KubeErrors {
@@ -26,7 +27,7 @@ final class KubeErrors {
         String where = "pod " + pod + " in namespace " + namespace;
         return switch (code) {
             case 401 -> new CollectionException(Kind.PERMISSION, unauthorised(), t);
-            case 403 -> new CollectionException(Kind.PERMISSION, forbidden("create", "pods/exec", namespace), t);
+            case 403 -> new CollectionException(Kind.PERMISSION, forbidden(List.of("get", "create"), "pods/exec", namespace), t);
             case 404 -> new CollectionException(Kind.TARGET_GONE, where + " no longer exists (deleted or replaced while"
                     + " Sage was collecting)", t);
             case 400 -> new CollectionException(Kind.TARGET_GONE, "the API server refused to exec in container " + container
@@ -44,7 +45,7 @@ final class KubeErrors {
         int code = e.getCode();
         return switch (code) {
             case 401 -> new CollectionException(Kind.PERMISSION, unauthorised(), e);
-            case 403 -> new CollectionException(Kind.PERMISSION, forbidden(verb, resource, namespace), e);
+            case 403 -> new CollectionException(Kind.PERMISSION, forbidden(List.of(verb), resource, namespace), e);
             case -1, 0 -> connection(t);
             default -> new CollectionException(code >= 500 ? Kind.UNREACHABLE : Kind.UNSUPPORTED, "the API server answered "
                     + code + " when Sage tried to " + verb + " " + resource + " in namespace " + namespace
@@ -59,10 +60,11 @@ final class KubeErrors {
     }
 
     /** The refusal, the verb and resource missing, and a Role that grants exactly that. */
-    static String forbidden(String verb, String resource, String namespace) {
+    static String forbidden(List<String> verbs, String resource, String namespace) {
         String group = resource.startsWith("replicasets") || resource.startsWith("statefulsets")
                 || resource.startsWith("daemonsets") ? "apps" : "";
-        return "Sage is not allowed to " + verb + " " + resource + " in namespace " + namespace + " (403 Forbidden)."
+        return "Sage is not allowed to " + String.join(" and ", verbs) + " " + resource + " in namespace " + namespace
+                + " (403 Forbidden)."
                 + " A Role that grants it, to bind to Sage's service account with a RoleBinding"
                 + " (deploy/kubernetes/sage.yaml has the full set):\n"
                 + "apiVersion: rbac.authorization.k8s.io/v1\n"
@@ -73,7 +75,7 @@ final class KubeErrors {
                 + "rules:\n"
                 + "  - apiGroups: [\"" + group + "\"]\n"
                 + "    resources: [\"" + resource + "\"]\n"
-                + "    verbs: [\"" + verb + "\"]";
+                + "    verbs: [" + String.join(", ", verbs.stream().map(v -> "\"" + v + "\"").toList()) + "]";
     }
 
     private static CollectionException connection(Throwable t) {

@@ -42,7 +42,7 @@ public final class KubeExecTransport implements Transport {
      * argv. Nothing of the argv is script.
      */
     static final String WRAPPER = "d=\"$1\"; s=\"$2\"; shift 2; "
-            + "if command -v timeout >/dev/null 2>&1; then set -- timeout -s KILL \"$d\" \"$@\"; fi; "
+            + "if timeout -s KILL 5 true >/dev/null 2>&1; then set -- timeout -s KILL \"$d\" \"$@\"; fi; "
             + "if [ -n \"$s\" ]; then printf '%s' \"$s\" | \"$@\"; else \"$@\" </dev/null; fi";
 
     private final HttpClient http;
@@ -82,25 +82,28 @@ public final class KubeExecTransport implements Transport {
                 .uri(execUri(command))
                 .connectTimeout(Math.min(timeout.toMillis(), 30_000), TimeUnit.MILLISECONDS)
                 .buildAsync(session);
+        long deadline = start + TimeUnit.MILLISECONDS.toNanos(timeout.toMillis() + GRACE_MILLIS);
         WebSocket ws = null;
+        boolean finished = false;
         try {
             ws = opened.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            session.done.get(timeout.toMillis() + GRACE_MILLIS, TimeUnit.MILLISECONDS);
+            session.done.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            finished = true;
         } catch (TimeoutException e) {
-            opened.cancel(true);
-            if (ws != null) {
-                ws.sendClose(1000, "deadline");
-            }
             throw new CollectionException(CollectionException.Kind.TIMEOUT, argv.get(0) + " in " + describe()
                     + " did not finish within " + seconds + " s and was stopped", e);
         } catch (ExecutionException e) {
             throw KubeErrors.exec(e.getCause(), namespace, pod, container);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            if (ws != null) {
-                ws.sendClose(1000, "interrupted");
-            }
             throw new CollectionException(CollectionException.Kind.TIMEOUT, argv.get(0) + " in " + describe() + " was interrupted", e);
+        } finally {
+            if (!finished) {
+                opened.cancel(true); // a socket that opens later is closed by the client
+                if (ws != null) {
+                    ws.sendClose(1000, "stopped");
+                }
+            }
         }
         Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
         int exit = exitCode(session.status(), argv.get(0));

@@ -91,7 +91,7 @@ public final class PodCollector {
     private Outcome viaDebugContainer(KubeCluster.Resolved pod, String target, Optional<Long> pid, Optional<String> mainClass,
                                       CollectionPlan plan, String image, String why) throws CollectionException {
         Map.Entry<String, Boolean> debug = cluster.debugContainer(pod, target, image, DEBUG_START);
-        KubeCluster.Resolved now = new KubeCluster.Resolved(cluster.resolve(pod.namespace(), pod.name()).pod(), pod.note());
+        KubeCluster.Resolved now = cluster.refresh(pod);
         KubeCluster.Located there = cluster.locate(now, Optional.of(debug.getKey()), pid, mainClass);
         Collector.Result r = new Collector(there.transport()).collect(there.jvm(), plan);
         List<String> notes = new ArrayList<>();

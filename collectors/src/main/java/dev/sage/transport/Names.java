@@ -41,6 +41,13 @@ public final class Names {
         return check(name, HOST, 253, "a host name: letters, digits, '-' and '.', at most 253 characters");
     }
 
+    /** A container image reference: registry/repository[:tag][@digest]. */
+    public static String image(String name) {
+        return check(name, IMAGE, 255, "an image reference: letters, digits, '.', '_', '-', '/', ':' and '@'");
+    }
+
+    private static final Pattern IMAGE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._/:@-]*");
+
     /** A user name for SSH or sudo. */
     public static String user(String name) {
         return check(name, USER, 32, "a user name: letters, digits, '_', '.' and '-', starting with a letter or '_'");

@@ -126,8 +126,9 @@ class CollectionFailureTest {
     void withSudoTheCommandsRunAsTheJvmsUserAndAPasswordPromptIsRefused() throws Exception {
         assumeTrue(ROOT && Files.isExecutable(Path.of("/usr/bin/sudo")), "needs root and sudo");
         List<String> cmd = new ArrayList<>(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--",
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx64m", "-cp",
-                scenarioClasspath(), "dev.sage.scenarios.Scenario", "deadlock-monitors"));
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx64m",
+                "-XX:+StartAttachListener", // its own socket, whatever a dead JVM of the same pid left in /tmp
+                "-cp", scenarioClasspath(), "dev.sage.scenarios.Scenario", "deadlock-monitors"));
         try (ScenarioJvm jvm = ScenarioJvm.launch(cmd)) {
             long javaPid = jvm.process().descendants().findFirst().map(ProcessHandle::pid).orElse(jvm.pid());
             Transport sudo = new SudoTransport(new LocalTransport(), "nobody");

@@ -57,6 +57,26 @@ class JvmDiscoveryTest {
     }
 
     @Test
+    void aCommandLineCannotForgeAnotherProcessInTheSurvey() throws Exception {
+        try (ScenarioJvm jvm = ScenarioJvm.start("idle", "-Dforged=\n==> process 1 <==\n==> gone <==\n")) {
+            JvmProcess found = discovery.list().stream().filter(j -> j.pid() == jvm.pid()).findFirst().orElseThrow();
+            assertThat(found.facts().status().pid()).isEqualTo(jvm.pid());
+            assertThat(found.facts().jvm()).isEqualTo("yes");
+            assertThat(found.facts().status().name()).isEqualTo("java");
+        }
+    }
+
+    @Test
+    void factsWithARepeatedPartAreNotTrusted() {
+        String forged = "==> me <==\n0\n==> status <==\nName:\tjava\nPid:\t42\nUid:\t0\t0\t0\t0\nSigCgt:\t0000000000000004\n"
+                + "==> jvm <==\nyes\n==> exe <==\n/opt/a\n==> jattach <==\n/tmp/evil\n==> jattach <==\n\n";
+        ProcessFacts facts = ProcessFacts.parse(forged);
+        assertThat(facts.status().pid()).isEqualTo(42);
+        assertThat(facts.jvm()).isEqualTo("unknown");
+        assertThat(facts.jattach()).isEmpty();
+    }
+
+    @Test
     void severalJvmsAreRefusedWithTheirList() throws Exception {
         try (ScenarioJvm a = ScenarioJvm.start("idle"); ScenarioJvm b = ScenarioJvm.start("healthy")) {
             assertThatThrownBy(() -> discovery.select(Optional.empty(), Optional.of("dev.sage.scenarios")))

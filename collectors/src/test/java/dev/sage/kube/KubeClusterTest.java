@@ -196,10 +196,10 @@ class KubeClusterTest {
         api.failExec(403);
         assertThatThrownBy(() -> t.exec(List.of("true"), new byte[0], Duration.ofSeconds(10), 1000))
                 .isInstanceOf(CollectionException.class)
-                .hasMessageStartingWith("Sage is not allowed to create pods/exec in namespace prod (403 Forbidden).")
+                .hasMessageStartingWith("Sage is not allowed to get and create pods/exec in namespace prod (403 Forbidden).")
                 .hasMessageContaining("kind: Role\n")
                 .hasMessageContaining("  namespace: prod\n")
-                .hasMessageEndingWith("    resources: [\"pods/exec\"]\n    verbs: [\"create\"]")
+                .hasMessageEndingWith("    resources: [\"pods/exec\"]\n    verbs: [\"get\", \"create\"]")
                 .extracting(e -> ((CollectionException) e).kind()).isEqualTo(Kind.PERMISSION);
         api.failApi(403);
         assertThatThrownBy(() -> cluster.resolve("prod", "web-1"))

@@ -98,6 +98,11 @@ public final class ScenarioJvm implements AutoCloseable {
     @Override
     public void close() {
         dev.sage.transport.LocalTransport.killTree(process);
+        try { // a killed JVM leaves its attach socket, which a later process with its pid would inherit
+            java.nio.file.Files.deleteIfExists(Path.of("/tmp/.java_pid" + pid));
+        } catch (IOException ignored) {
+            // not ours to remove
+        }
     }
 
     /**
