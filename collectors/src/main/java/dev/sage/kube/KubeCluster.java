@@ -33,11 +33,9 @@ public final class KubeCluster implements AutoCloseable {
     static final String DEFAULT_CONTAINER = "kubectl.kubernetes.io/default-container";
 
     private final KubernetesClient client;
-    private final String describe;
 
-    private KubeCluster(KubernetesClient client, String describe) {
+    private KubeCluster(KubernetesClient client) {
         this.client = client;
-        this.describe = describe;
     }
 
     /**
@@ -67,10 +65,7 @@ public final class KubeCluster implements AutoCloseable {
         config.setRequestRetryBackoffInterval(500);
         config.setConnectionTimeout((int) Math.min(requestTimeout.toMillis(), 30_000));
         config.setRequestTimeout((int) requestTimeout.toMillis());
-        KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
-        String name = config.getCurrentContext() != null ? "context " + config.getCurrentContext().getName()
-                : "the in-cluster service account";
-        return new KubeCluster(client, name);
+        return new KubeCluster(new KubernetesClientBuilder().withConfig(config).build());
     }
 
     private static String contexts(Config config) {
@@ -83,11 +78,6 @@ public final class KubeCluster implements AutoCloseable {
     public String defaultNamespace() {
         String ns = client.getConfiguration().getNamespace();
         return ns == null || ns.isBlank() ? "default" : ns;
-    }
-
-    /** Where the client connects, for messages. */
-    public String describe() {
-        return describe + " (" + client.getMasterUrl() + ")";
     }
 
     /** A pod found from what a person typed, and how it was matched when not by its exact name. */

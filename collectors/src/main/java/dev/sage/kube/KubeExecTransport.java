@@ -34,7 +34,7 @@ import java.util.concurrent.TimeoutException;
  */
 public final class KubeExecTransport implements Transport {
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** Seconds to wait for the container's own answer past the deadline it enforces itself. */
+    /** Milliseconds to wait for the container's own answer past the deadline it enforces itself. */
     private static final long GRACE_MILLIS = 3_000;
 
     /**
@@ -130,9 +130,9 @@ public final class KubeExecTransport implements Transport {
 
     /**
      * The exit code in the status the API server sends on channel 3: {@code Success} is 0, a {@code NonZeroExitCode}
-     * failure carries the code; any other failure means the command did not run. Package-private for tests.
+     * failure carries the code; any other failure means the command did not run.
      */
-    int exitCode(String status, String program) throws CollectionException {
+    private int exitCode(String status, String program) throws CollectionException {
         if (status == null) {
             throw new CollectionException(CollectionException.Kind.TARGET_GONE, "the exec stream of " + program + " in "
                     + describe() + " closed without an exit status: the container stopped or restarted, or the pod went away");
