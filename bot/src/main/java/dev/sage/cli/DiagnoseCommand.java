@@ -188,7 +188,7 @@ final class DiagnoseCommand implements Callable<Integer> {
             dev.sage.transport.Names.container(container);
         }
         if (compare != null && !compare.equals("auto")) {
-            dev.sage.transport.Names.pod(compare.startsWith("pod/") ? compare.substring(4) : compare);
+            comparedPod();
         }
         if (sudoUser != null) {
             dev.sage.transport.Names.user(sudoUser);
@@ -229,8 +229,6 @@ final class DiagnoseCommand implements Callable<Integer> {
     }
 
     private Diagnosed pod(DiagnoseTarget.Pod p, CollectionPlan plan) throws CollectionException {
-        Map<String, Duration> timings = new LinkedHashMap<>();
-        long t0 = System.nanoTime();
         try (KubeCluster cluster = KubeCluster.connect(Optional.ofNullable(context), timeout)) {
             String ns = namespace != null ? namespace : cluster.defaultNamespace();
             PodCollector.Options ladder = new PodCollector.Options(
@@ -241,14 +239,13 @@ final class DiagnoseCommand implements Callable<Integer> {
                     Optional.ofNullable(mainClass), plan, ladder);
             KubeCluster.Located at = outcome.at();
             Collector.Result result = outcome.result();
-            timings.put("collect", Duration.ofNanos(System.nanoTime() - t0));
-            timings.putAll(result.timings());
-            List<String> notes = new ArrayList<>(outcome.notes());
+            Map<String, Duration> timings = new LinkedHashMap<>(result.timings());
+            List<String> notes = new ArrayList<>(result.notes());
             JvmSnapshot sibling = null;
             if (compare != null) {
                 long t1 = System.nanoTime();
                 KubeCluster.Resolved other = compare.equals("auto") ? cluster.healthySibling(pod)
-                        : cluster.resolve(ns, compare.startsWith("pod/") ? compare.substring(4) : compare);
+                        : cluster.resolve(ns, comparedPod());
                 if (other.name().equals(pod.name())) {
                     throw new CollectionException(CollectionException.Kind.UNSUPPORTED, "--compare names the pod being"
                             + " diagnosed; give another pod of the same service, or auto");
@@ -262,6 +259,14 @@ final class DiagnoseCommand implements Callable<Integer> {
             }
             return new Diagnosed(at.transport().describe() + " " + name(at.jvm()), result.snapshot(), timings, sibling, notes);
         }
+    }
+
+    /** The pod {@code --compare} names (not {@code auto}): {@code pod/NAME} or {@code NAME}, checked. */
+    private String comparedPod() {
+        if (DiagnoseTarget.parse(compare, true) instanceof DiagnoseTarget.Pod p) {
+            return p.name();
+        }
+        throw new IllegalArgumentException("--compare takes auto or a pod of the same service, not " + compare);
     }
 
     private static String name(JvmProcess jvm) {

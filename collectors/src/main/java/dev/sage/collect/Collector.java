@@ -75,7 +75,7 @@ public final class Collector {
         List<String> jcmd = jcmdArgv(pid, facts);
         String via = String.join(" ", jcmd);
         List<String> notes = new ArrayList<>();
-        if (isJattach(jcmd)) {
+        if (usesJattach(facts)) {
             notes.add("jcmd is not installed on " + transport.describe() + " (the JVM at " + facts.exe() + " has no jcmd"
                     + " beside it and none is on the PATH), so Sage attached with jattach at " + facts.jattach()
                     + ", one attach per command");
@@ -104,7 +104,11 @@ public final class Collector {
             addFacts(reader, round, facts);
             t = System.nanoTime();
             try {
-                runCommands(reader, round, pid, jcmd, plan.commands(), plan);
+                if (usesJattach(facts)) {
+                    runJattach(reader, round, pid, jcmd, plan.commands(), plan);
+                } else {
+                    runCommands(reader, round, pid, jcmd, plan.commands(), plan);
+                }
             } catch (CollectionException e) {
                 if (round == 1) {
                     throw e;
@@ -137,11 +141,7 @@ public final class Collector {
         Map<String, Duration> timings = new LinkedHashMap<>();
         long t = System.nanoTime();
         ProcessFacts facts = jvm.facts() != null ? jvm.facts() : facts(pid, plan);
-        if (!facts.jvm().equals("yes")) {
-            throw new CollectionException(CollectionException.Kind.UNSUPPORTED, "pid " + pid + " (" + facts.status().name()
-                    + ") " + (facts.jvm().equals("no") ? "is not a JVM" : "cannot be told to be a JVM (its memory map is"
-                    + " unreadable)") + ": Sage did not signal it");
-        }
+        requireJvm(pid, facts, "signal");
         if (!facts.status().catchesSigquit()) {
             throw new CollectionException(CollectionException.Kind.UNSUPPORTED, "pid " + pid + " does not handle SIGQUIT"
                     + " (started with -Xrs?): the signal would kill it, so Sage did not send it");
@@ -202,48 +202,60 @@ public final class Collector {
      * the pid are arguments, not script).
      */
     List<String> jcmdArgv(long pid, ProcessFacts facts) throws CollectionException {
-        String name = facts.status().name();
         long uid = facts.status().uid();
         if (facts.ownUid() > 0 && uid != facts.ownUid()) {
             throw new CollectionException(CollectionException.Kind.PERMISSION, "pid " + pid + " runs as uid " + uid
                     + " and Sage's commands as uid " + facts.ownUid() + ": the JVM accepts jcmd only from its own user."
                     + " Run Sage as uid " + uid + ", or as root");
         }
-        if (facts.jvm().equals("no")) {
-            throw new CollectionException(CollectionException.Kind.UNSUPPORTED, "pid " + pid + " (" + name
-                    + ") is not a JVM: it does not load libjvm. Sage did not attach to it");
-        }
-        if (!facts.jvm().equals("yes")) {
-            throw new CollectionException(CollectionException.Kind.PERMISSION, "cannot tell whether pid " + pid + " ("
-                    + name + ") is a JVM: its memory map is unreadable. Sage did not attach to it");
-        }
+        requireJvm(pid, facts, "attach to");
         if (!facts.attachSocket() && !facts.status().catchesSigquit()) {
             throw new CollectionException(CollectionException.Kind.UNSUPPORTED, "pid " + pid + " does not handle"
                     + " SIGQUIT (started with -Xrs?): jcmd's attach signal would kill it, so Sage did not attach");
         }
-        String jcmdPath = !facts.jcmdBesideJvm().isEmpty() ? facts.jcmdBesideJvm() : facts.jcmdOnPath();
-        if (jcmdPath.isEmpty() && !facts.jattach().isEmpty()) {
+        if (usesJattach(facts)) {
             // jattach switches to the JVM's user and enters its namespaces itself: no setpriv
             return List.of("sh", "-c", JATTACH_SCRIPT, "sage-jattach", facts.jattach(), Long.toString(pid));
         }
+        String jcmdPath = !facts.jcmdBesideJvm().isEmpty() ? facts.jcmdBesideJvm() : facts.jcmdOnPath();
         if (jcmdPath.isEmpty()) {
             throw new CollectionException(CollectionException.Kind.COMMAND_NOT_FOUND, "jcmd is not installed on "
                     + transport.describe() + " (the JVM at " + facts.exe() + " is a JRE, and no jcmd is on the PATH)."
-                    + (facts.jattach().isEmpty() ? " jattach (Debian package 'jattach', one static binary) attaches without a JDK."
-                    : " jattach is installed at " + facts.jattach() + " and attaches without a JDK."));
+                    + " jattach (Debian package 'jattach', one static binary) attaches without a JDK.");
         }
-        // -J-Xlog:disable: jcmd is a JVM too, and JAVA_TOOL_OPTIONS logging on its stdout would mix with the answers
+        // -J-Xlog:disable: jcmd is a JVM too, and JAVA_TOOL_OPTIONS logging on its stdout would mix with the answers;
+        // the pipe cat writes to belongs to the user jcmd runs as, whoever fed cat (root, sudo, an exec stream)
+        List<String> jcmd = List.of("sh", "-c", "cat | \"$0\" -J-Xlog:disable \"$1\" -f /dev/stdin", jcmdPath,
+                Long.toString(pid));
         if (facts.ownUid() == 0 && uid > 0) {
             long gid = facts.status().gid();
             if (gid < 0) {
                 throw new CollectionException(CollectionException.Kind.UNSUPPORTED, "cannot tell the group pid " + pid
                         + " runs as, so Sage will not run jcmd as its user");
             }
-            return List.of("setpriv", "--reuid=" + uid, "--regid=" + gid, "--clear-groups", "--", "sh", "-c",
-                    "cat | \"$0\" -J-Xlog:disable \"$1\" -f /dev/stdin", jcmdPath, Long.toString(pid));
+            List<String> asUser = new ArrayList<>(List.of("setpriv", "--reuid=" + uid, "--regid=" + gid, "--clear-groups", "--"));
+            asUser.addAll(jcmd);
+            return List.copyOf(asUser);
         }
-        // the pipe cat writes to belongs to the user jcmd runs as, whoever fed cat (sudo, an exec stream)
-        return List.of("sh", "-c", "cat | \"$0\" -J-Xlog:disable \"$1\" -f /dev/stdin", jcmdPath, Long.toString(pid));
+        return jcmd;
+    }
+
+    /** Refuses a process that is not known to be a JVM: attaching or signalling would hurt it. */
+    private static void requireJvm(long pid, ProcessFacts facts, String action) throws CollectionException {
+        String name = facts.status().name();
+        if (facts.jvm().equals("no")) {
+            throw new CollectionException(CollectionException.Kind.UNSUPPORTED, "pid " + pid + " (" + name
+                    + ") is not a JVM: it does not load libjvm. Sage did not " + action + " it");
+        }
+        if (!facts.jvm().equals("yes")) {
+            throw new CollectionException(CollectionException.Kind.PERMISSION, "cannot tell whether pid " + pid + " ("
+                    + name + ") is a JVM: its memory map is unreadable. Sage did not " + action + " it");
+        }
+    }
+
+    /** No jcmd where the JVM is, but jattach: it attaches without a JDK. */
+    private static boolean usesJattach(ProcessFacts facts) {
+        return facts.jcmdBesideJvm().isEmpty() && facts.jcmdOnPath().isEmpty() && !facts.jattach().isEmpty();
     }
 
     /**
@@ -254,9 +266,8 @@ public final class Collector {
     static final String JATTACH_SCRIPT = "j=\"$1\"; p=\"$2\"; n=\"$3\"; shift 3; for c; do "
             + "printf '==> %s <==\\n' \"$n\"; \"$j\" \"$p\" jcmd \"$c\" 2>&1; printf '\\n==> %s exit %s <==\\n' \"$n\" \"$?\"; done";
 
-    private static boolean isJattach(List<String> argv) {
-        return argv.size() > 3 && argv.get(3).equals("sage-jattach");
-    }
+    /** The line jattach prints before each answer, with the JVM's response code. */
+    private static final java.util.regex.Pattern JATTACH_RESPONSE = java.util.regex.Pattern.compile("(?m)^JVM response code = (-?\\d+)$");
 
     /**
      * With jattach: one exec, one attach per command. jattach prints {@code Connected to remote JVM} and
@@ -272,6 +283,7 @@ public final class Collector {
         ExecResult r = transport.exec(full, new byte[0], plan.timeout(), plan.outputCap());
         String text = r.stdoutText().replace("\r\n", "\n");
         String open = "==> " + nonce + " <==\n";
+        java.util.regex.Pattern close = java.util.regex.Pattern.compile("\n==> " + nonce + " exit (\\d+) <==\n");
         int pos = text.indexOf(open);
         for (int i = 0; i < commands.size(); i++) {
             JcmdCommand c = commands.get(i);
@@ -282,29 +294,24 @@ public final class Collector {
                 continue;
             }
             int start = pos + open.length();
-            java.util.regex.Matcher end = java.util.regex.Pattern.compile("\n==> " + nonce + " exit (\\d+) <==\n")
-                    .matcher(text);
+            java.util.regex.Matcher end = close.matcher(text);
             boolean closed = end.find(start);
             String answer = closed ? text.substring(start, end.start()) : text.substring(start);
             pos = closed ? text.indexOf(open, end.end()) : -1;
-            int code = 0;
-            java.util.regex.Matcher response = java.util.regex.Pattern.compile("(?m)^JVM response code = (-?\\d+)$")
-                    .matcher(answer);
-            boolean connected = answer.startsWith("Connected to remote JVM\n") && response.find();
-            if (connected) {
-                code = Integer.parseInt(response.group(1));
-                answer = answer.substring(Math.min(answer.length(), response.end() + 1));
-            }
-            if (!connected) {
+            java.util.regex.Matcher response = JATTACH_RESPONSE.matcher(answer);
+            if (!answer.startsWith("Connected to remote JVM\n") || !response.find()) {
                 CollectionException e = attachFailure(pid, answer.strip(), closed ? Integer.parseInt(end.group(1)) : -1);
                 if (i == 0) {
                     throw e;
                 }
                 reader.problem(new Problem(source(round, c), 0, e.getMessage()));
-            } else if (code != 0) {
-                reader.problem(new Problem(source(round, c), 0, JcmdErrors.explain(answer.strip())));
             } else {
-                add(reader, round, c, answer);
+                String body = answer.substring(Math.min(answer.length(), response.end() + 1));
+                if (Integer.parseInt(response.group(1)) != 0) {
+                    reader.problem(new Problem(source(round, c), 0, JcmdErrors.explain(body.strip())));
+                } else {
+                    add(reader, round, c, body);
+                }
             }
             if (!closed) {
                 if (r.truncated()) {
@@ -322,10 +329,6 @@ public final class Collector {
      */
     private void runCommands(SnapshotReader reader, int round, long pid, List<String> jcmd, List<JcmdCommand> commands,
                              CollectionPlan plan) throws CollectionException {
-        if (isJattach(jcmd)) {
-            runJattach(reader, round, pid, jcmd, commands, plan);
-            return;
-        }
         List<JcmdCommand> pending = commands;
         boolean answered = false;
         while (!pending.isEmpty()) {

@@ -33,9 +33,17 @@ public final class KubeCluster implements AutoCloseable {
     static final String DEFAULT_CONTAINER = "kubectl.kubernetes.io/default-container";
 
     private final KubernetesClient client;
+    /** The API server's base URL, ending in '/'. */
+    private final URI apiServer;
 
     private KubeCluster(KubernetesClient client) {
         this.client = client;
+        try {
+            URI base = client.getMasterUrl().toURI();
+            this.apiServer = base.getPath().endsWith("/") ? base : base.resolve(base.getPath() + "/");
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException("the API server URL is not a URI: " + client.getMasterUrl(), e);
+        }
     }
 
     /**
@@ -290,6 +298,7 @@ public final class KubeCluster implements AutoCloseable {
             notes.add(pod.note());
         }
         List<String> withJvm = new ArrayList<>();
+        List<String> unsearched = new ArrayList<>();
         KubeExecTransport chosen = null;
         List<JvmProcess> jvms = List.of();
         for (String c : candidates) {
@@ -301,7 +310,7 @@ public final class KubeCluster implements AutoCloseable {
                 if (candidates.size() == 1 || e.kind() != Kind.COMMAND_NOT_FOUND) {
                     throw e;
                 }
-                notes.add("container " + c + " was not searched: " + e.getMessage());
+                unsearched.add("container " + c + " was not searched: " + e.getMessage());
                 continue;
             }
             if (!found.isEmpty()) {
@@ -310,10 +319,9 @@ public final class KubeCluster implements AutoCloseable {
                 jvms = found;
             }
         }
-        if (withJvm.isEmpty() && notes.stream().anyMatch(n -> n.contains(" was not searched: "))) {
+        if (withJvm.isEmpty() && !unsearched.isEmpty()) {
             throw new CollectionException(Kind.COMMAND_NOT_FOUND, "no JVM was found in the containers Sage could search"
-                    + " in pod " + pod.name() + "; " + String.join("; ", notes.stream()
-                    .filter(n -> n.contains(" was not searched: ")).toList()));
+                    + " in pod " + pod.name() + "; " + String.join("; ", unsearched));
         }
         if (withJvm.isEmpty()) {
             throw new CollectionException(Kind.TARGET_GONE, "no JVM is running in " + (candidates.size() == 1
@@ -324,6 +332,7 @@ public final class KubeCluster implements AutoCloseable {
             throw new CollectionException(Kind.UNSUPPORTED, "JVMs run in " + withJvm.size() + " containers of pod "
                     + pod.name() + " (" + String.join(", ", withJvm) + "); say which with -c CONTAINER");
         }
+        notes.addAll(unsearched);
         if (candidates.size() > 1) {
             notes.add("container " + withJvm.get(0) + " is the one of " + candidates.size() + " running a JVM");
         }
@@ -333,16 +342,7 @@ public final class KubeCluster implements AutoCloseable {
 
     /** The transport that runs commands in one container of the pod. */
     public KubeExecTransport transport(Resolved pod, String container) {
-        URI base;
-        try {
-            base = client.getMasterUrl().toURI();
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException("the API server URL is not a URI: " + client.getMasterUrl(), e);
-        }
-        if (!base.getPath().endsWith("/")) {
-            base = base.resolve(base.getPath() + "/");
-        }
-        return new KubeExecTransport(client.getHttpClient(), base, pod.namespace(), pod.name(), container);
+        return new KubeExecTransport(client.getHttpClient(), apiServer, pod.namespace(), pod.name(), container);
     }
 
     /** The pod as it is now, by its exact name; gone is an error. */

@@ -7,6 +7,7 @@ import dev.sage.transport.CollectionException.Kind;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -29,15 +30,13 @@ public final class PodCollector {
     }
 
     /**
-     * What was collected, where the JVM was, and how it was reached.
+     * What was collected, where the JVM was, and how it was reached: the result's notes say which way and why, and
+     * its timings begin with finding the JVM.
      *
      * @param at where the commands ran: the JVM's container, or the debug container beside it
      * @param container the container running the JVM
      */
-    public record Outcome(Collector.Result result, KubeCluster.Located at, String container, List<String> notes) {
-        public Outcome {
-            notes = List.copyOf(notes);
-        }
+    public record Outcome(Collector.Result result, KubeCluster.Located at, String container) {
     }
 
     /** How long an ephemeral container may take to start (its image may need pulling). */
@@ -51,6 +50,7 @@ public final class PodCollector {
 
     public Outcome collect(KubeCluster.Resolved pod, Optional<String> container, Optional<Long> pid,
                            Optional<String> mainClass, CollectionPlan plan, Options options) throws CollectionException {
+        long start = System.nanoTime();
         KubeCluster.Located at;
         try {
             at = cluster.locate(pod, container, pid, mainClass);
@@ -63,23 +63,24 @@ public final class PodCollector {
                 throw new CollectionException(Kind.UNSUPPORTED, e.getMessage() + ". Say which container runs the JVM"
                         + " with -c, so that Sage can look at it from a debug container", e);
             }
-            return viaDebugContainer(pod, candidates.get(0), pid, mainClass, plan, options.debugImage().get(), e.getMessage());
+            return viaDebugContainer(start, pod, candidates.get(0), pid, mainClass, plan, options.debugImage().get(),
+                    e.getMessage());
         }
+        Duration found = since(start);
         try {
-            Collector.Result r = new Collector(at.transport()).collect(at.jvm(), plan);
-            return new Outcome(r, at, at.container(), join(at.notes(), r.notes()));
+            return outcome(found, new Collector(at.transport()).collect(at.jvm(), plan), at, at.container(), at.notes());
         } catch (CollectionException e) {
             if (e.kind() != Kind.COMMAND_NOT_FOUND) {
                 throw e;
             }
             if (options.debugImage().isPresent()) {
-                return viaDebugContainer(pod, at.container(), Optional.of(at.jvm().pid()), mainClass, plan,
+                return viaDebugContainer(start, pod, at.container(), Optional.of(at.jvm().pid()), mainClass, plan,
                         options.debugImage().get(), e.getMessage());
             }
             if (options.allowSigquit()) {
                 Collector.Result r = new Collector(at.transport()).threadDumpBySignal(at.jvm(), plan,
                         cluster.log(pod, at.container()));
-                return new Outcome(r, at, at.container(), join(at.notes(), r.notes()));
+                return outcome(found, r, at, at.container(), at.notes());
             }
             throw new CollectionException(Kind.COMMAND_NOT_FOUND, e.getMessage() + " Other ways, both opt-in:"
                     + " --debug-image IMAGE adds an ephemeral container with a JDK (e.g. eclipse-temurin:21-jdk) that shares"
@@ -88,28 +89,33 @@ public final class PodCollector {
         }
     }
 
-    private Outcome viaDebugContainer(KubeCluster.Resolved pod, String target, Optional<Long> pid, Optional<String> mainClass,
-                                      CollectionPlan plan, String image, String why) throws CollectionException {
+    private Outcome viaDebugContainer(long start, KubeCluster.Resolved pod, String target, Optional<Long> pid,
+                                      Optional<String> mainClass, CollectionPlan plan, String image, String why)
+            throws CollectionException {
         Map.Entry<String, Boolean> debug = cluster.debugContainer(pod, target, image, DEBUG_START);
-        KubeCluster.Resolved now = cluster.refresh(pod);
-        KubeCluster.Located there = cluster.locate(now, Optional.of(debug.getKey()), pid, mainClass);
-        Collector.Result r = new Collector(there.transport()).collect(there.jvm(), plan);
-        List<String> notes = new ArrayList<>();
-        if (!pod.note().isEmpty()) {
-            notes.add(pod.note());
-        }
+        KubeCluster.Located there = cluster.locate(cluster.refresh(pod), Optional.of(debug.getKey()), pid, mainClass);
+        Duration found = since(start);
+        List<String> notes = new ArrayList<>(there.notes());
         notes.add(why);
         notes.add("so Sage " + (debug.getValue() ? "added" : "reused") + " the ephemeral container " + debug.getKey() + " ("
                 + image + "), which shares the processes of container " + target + ", and collected from there."
                 + " Kubernetes cannot remove an ephemeral container: it stays in pod " + pod.name()
                 + " (it exits after an hour)");
-        notes.addAll(r.notes());
-        return new Outcome(r, there, target, notes);
+        return outcome(found, new Collector(there.transport()).collect(there.jvm(), plan), there, target, notes);
     }
 
-    private static List<String> join(List<String> a, List<String> b) {
-        List<String> all = new ArrayList<>(a);
-        all.addAll(b);
-        return all;
+    /** The result with the notes of how the JVM was found before its own, and the time that took before its timings. */
+    private static Outcome outcome(Duration found, Collector.Result r, KubeCluster.Located at, String container,
+                                   List<String> notes) {
+        Map<String, Duration> timings = new LinkedHashMap<>();
+        timings.put("find the JVM", found);
+        timings.putAll(r.timings());
+        List<String> all = new ArrayList<>(notes);
+        all.addAll(r.notes());
+        return new Outcome(new Collector.Result(r.snapshot(), timings, r.via(), all), at, container);
+    }
+
+    private static Duration since(long startNanos) {
+        return Duration.ofNanos(System.nanoTime() - startNanos);
     }
 }

@@ -71,7 +71,7 @@ class PodCollectorTest {
             assertThat(s.lastThreadDump().deadlocks().get(0).threadNames()).containsExactlyInAnyOrder("deadlock-A", "deadlock-B");
             assertThat(s.process().pid()).isEqualTo(jvm.pid());
             assertThat(s.histograms()).isEmpty();
-            assertThat(o.notes()).containsExactly("neither jcmd nor jattach is installed on pod/slim-1 -n prod -c app, so"
+            assertThat(o.result().notes()).containsExactly("neither jcmd nor jattach is installed on pod/slim-1 -n prod -c app, so"
                     + " Sage sent SIGQUIT to pid " + jvm.pid() + " (it handles the signal) and read the thread dump it printed"
                     + " from the log of container app: heap, class histogram and native memory need jcmd");
             assertThat(jvm.process().isAlive()).isTrue();
@@ -101,16 +101,16 @@ class PodCollectorTest {
             assertThat(s.lastHistogram()).isNotNull();
             String name = o.at().container();
             assertThat(name).startsWith("sage-debug-");
-            assertThat(o.notes()).hasSize(2);
-            assertThat(o.notes().get(0)).startsWith("jcmd is not installed on pod/slim-1 -n prod -c app");
-            assertThat(o.notes().get(1)).isEqualTo("so Sage added the ephemeral container " + name + " (eclipse-temurin:21-jdk),"
+            assertThat(o.result().notes()).hasSize(2);
+            assertThat(o.result().notes().get(0)).startsWith("jcmd is not installed on pod/slim-1 -n prod -c app");
+            assertThat(o.result().notes().get(1)).isEqualTo("so Sage added the ephemeral container " + name + " (eclipse-temurin:21-jdk),"
                     + " which shares the processes of container app, and collected from there. Kubernetes cannot remove an"
                     + " ephemeral container: it stays in pod slim-1 (it exits after an hour)");
 
             PodCollector.Outcome again = pods.collect(pod(), Optional.empty(), Optional.of(jvm.pid()), Optional.empty(),
                     CollectionPlan.defaults().withoutHistogram(), debug);
             assertThat(again.at().container()).isEqualTo(name);
-            assertThat(again.notes().get(1)).startsWith("so Sage reused the ephemeral container " + name);
+            assertThat(again.result().notes().get(1)).startsWith("so Sage reused the ephemeral container " + name);
             assertThat(api.requests().stream().filter(r -> r.startsWith("PATCH"))).hasSize(1);
         }
     }
