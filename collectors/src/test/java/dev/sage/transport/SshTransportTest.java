@@ -105,4 +105,37 @@ class SshTransportTest {
                     .isEqualTo("ed25519\n");
         }
     }
+
+    @Test
+    void aHostBehindAJumpHostIsReachedThroughSshConfigProxyJump() throws Exception {
+        Path jumpLog = server.dir.resolve("sshd.log");
+        int logBefore = Files.readString(jumpLog).length();
+        try (OpenSshServer target = OpenSshServer.start()) {
+            Path config = server.dir.resolve("ssh_config_jump");
+            Files.writeString(config, String.join("\n",
+                    "Host bastion",
+                    "  HostName 127.0.0.1",
+                    "  Port " + server.port,
+                    "  User root",
+                    "  IdentityFile " + server.userKey,
+                    "Host app-behind",
+                    "  HostName 127.0.0.1",
+                    "  Port " + target.port,
+                    "  User root",
+                    "  IdentityFile " + target.userKey,
+                    "  ProxyJump bastion",
+                    ""));
+            Path knownHosts = server.dir.resolve("known_hosts_both");
+            Files.writeString(knownHosts, Files.readString(server.knownHosts) + Files.readString(target.knownHosts));
+            try (SshTransport ssh = SshTransport.connect(java.util.Optional.empty(), "app-behind", java.util.OptionalInt.empty(),
+                    config, knownHosts, List.of(), Duration.ofSeconds(10))) {
+                assertThat(ssh.describe()).isEqualTo("ssh://root@app-behind:" + target.port);
+                ExecResult r = ssh.exec(List.of("cat", target.dir.resolve("sshd_config").toString()), new byte[0],
+                        Duration.ofSeconds(10), 1 << 16);
+                assertThat(r.stdoutText()).as("ran on the host behind the jump").contains("Port " + target.port);
+            }
+            assertThat(Files.readString(jumpLog).substring(logBefore)).as("the jump host was logged into on the way")
+                    .contains("Accepted publickey for root");
+        }
+    }
 }
