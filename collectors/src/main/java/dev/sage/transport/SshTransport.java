@@ -51,16 +51,18 @@ public final class SshTransport implements Transport, AutoCloseable {
     private volatile String refusedKey = "";
     private ClientSession session;
 
-    /** Connects as given, reading no ssh_config. */
+    /** Connects as given, reading no ssh_config and using no agent. */
     public SshTransport(Target target, Path knownHosts, List<Path> identities, Duration connectTimeout) {
-        this(target, knownHosts, identities, null, connectTimeout);
+        this(target, knownHosts, identities, null, null, connectTimeout);
     }
 
     /**
      * @param identities private key files to offer, besides the IdentityFile lines of the config
      * @param sshConfig an OpenSSH client config (Host, HostName, Port, User, IdentityFile, ProxyJump), or null for none
+     * @param agentSocket the unix socket of an ssh-agent whose keys are offered first, or null for none
      */
-    public SshTransport(Target target, Path knownHosts, List<Path> identities, Path sshConfig, Duration connectTimeout) {
+    public SshTransport(Target target, Path knownHosts, List<Path> identities, Path sshConfig, Path agentSocket,
+                        Duration connectTimeout) {
         this.target = target;
         this.knownHosts = knownHosts;
         this.connectTimeout = connectTimeout;
@@ -76,6 +78,9 @@ public final class SshTransport implements Transport, AutoCloseable {
         });
         client.setServerKeyVerifier(known);
         client.setKeyIdentityProvider(new FileKeyPairProvider(identities));
+        if (agentSocket != null && java.nio.file.Files.exists(agentSocket)) {
+            client.setAgentFactory(UnixSshAgent.factory(agentSocket));
+        }
         client.setHostConfigEntryResolver(sshConfig != null && java.nio.file.Files.isRegularFile(sshConfig)
                 ? new org.apache.sshd.client.config.hosts.ConfigFileHostEntryResolver(sshConfig)
                 : org.apache.sshd.client.config.hosts.HostConfigEntryResolver.EMPTY);
@@ -85,7 +90,8 @@ public final class SshTransport implements Transport, AutoCloseable {
     /**
      * Connects to {@code host} the way {@code ssh} would: the user, port, host name, keys and jump hosts its
      * {@code Host} entry in {@code sshConfig} gives, unless given here; then the local user and port 22.
-     * The default keys ({@code ~/.ssh/id_ecdsa}, {@code id_rsa}, {@code id_ed25519}) are offered when they exist.
+     * The keys of the ssh-agent at {@code SSH_AUTH_SOCK} are offered first, when it runs; then the default keys
+     * ({@code ~/.ssh/id_ecdsa}, {@code id_rsa}, {@code id_ed25519}) when they exist.
      */
     public static SshTransport connect(Optional<String> user, String host, OptionalInt port, Path sshConfig, Path knownHosts,
                                        List<Path> identities, Duration connectTimeout) throws CollectionException {
@@ -113,7 +119,9 @@ public final class SshTransport implements Transport, AutoCloseable {
                 }
             }
         }
-        return new SshTransport(new Target(u, host, p), knownHosts, keys, sshConfig, connectTimeout);
+        String agent = System.getenv("SSH_AUTH_SOCK");
+        return new SshTransport(new Target(u, host, p), knownHosts, keys, sshConfig,
+                agent == null || agent.isBlank() ? null : Path.of(agent), connectTimeout);
     }
 
     private static String describe(java.security.PublicKey key) {

@@ -138,4 +138,31 @@ class SshTransportTest {
                     .contains("Accepted publickey for root");
         }
     }
+
+    @Test
+    void theKeysOfARunningSshAgentAreUsed() throws Exception {
+        Path socket = server.dir.resolve("agent.sock");
+        Process agent = new ProcessBuilder("ssh-agent", "-D", "-a", socket.toString()).redirectErrorStream(true).start();
+        try {
+            for (int i = 0; i < 100 && !Files.exists(socket); i++) {
+                Thread.sleep(20);
+            }
+            ProcessBuilder add = new ProcessBuilder("ssh-add", server.userKey.toString()).redirectErrorStream(true);
+            add.environment().put("SSH_AUTH_SOCK", socket.toString());
+            Process added = add.start();
+            assertThat(added.waitFor()).as(new String(added.getInputStream().readAllBytes())).isZero();
+            try (SshTransport ssh = new SshTransport(new SshTransport.Target("root", "127.0.0.1", server.port),
+                    server.knownHosts, List.of(), null, socket, Duration.ofSeconds(10))) {
+                assertThat(ssh.exec(List.of("echo", "agent"), new byte[0], Duration.ofSeconds(10), 1024).stdoutText())
+                        .isEqualTo("agent\n");
+            }
+            try (SshTransport none = new SshTransport(new SshTransport.Target("root", "127.0.0.1", server.port),
+                    server.knownHosts, List.of(), null, null, Duration.ofSeconds(10))) {
+                assertThatThrownBy(() -> none.exec(List.of("true"), new byte[0], Duration.ofSeconds(10), 1024))
+                        .as("without the agent there is no key").hasMessageContaining("refused Sage's key");
+            }
+        } finally {
+            LocalTransport.killTree(agent);
+        }
+    }
 }
