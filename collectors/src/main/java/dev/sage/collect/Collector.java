@@ -105,9 +105,9 @@ public final class Collector {
             t = System.nanoTime();
             try {
                 if (usesJattach(facts)) {
-                    runJattach(reader, round, pid, jcmd, plan.commands(), plan);
+                    runJattach(reader, round, pid, facts.status().uid(), jcmd, plan.commands(), plan);
                 } else {
-                    runCommands(reader, round, pid, jcmd, plan.commands(), plan);
+                    runCommands(reader, round, pid, facts.status().uid(), jcmd, plan.commands(), plan);
                 }
             } catch (CollectionException e) {
                 if (round == 1) {
@@ -274,8 +274,8 @@ public final class Collector {
      * {@code JVM response code = N} before each answer; those lines are dropped, and a non-zero response is the
      * JVM's refusal of that command.
      */
-    private void runJattach(SnapshotReader reader, int round, long pid, List<String> argv, List<JcmdCommand> commands,
-                            CollectionPlan plan) throws CollectionException {
+    private void runJattach(SnapshotReader reader, int round, long pid, long jvmUid, List<String> argv,
+                            List<JcmdCommand> commands, CollectionPlan plan) throws CollectionException {
         String nonce = Long.toHexString(new java.security.SecureRandom().nextLong() | 1L << 62);
         List<String> full = new ArrayList<>(argv);
         full.add(nonce);
@@ -300,7 +300,7 @@ public final class Collector {
             pos = closed ? text.indexOf(open, end.end()) : -1;
             java.util.regex.Matcher response = JATTACH_RESPONSE.matcher(answer);
             if (!answer.startsWith("Connected to remote JVM\n") || !response.find()) {
-                CollectionException e = attachFailure(pid, answer.strip(), closed ? Integer.parseInt(end.group(1)) : -1);
+                CollectionException e = attachFailure(pid, jvmUid, answer.strip(), closed ? Integer.parseInt(end.group(1)) : -1);
                 if (i == 0) {
                     throw e;
                 }
@@ -327,8 +327,8 @@ public final class Collector {
      * Runs the commands in as few jcmd starts as the JVM allows: one, unless a command stops the batch. Only a
      * failure before any answer is thrown; once something was read, later failures are recorded problems.
      */
-    private void runCommands(SnapshotReader reader, int round, long pid, List<String> jcmd, List<JcmdCommand> commands,
-                             CollectionPlan plan) throws CollectionException {
+    private void runCommands(SnapshotReader reader, int round, long pid, long jvmUid, List<String> jcmd,
+                             List<JcmdCommand> commands, CollectionPlan plan) throws CollectionException {
         List<JcmdCommand> pending = commands;
         boolean answered = false;
         while (!pending.isEmpty()) {
@@ -346,7 +346,7 @@ public final class Collector {
             JcmdBatch.Split split = JcmdBatch.split(r.stdoutText(), pending.size());
             if (split.answers().isEmpty() && split.failedAnswer() == null) {
                 String said = (split.preamble() + "\n" + r.stderr()).strip();
-                CollectionException e = attachFailure(pid, said, r.exitCode());
+                CollectionException e = attachFailure(pid, jvmUid, said, r.exitCode());
                 if (!answered) {
                     throw e;
                 }
@@ -390,9 +390,9 @@ public final class Collector {
         return "round " + round + ": " + c.command();
     }
 
-    private static CollectionException attachFailure(long pid, String said, int exit) {
+    private static CollectionException attachFailure(long pid, long jvmUid, String said, int exit) {
         String text = said.isEmpty() ? "jcmd exited with " + exit + " and printed nothing" : said;
-        String explained = JcmdErrors.explain((pid > 0 ? pid + ":\n" : "") + text);
+        String explained = JcmdErrors.explain((pid > 0 ? pid + ":\n" : "") + text, jvmUid);
         CollectionException.Kind kind = text.contains("No such process") || text.contains("non existent JVM pid")
                 ? CollectionException.Kind.TARGET_GONE
                 : text.contains("Operation not permitted") || text.contains("is not secure") || text.contains("Permission denied")

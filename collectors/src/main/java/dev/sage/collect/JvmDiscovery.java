@@ -16,18 +16,26 @@ import java.util.Optional;
  * Only when the survey finds none does it ask {@code jcmd -l}, which also sees other users' JVMs.
  */
 public final class JvmDiscovery {
-    private static final Duration TIMEOUT = Duration.ofSeconds(20);
+    /** The deadline of the survey unless given: it reads a few files per process. */
+    static final Duration TIMEOUT = Duration.ofSeconds(20);
     private static final long CAP = 1 << 20;
 
     private final Transport transport;
     private final long ownPid;
+    private final Duration timeout;
 
     /**
      * @param ownPid a pid to leave out (Sage's own JVM when the transport is local), or -1
      */
     public JvmDiscovery(Transport transport, long ownPid) {
+        this(transport, ownPid, TIMEOUT);
+    }
+
+    /** With {@code timeout} as the deadline of each of its commands. */
+    public JvmDiscovery(Transport transport, long ownPid, Duration timeout) {
         this.transport = transport;
         this.ownPid = ownPid;
+        this.timeout = timeout;
     }
 
     /** The JVMs found, by pid. */
@@ -35,7 +43,7 @@ public final class JvmDiscovery {
         List<JvmProcess> found = new ArrayList<>();
         ExecResult scan;
         try {
-            scan = transport.exec(ProcessFacts.surveyArgv(), new byte[0], TIMEOUT, CAP);
+            scan = transport.exec(ProcessFacts.surveyArgv(), new byte[0], timeout, CAP);
         } catch (CollectionException e) {
             if (e.kind() != CollectionException.Kind.COMMAND_NOT_FOUND) {
                 throw e;
@@ -48,7 +56,7 @@ public final class JvmDiscovery {
         }
         if (found.isEmpty() || found.stream().allMatch(j -> j.pid() == ownPid)) {
             try {
-                ExecResult r = transport.exec(List.of("jcmd", "-l"), new byte[0], TIMEOUT, CAP);
+                ExecResult r = transport.exec(List.of("jcmd", "-l"), new byte[0], timeout, CAP);
                 if (r.exitCode() == 0) {
                     found.addAll(parseJcmdList(r.stdoutText()));
                 }

@@ -35,9 +35,12 @@ public final class KubeCluster implements AutoCloseable {
     private final KubernetesClient client;
     /** The API server's base URL, ending in '/'. */
     private final URI apiServer;
+    /** The deadline of each survey of a container. */
+    private final Duration surveyTimeout;
 
-    private KubeCluster(KubernetesClient client) {
+    private KubeCluster(KubernetesClient client, Duration requestTimeout) {
         this.client = client;
+        this.surveyTimeout = requestTimeout.compareTo(Duration.ofSeconds(20)) < 0 ? requestTimeout : Duration.ofSeconds(20);
         try {
             URI base = client.getMasterUrl().toURI();
             this.apiServer = base.getPath().endsWith("/") ? base : base.resolve(base.getPath() + "/");
@@ -73,7 +76,7 @@ public final class KubeCluster implements AutoCloseable {
         config.setRequestRetryBackoffInterval(500);
         config.setConnectionTimeout((int) Math.min(requestTimeout.toMillis(), 30_000));
         config.setRequestTimeout((int) requestTimeout.toMillis());
-        return new KubeCluster(new KubernetesClientBuilder().withConfig(config).build());
+        return new KubeCluster(new KubernetesClientBuilder().withConfig(config).build(), requestTimeout);
     }
 
     private static String contexts(Config config) {
@@ -299,17 +302,20 @@ public final class KubeCluster implements AutoCloseable {
         }
         List<String> withJvm = new ArrayList<>();
         List<String> unsearched = new ArrayList<>();
+        boolean noShell = false;
         KubeExecTransport chosen = null;
         List<JvmProcess> jvms = List.of();
         for (String c : candidates) {
             KubeExecTransport t = transport(pod, c);
             List<JvmProcess> found;
             try {
-                found = new JvmDiscovery(t, -1).list();
+                found = new JvmDiscovery(t, -1, surveyTimeout).list();
             } catch (CollectionException e) {
-                if (candidates.size() == 1 || e.kind() != Kind.COMMAND_NOT_FOUND) {
+                // one sidecar without a shell, or hanging, does not keep Sage from the others
+                if (candidates.size() == 1 || e.kind() != Kind.COMMAND_NOT_FOUND && e.kind() != Kind.TIMEOUT) {
                     throw e;
                 }
+                noShell |= e.kind() == Kind.COMMAND_NOT_FOUND;
                 unsearched.add("container " + c + " was not searched: " + e.getMessage());
                 continue;
             }
@@ -320,7 +326,8 @@ public final class KubeCluster implements AutoCloseable {
             }
         }
         if (withJvm.isEmpty() && !unsearched.isEmpty()) {
-            throw new CollectionException(Kind.COMMAND_NOT_FOUND, "no JVM was found in the containers Sage could search"
+            throw new CollectionException(noShell ? Kind.COMMAND_NOT_FOUND : Kind.TIMEOUT, "no JVM was found in the"
+                    + " containers Sage could search"
                     + " in pod " + pod.name() + "; " + String.join("; ", unsearched));
         }
         if (withJvm.isEmpty()) {

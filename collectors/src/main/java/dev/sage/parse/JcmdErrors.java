@@ -11,6 +11,14 @@ public final class JcmdErrors {
 
     /** One sentence saying what went wrong and what to do, for the text of a jcmd error answer. */
     public static String explain(String text) {
+        return explain(text, -1);
+    }
+
+    /**
+     * The same, knowing the uid the JVM runs as (or -1): an attach socket owned by another uid was left by a dead
+     * process that had the JVM's pid, and running as its owner would not help.
+     */
+    public static String explain(String text, long jvmUid) {
         String first = "";
         String pid = "";
         for (String line : Lines.of(text)) {
@@ -39,6 +47,13 @@ public final class JcmdErrors {
         if (first.contains("is not secure") || first.contains("Operation not permitted")
                 || first.contains("Permission denied")) {
             String owner = ownerUid(first);
+            if (jvmUid >= 0 && !owner.isEmpty() && !owner.equals(Long.toString(jvmUid))) {
+                String socket = first.replaceFirst("^.*well-known file (\\S+) is not secure.*$", "$1");
+                return "jcmd was refused by " + who + ": its attach socket " + (socket.equals(first) ? "" : socket + " ")
+                        + "belongs to uid " + owner + ", not to the JVM's uid " + jvmUid + ", so it was left by a"
+                        + " process that had this pid before. Remove it and try again: the JVM makes a new one ("
+                        + first + ")";
+            }
             return "jcmd was refused by " + who + ": attach must run as the JVM's own user"
                     + (owner.isEmpty() ? "" : " (uid " + owner + ")") + ", or as root (" + first + ")";
         }

@@ -147,6 +147,31 @@ class CollectionFailureTest {
     }
 
     @Test
+    void anAttachSocketLeftByADeadProcessWithTheSamePidIsNamedAsStale() throws Exception {
+        assumeTrue(ROOT, "needs root to start processes as other users");
+        List<String> cmd = new ArrayList<>(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx64m", "-cp",
+                scenarioClasspath(), "dev.sage.scenarios.Scenario", "idle"));
+        try (ScenarioJvm jvm = ScenarioJvm.launch(cmd)) {
+            Path stale = Path.of("/tmp/.java_pid" + jvm.pid());
+            org.junit.jupiter.api.Assumptions.assumeFalse(Files.exists(stale), "the JVM already has its socket");
+            try (var server = java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+                server.bind(java.net.UnixDomainSocketAddress.of(stale)); // a root-owned socket, as a dead root JVM leaves
+            }
+            try {
+                assertThatThrownBy(() -> collector.collect(jvm.pid(), CollectionPlan.defaults()))
+                        .hasMessageStartingWith("jcmd was refused by JVM " + jvm.pid() + ": its attach socket " + stale
+                                + " belongs to uid 0, not to the JVM's uid 65534, so it was left by a process that had"
+                                + " this pid before. Remove it and try again")
+                        .extracting(e -> ((CollectionException) e).kind()).isEqualTo(CollectionException.Kind.PERMISSION);
+                assertThat(jvm.process().isAlive()).isTrue();
+            } finally {
+                Files.deleteIfExists(stale);
+            }
+        }
+    }
+
+    @Test
     void noJcmdWhereTheJvmRunsNamesJattachAsTheWayOut(@TempDir Path tmp) throws Exception {
         Path jre = ScenarioJvm.minimalJre();
         Path bin = ScenarioJvm.toolsOnly(tmp);

@@ -56,7 +56,9 @@ public final class FakeApiServer implements AutoCloseable {
         /** the container runtime cannot start {@code sh} */
         NO_SHELL,
         /** the stream closes with no status, as when the container dies mid-command */
-        DIES
+        DIES,
+        /** the command never answers */
+        HANGS
     }
 
     private final MockWebServer server = new MockWebServer();
@@ -289,6 +291,7 @@ public final class FakeApiServer implements AutoCloseable {
                         + " container: exec: \\\"sh\\\": executable file not found in $PATH\",\"reason\":\"InternalError\"}")
                         .getBytes(StandardCharsets.UTF_8));
                 case DIES -> send(ws, 1, "partial".getBytes(StandardCharsets.UTF_8));
+                case HANGS -> Thread.sleep(120_000);
                 case LOCAL -> {
                     ProcessBuilder pb = new ProcessBuilder(command);
                     pb.environment().putAll(env);

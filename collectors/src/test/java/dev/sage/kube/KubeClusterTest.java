@@ -158,6 +158,20 @@ class KubeClusterTest {
     }
 
     @Test
+    void aHangingSidecarIsSkippedAndSaidSo() throws Exception {
+        api.addPod("prod", "payments-1", null, 0, "envoy", "app");
+        api.behave("envoy", FakeApiServer.Behaviour.HANGS);
+        try (ScenarioJvm jvm = ScenarioJvm.start("idle");
+             KubeCluster quick = KubeCluster.connect(Optional.empty(), Duration.ofSeconds(2))) {
+            KubeCluster.Located at = quick.locate(quick.resolve("prod", "payments-1"), Optional.empty(), Optional.empty(), SCENARIO);
+            assertThat(at.container()).isEqualTo("app");
+            assertThat(at.jvm().pid()).isEqualTo(jvm.pid());
+            assertThat(at.notes()).containsExactly("container envoy was not searched: sh in pod/payments-1 -n prod -c envoy"
+                    + " did not finish within 2 s and was stopped", "container app is the one of 2 running a JVM");
+        }
+    }
+
+    @Test
     void kubectlsDefaultContainerAnnotationIsHonouredWithoutProbing() throws Exception {
         Pod pod = api.addPod("prod", "payments-1", null, 0, "istio-proxy", "app");
         api.put(new PodBuilder(pod).editMetadata().addToAnnotations(KubeCluster.DEFAULT_CONTAINER, "app").endMetadata().build());
