@@ -69,6 +69,13 @@ final class DiagnoseCommand implements Callable<Integer> {
                     + " sibling with the fewest restarts) or a pod name.")
     String compare;
 
+    @Option(names = "--copy-jattach", paramLabel = "FILE", defaultValue = "${env:SAGE_COPY_JATTACH}",
+            description = "When the pod's image has neither jcmd nor jattach: copy this jattach binary into the"
+                    + " container's /tmp for the collection, and remove it after (it must run there: same CPU, and a"
+                    + " static build or the image's libc; Sage's own image has /usr/bin/jattach). Default:"
+                    + " $SAGE_COPY_JATTACH, else never.")
+    Path copyJattach;
+
     @Option(names = "--debug-image", paramLabel = "IMAGE", defaultValue = "${env:SAGE_DEBUG_IMAGE}",
             description = "When the pod's image has no jcmd or jattach: add an ephemeral container from this JDK image"
                     + " (e.g. eclipse-temurin:21-jdk) that shares the JVM's processes, and collect from it. Kubernetes"
@@ -231,7 +238,7 @@ final class DiagnoseCommand implements Callable<Integer> {
     private Diagnosed pod(DiagnoseTarget.Pod p, CollectionPlan plan) throws CollectionException {
         try (KubeCluster cluster = KubeCluster.connect(Optional.ofNullable(context), timeout)) {
             String ns = namespace != null ? namespace : cluster.defaultNamespace();
-            PodCollector.Options ladder = new PodCollector.Options(
+            PodCollector.Options ladder = new PodCollector.Options(Optional.ofNullable(copyJattach),
                     Optional.ofNullable(debugImage).filter(i -> !i.isBlank()), allowSigquit);
             PodCollector collector = new PodCollector(cluster);
             KubeCluster.Resolved pod = cluster.resolve(ns, p.name());

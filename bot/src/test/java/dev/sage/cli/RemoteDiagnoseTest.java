@@ -73,6 +73,25 @@ class RemoteDiagnoseTest {
     }
 
     @Test
+    void aSlimImageWithoutJcmdIsDiagnosedWithACopiedJattach() throws Exception {
+        Path jattach = Path.of("/usr/bin/jattach");
+        assumeTrue(Files.isExecutable(jattach), "needs jattach");
+        api.addPod("prod", "slim-1", null, 0, "app");
+        api.environment("app", Map.of("PATH", ScenarioJvm.toolsOnly(dir).toString()));
+        try (ScenarioJvm jvm = ScenarioJvm.start(ScenarioJvm.minimalJre(), "deadlock-monitors", java.util.List.of())) {
+            SageProcess.Run without = SageProcess.run(env, null, "diagnose", "slim-1", "-n", "prod", "--pid",
+                    Long.toString(jvm.pid()));
+            assertThat(without.exit()).isEqualTo(3);
+            assertThat(without.err()).contains("--copy-jattach FILE copies a jattach binary");
+
+            SageProcess.Run r = SageProcess.run(env, null, "diagnose", "slim-1", "-n", "prod", "--pid",
+                    Long.toString(jvm.pid()), "--copy-jattach", jattach.toString());
+            assertThat(r.exit()).as(r.err()).isZero();
+            assertThat(r.out()).contains("deadlock-A").contains("so Sage copied jattach (");
+        }
+    }
+
+    @Test
     void aMistypedPodGetsTheClosestNamesAndExitsThree() throws Exception {
         api.addPod("prod", "payments-7d9f8-x2kq", "payments-7d9f8", 0, "app");
         SageProcess.Run r = SageProcess.run(env, null, "diagnose", "pod/paymnts-7d9f8-x2kq", "-n", "prod");

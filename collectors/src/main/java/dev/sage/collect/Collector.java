@@ -86,7 +86,9 @@ public final class Collector {
                 sleep(plan.interval());
                 t = System.nanoTime();
                 try {
-                    facts = facts(pid, plan);
+                    ProcessFacts now = facts(pid, plan);
+                    // a jattach found (or put there) for the first round is still there
+                    facts = now.jattach().isEmpty() && !facts.jattach().isEmpty() ? now.withJattach(facts.jattach()) : now;
                 } catch (CollectionException e) {
                     reader.problem(new Problem("round " + round, 0, "stopped: " + e.getMessage()
                             + "; kept the " + (round - 1) + " earlier round(s)"));

@@ -69,6 +69,11 @@ public record ProcessFacts(ProcessStatus status, String statusText, String jvm, 
             "done",
             "");
 
+    /** The same facts with jattach at {@code path} (e.g. a copy Sage put in the container). */
+    public ProcessFacts withJattach(String path) {
+        return new ProcessFacts(status, statusText, jvm, attachSocket, exe, jcmdBesideJvm, jcmdOnPath, path, cgroupText, ownUid);
+    }
+
     /** The argv that runs the script for {@code pid}. */
     static List<String> argv(long pid) {
         return List.of("sh", "-c", SCRIPT, "sage-facts", Long.toString(pid));

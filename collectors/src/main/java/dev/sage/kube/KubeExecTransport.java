@@ -36,6 +36,8 @@ public final class KubeExecTransport implements Transport {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Milliseconds to wait for the container's own answer past the deadline it enforces itself. */
     private static final long GRACE_MILLIS = 3_000;
+    /** Bytes per stdin message. */
+    private static final int STDIN_CHUNK = 32 * 1024;
 
     /**
      * The fixed wrapper: {@code $1} the deadline in seconds, {@code $2} the bytes for stdin (may be empty), then the
@@ -74,12 +76,38 @@ public final class KubeExecTransport implements Transport {
         long seconds = Math.max(1, (timeout.toMillis() + 999) / 1000);
         List<String> command = new ArrayList<>(List.of("sh", "-c", WRAPPER, "sage-exec", Long.toString(seconds), input));
         command.addAll(argv);
+        return run(command, new byte[0], argv.get(0), timeout, outputCap);
+    }
 
+    /**
+     * Writes {@code data} to the new file {@code path} in the container, mode 0700, streamed on the exec's stdin
+     * channel: {@code head -c N} stops at the last byte, so that v4's lack of an end of input does not matter, and
+     * the file is checked to hold all of it.
+     *
+     * @param path an absolute path Sage chose (no user text)
+     */
+    public void copyIn(byte[] data, String path, Duration timeout) throws CollectionException {
+        if (!path.matches("/[A-Za-z0-9._/-]+")) {
+            throw new IllegalArgumentException("not a path Sage writes: " + path);
+        }
+        List<String> command = List.of("sh", "-c", "umask 077; head -c \"$1\" > \"$2\" && chmod 700 \"$2\""
+                + " && [ \"$(wc -c < \"$2\")\" -eq \"$1\" ]", "sage-copy", Integer.toString(data.length), path);
+        ExecResult r = run(command, data, "the copy to " + path, timeout, 1 << 16);
+        if (r.exitCode() != 0) {
+            throw new CollectionException(CollectionException.Kind.UNSUPPORTED, "could not write " + path + " in "
+                    + describe() + " (exit " + r.exitCode() + (r.stderr().isBlank() ? "" : ": " + r.stderr().strip())
+                    + "): its /tmp is read-only or full");
+        }
+    }
+
+    private ExecResult run(List<String> command, byte[] streamed, String program, Duration timeout, long outputCap)
+            throws CollectionException {
+        long seconds = Math.max(1, (timeout.toMillis() + 999) / 1000);
         long start = System.nanoTime();
         Session session = new Session(outputCap);
         CompletableFuture<WebSocket> opened = http.newWebSocketBuilder()
                 .subprotocol("v4.channel.k8s.io")
-                .uri(execUri(command))
+                .uri(execUri(command, streamed.length > 0))
                 .connectTimeout(Math.min(timeout.toMillis(), 30_000), TimeUnit.MILLISECONDS)
                 .buildAsync(session);
         long deadline = start + TimeUnit.MILLISECONDS.toNanos(timeout.toMillis() + GRACE_MILLIS);
@@ -87,16 +115,23 @@ public final class KubeExecTransport implements Transport {
         boolean finished = false;
         try {
             ws = opened.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            for (int at = 0; at < streamed.length; at += STDIN_CHUNK) {
+                int n = Math.min(STDIN_CHUNK, streamed.length - at);
+                ByteBuffer frame = ByteBuffer.allocate(n + 1).put((byte) 0).put(streamed, at, n).flip();
+                if (!ws.send(frame)) {
+                    throw new ExecutionException(new java.io.IOException("the exec stream closed while Sage wrote to it"));
+                }
+            }
             session.done.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             finished = true;
         } catch (TimeoutException e) {
-            throw new CollectionException(CollectionException.Kind.TIMEOUT, argv.get(0) + " in " + describe()
+            throw new CollectionException(CollectionException.Kind.TIMEOUT, program + " in " + describe()
                     + " did not finish within " + seconds + " s and was stopped", e);
         } catch (ExecutionException e) {
             throw KubeErrors.exec(e.getCause(), namespace, pod, container);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new CollectionException(CollectionException.Kind.TIMEOUT, argv.get(0) + " in " + describe() + " was interrupted", e);
+            throw new CollectionException(CollectionException.Kind.TIMEOUT, program + " in " + describe() + " was interrupted", e);
         } finally {
             if (!finished) {
                 opened.cancel(true); // a socket that opens later is closed by the client
@@ -106,21 +141,21 @@ public final class KubeExecTransport implements Transport {
             }
         }
         Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
-        int exit = exitCode(session.status(), argv.get(0));
+        int exit = exitCode(session.status(), program);
         if (exit == 137 && elapsed.toMillis() >= seconds * 1000 - 500) {
-            throw new CollectionException(CollectionException.Kind.TIMEOUT, argv.get(0) + " in " + describe()
+            throw new CollectionException(CollectionException.Kind.TIMEOUT, program + " in " + describe()
                     + " did not finish within " + seconds + " s and was stopped");
         }
         return new ExecResult(exit, session.out.toByteArray(), session.err.toString(StandardCharsets.UTF_8),
                 session.truncated, elapsed);
     }
 
-    private URI execUri(List<String> command) {
+    private URI execUri(List<String> command, boolean stdin) {
         StringBuilder q = new StringBuilder();
         for (String c : command) {
             q.append("command=").append(encode(c)).append('&');
         }
-        q.append("container=").append(container).append("&stdout=true&stderr=true");
+        q.append("container=").append(container).append(stdin ? "&stdin=true" : "").append("&stdout=true&stderr=true");
         return apiServer.resolve("api/v1/namespaces/" + namespace + "/pods/" + pod + "/exec?" + q);
     }
 

@@ -2,6 +2,7 @@ package dev.sage.kube;
 
 import dev.sage.collect.CollectionPlan;
 import dev.sage.collect.Collector;
+import dev.sage.collect.JvmProcess;
 import dev.sage.transport.CollectionException;
 import dev.sage.transport.CollectionException.Kind;
 
@@ -14,20 +15,25 @@ import java.util.Optional;
 
 /**
  * Collects from the JVM in a pod, down the ladder when its image has no jcmd, trying each way in turn: jcmd in the
- * container, then jattach in the container (both by the {@link Collector}); then, when allowed, an ephemeral debug
- * container from a JDK image that shares the JVM's processes; then, when allowed, a thread dump by SIGQUIT read back
- * from the container's log. The outcome's notes say which way was used and why the earlier ones were not.
+ * container, then jattach in the container (both by the {@link Collector}); then, when allowed, a jattach binary
+ * copied into the container's /tmp (and removed after); then, when allowed, an ephemeral debug container from a JDK
+ * image that shares the JVM's processes; then, when allowed, a thread dump by SIGQUIT read back from the container's
+ * log. The outcome's notes say which way was used and why the earlier ones were not.
  */
 public final class PodCollector {
     /**
      * The opt-in ways down the ladder.
      *
+     * @param jattachCopy a jattach binary to copy into the container's /tmp, or empty to never write there
      * @param debugImage a JDK image for an ephemeral debug container, or empty to never add one (it cannot be removed)
      * @param allowSigquit whether a thread dump by SIGQUIT, read from the container log, may be the last way
      */
-    public record Options(Optional<String> debugImage, boolean allowSigquit) {
-        public static final Options NONE = new Options(Optional.empty(), false);
+    public record Options(Optional<java.nio.file.Path> jattachCopy, Optional<String> debugImage, boolean allowSigquit) {
+        public static final Options NONE = new Options(Optional.empty(), Optional.empty(), false);
     }
+
+    /** The most Sage copies into a container: a static jattach is about 100 KB. */
+    static final int MAX_COPY = 4 << 20;
 
     /**
      * What was collected, where the JVM was, and how it was reached: the result's notes say which way and why, and
@@ -73,19 +79,73 @@ public final class PodCollector {
             if (e.kind() != Kind.COMMAND_NOT_FOUND) {
                 throw e;
             }
+            List<String> why = new ArrayList<>(List.of(e.getMessage()));
+            if (options.jattachCopy().isPresent()) {
+                try {
+                    return viaCopiedJattach(found, at, plan, options.jattachCopy().get(), e.getMessage());
+                } catch (CollectionException copy) {
+                    if (options.debugImage().isEmpty() && !options.allowSigquit()) {
+                        throw new CollectionException(copy.kind(), e.getMessage() + " Sage copied jattach in, and that"
+                                + " failed: " + copy.getMessage(), copy);
+                    }
+                    why.add("copying jattach into container " + at.container() + " failed: " + copy.getMessage());
+                }
+            }
             if (options.debugImage().isPresent()) {
                 return viaDebugContainer(start, pod, at.container(), Optional.of(at.jvm().pid()), mainClass, plan,
-                        options.debugImage().get(), e.getMessage());
+                        options.debugImage().get(), String.join("; ", why));
             }
             if (options.allowSigquit()) {
                 Collector.Result r = new Collector(at.transport()).threadDumpBySignal(at.jvm(), plan,
                         cluster.log(pod, at.container()));
-                return outcome(found, r, at, at.container(), at.notes());
+                List<String> notes = new ArrayList<>(at.notes());
+                if (why.size() > 1) {
+                    notes.addAll(why.subList(1, why.size()));
+                }
+                return outcome(found, r, at, at.container(), notes);
             }
-            throw new CollectionException(Kind.COMMAND_NOT_FOUND, e.getMessage() + " Other ways, both opt-in:"
+            throw new CollectionException(Kind.COMMAND_NOT_FOUND, e.getMessage() + " Other ways, all opt-in:"
+                    + " --copy-jattach FILE copies a jattach binary into the container's /tmp for the collection;"
                     + " --debug-image IMAGE adds an ephemeral container with a JDK (e.g. eclipse-temurin:21-jdk) that shares"
                     + " the JVM's processes (Kubernetes cannot remove it afterwards); --allow-sigquit takes a thread dump"
                     + " only, by SIGQUIT, from the container's log", e);
+        }
+    }
+
+    /** Copies jattach into the container's /tmp, collects with it, and removes it whatever happens. */
+    private Outcome viaCopiedJattach(Duration found, KubeCluster.Located at, CollectionPlan plan, java.nio.file.Path file,
+                                     String why) throws CollectionException {
+        byte[] binary;
+        try {
+            if (java.nio.file.Files.size(file) > MAX_COPY) {
+                throw new CollectionException(Kind.UNSUPPORTED, file + " is larger than " + (MAX_COPY >> 20)
+                        + " MiB: not a jattach binary");
+            }
+            binary = java.nio.file.Files.readAllBytes(file);
+        } catch (java.io.IOException e) {
+            throw new CollectionException(Kind.UNSUPPORTED, "cannot read " + file + " to copy it: " + e.getMessage(), e);
+        }
+        if (at.jvm().facts() == null) {
+            throw new CollectionException(Kind.TARGET_GONE, "pid " + at.jvm().pid() + " is not among the JVMs found in"
+                    + " container " + at.container());
+        }
+        String path = "/tmp/sage-jattach-" + Long.toString(new java.security.SecureRandom().nextLong() >>> 1, 36);
+        KubeExecTransport transport = at.transport();
+        try {
+            transport.copyIn(binary, path, plan.timeout());
+            JvmProcess jvm = new JvmProcess(at.jvm().pid(), at.jvm().mainClass(), at.jvm().facts().withJattach(path));
+            Collector.Result r = new Collector(transport).collect(jvm, plan);
+            List<String> notes = new ArrayList<>(at.notes());
+            notes.add(why);
+            notes.add("so Sage copied jattach (" + (binary.length >> 10) + " KiB, from " + file + ") to " + path
+                    + " in container " + at.container() + ", attached with it, and removed it");
+            return outcome(found, r, at, at.container(), notes);
+        } finally {
+            try {
+                transport.exec(List.of("rm", "-f", path), new byte[0], Duration.ofSeconds(10), 1 << 10);
+            } catch (CollectionException ignored) {
+                // the pod or container went away: so did its /tmp
+            }
         }
     }
 

@@ -245,6 +245,7 @@ public final class FakeApiServer implements AutoCloseable {
     private MockResponse exec(String namespace, String pod, String query) {
         List<String> command = new ArrayList<>();
         String container = "";
+        boolean stdin = false;
         for (String p : query.split("&")) {
             int eq = p.indexOf('=');
             String k = p.substring(0, eq);
@@ -253,6 +254,8 @@ public final class FakeApiServer implements AutoCloseable {
                 command.add(v);
             } else if (k.equals("container")) {
                 container = v;
+            } else if (k.equals("stdin")) {
+                stdin = v.equals("true");
             }
         }
         requests.add("EXEC " + container + " " + String.join(" ", command));
@@ -265,17 +268,38 @@ public final class FakeApiServer implements AutoCloseable {
         }
         Behaviour behaviour = containers.getOrDefault(container, Behaviour.LOCAL);
         Map<String, String> env = environments.getOrDefault(container, Map.of());
+        boolean withStdin = stdin;
+        java.util.concurrent.CompletableFuture<Process> started = new java.util.concurrent.CompletableFuture<>();
         return new MockResponse().withWebSocketUpgrade(new WebSocketListener() {
             @Override
             public void onOpen(WebSocket ws, Response response) {
-                Thread t = new Thread(() -> run(ws, behaviour, env, command), "fake-exec");
+                Thread t = new Thread(() -> run(ws, behaviour, env, command, withStdin, started), "fake-exec");
                 t.setDaemon(true);
                 t.start();
+            }
+
+            @Override
+            public void onMessage(WebSocket ws, byte[] bytes) {
+                if (withStdin && bytes.length > 0 && bytes[0] == 0) { // channel 0: the command's standard input
+                    try {
+                        var in = started.get(10, java.util.concurrent.TimeUnit.SECONDS).getOutputStream();
+                        in.write(bytes, 1, bytes.length - 1);
+                        in.flush();
+                    } catch (Exception e) {
+                        // the command has read all it wanted and exited
+                    }
+                }
+            }
+
+            @Override
+            public void onMessage(WebSocket ws, io.fabric8.mockwebserver.http.ByteString bytes) {
+                onMessage(ws, bytes.toByteArray());
             }
         });
     }
 
-    private void run(WebSocket ws, Behaviour behaviour, Map<String, String> env, List<String> command) {
+    private void run(WebSocket ws, Behaviour behaviour, Map<String, String> env, List<String> command, boolean stdin,
+                     java.util.concurrent.CompletableFuture<Process> started) {
         try {
             switch (behaviour) {
                 case NO_JVM -> {
@@ -297,7 +321,10 @@ public final class FakeApiServer implements AutoCloseable {
                     pb.environment().putAll(env);
                     Process p = pb.start();
                     running.add(p);
-                    p.getOutputStream().close();
+                    if (!stdin) {
+                        p.getOutputStream().close();
+                    }
+                    started.complete(p);
                     Thread err = new Thread(() -> pump(ws, 2, p.getErrorStream()));
                     err.start();
                     pump(ws, 1, p.getInputStream());

@@ -62,11 +62,33 @@ class PodCollectorTest {
     }
 
     @Test
+    void aCopiedJattachCollectsEverythingAndIsRemovedAfter() throws Exception {
+        Path jattach = Path.of("/usr/bin/jattach");
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isExecutable(jattach), "needs jattach");
+        try (ScenarioJvm jvm = ScenarioJvm.start(ScenarioJvm.minimalJre(), "deadlock-monitors", List.of())) {
+            PodCollector.Outcome o = pods.collect(pod(), Optional.empty(), Optional.of(jvm.pid()), Optional.empty(),
+                    CollectionPlan.defaults(), new PodCollector.Options(Optional.of(jattach), Optional.empty(), false));
+            JvmSnapshot s = o.result().snapshot();
+            assertThat(s.problems()).isEmpty();
+            assertThat(s.lastThreadDump().deadlocks()).hasSize(1);
+            assertThat(s.lastHistogram()).isNotNull();
+            assertThat(s.heap()).isNotNull();
+            List<String> notes = o.result().notes();
+            assertThat(notes.get(0)).startsWith("jcmd is not installed on pod/slim-1 -n prod -c app");
+            assertThat(notes.get(1)).matches("so Sage copied jattach \\(\\d+ KiB, from /usr/bin/jattach\\) to"
+                    + " /tmp/sage-jattach-[0-9a-z]+ in container app, attached with it, and removed it");
+            String copy = notes.get(1).replaceFirst(".* to (/tmp/sage-jattach-[0-9a-z]+) .*", "$1");
+            assertThat(Path.of(copy)).doesNotExist();
+            assertThat(api.execs()).anyMatch(e -> e.startsWith("EXEC app sh -c umask 077; head -c"));
+        }
+    }
+
+    @Test
     void sigquitGivesTheThreadDumpFromTheContainerLog() throws Exception {
         try (ScenarioJvm jvm = ScenarioJvm.start(ScenarioJvm.minimalJre(), "deadlock-monitors", List.of())) {
             api.log("prod", "slim-1", () -> String.join("\n", jvm.output()) + "\n");
             PodCollector.Outcome o = pods.collect(pod(), Optional.empty(), Optional.of(jvm.pid()), Optional.empty(),
-                    CollectionPlan.defaults(), new PodCollector.Options(Optional.empty(), true));
+                    CollectionPlan.defaults(), new PodCollector.Options(Optional.empty(), Optional.empty(), true));
             JvmSnapshot s = o.result().snapshot();
             assertThat(s.lastThreadDump().deadlocks().get(0).threadNames()).containsExactlyInAnyOrder("deadlock-A", "deadlock-B");
             assertThat(s.process().pid()).isEqualTo(jvm.pid());
@@ -82,7 +104,7 @@ class PodCollectorTest {
     void aJvmStartedWithXrsIsNeverSignalled() throws Exception {
         try (ScenarioJvm jvm = ScenarioJvm.start(ScenarioJvm.minimalJre(), "idle", List.of("-Xrs"))) {
             assertThatThrownBy(() -> pods.collect(pod(), Optional.empty(), Optional.of(jvm.pid()), Optional.empty(),
-                    CollectionPlan.defaults(), new PodCollector.Options(Optional.empty(), true)))
+                    CollectionPlan.defaults(), new PodCollector.Options(Optional.empty(), Optional.empty(), true)))
                     .hasMessage("pid " + jvm.pid() + " does not handle SIGQUIT (started with -Xrs?): the signal would kill"
                             + " it, so Sage did not send it");
             assertThat(jvm.process().isAlive()).isTrue();
@@ -92,7 +114,7 @@ class PodCollectorTest {
     @Test
     void aDebugContainerWithAJdkIsAddedOnceAndReused() throws Exception {
         try (ScenarioJvm jvm = ScenarioJvm.start(ScenarioJvm.minimalJre(), "deadlock-locks", List.of())) {
-            PodCollector.Options debug = new PodCollector.Options(Optional.of("eclipse-temurin:21-jdk"), true);
+            PodCollector.Options debug = new PodCollector.Options(Optional.empty(), Optional.of("eclipse-temurin:21-jdk"), true);
             PodCollector.Outcome o = pods.collect(pod(), Optional.empty(), Optional.of(jvm.pid()), Optional.empty(),
                     CollectionPlan.defaults(), debug);
             JvmSnapshot s = o.result().snapshot();

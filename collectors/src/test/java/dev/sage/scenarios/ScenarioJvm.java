@@ -132,7 +132,8 @@ public final class ScenarioJvm implements AutoCloseable {
      */
     public static Path toolsOnly(Path dir, String... extra) throws IOException {
         Path bin = java.nio.file.Files.createDirectories(dir.resolve("bin"));
-        List<String> tools = new ArrayList<>(List.of("sh", "id", "cat", "grep", "readlink", "sed", "head", "tr", "kill", "sleep"));
+        List<String> tools = new ArrayList<>(List.of("sh", "id", "cat", "grep", "readlink", "sed", "head", "tr", "kill", "sleep",
+                "chmod", "wc", "rm"));
         tools.addAll(List.of(extra));
         for (String tool : tools) {
             Path real = Path.of("/usr/bin", tool);
