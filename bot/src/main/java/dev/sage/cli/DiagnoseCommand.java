@@ -41,6 +41,7 @@ import java.util.concurrent.Callable;
             "  pod/NAME               a pod: its exact name, or the only pod whose name starts with NAME",
             "  NAME                   the same, when -n is given",
             "  ssh://[USER@]HOST[:PORT]  a host over SSH; ~/.ssh/config and known_hosts are read as ssh does",
+            "  hosts/GROUP            every host of a group in $SAGE_HOSTS (default ~/.config/sage/hosts.yaml)",
             "", "Exit codes: 0 diagnosed, 2 bad usage, 3 could not collect (the reason is printed).",
             "", "Examples:", "  sage diagnose local:4242",
             "  sage diagnose pod/payments-7d9f8-x2kq -n prod --compare auto",
@@ -50,7 +51,8 @@ final class DiagnoseCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(paramLabel = "TARGET", description = "local:PID, local, pod/NAME, NAME with -n, or ssh://[USER@]HOST[:PORT]")
+    @Parameters(paramLabel = "TARGET",
+            description = "local:PID, local, pod/NAME, NAME with -n, ssh://[USER@]HOST[:PORT], or hosts/GROUP")
     String target;
 
     @Option(names = {"-n", "--namespace"}, paramLabel = "NAMESPACE",
@@ -153,12 +155,14 @@ final class DiagnoseCommand implements Callable<Integer> {
             plan = plan.withLiveHistogram();
             err.println("sage diagnose: --live-histogram: GC.class_histogram forces a full, stop-the-world GC on the target");
         }
+        if (where instanceof DiagnoseTarget.HostGroup g) {
+            return group(g, plan, out, err);
+        }
         try {
             Diagnosed d = where instanceof DiagnoseTarget.Pod p ? pod(p, plan)
-                    : where instanceof DiagnoseTarget.Ssh s ? ssh(s, plan)
+                    : where instanceof DiagnoseTarget.Ssh s ? ssh(s, Optional.ofNullable(sudoUser), plan)
                     : local((DiagnoseTarget.Local) where, plan);
-            out.print(Reports.render(report.format, d.name(), d.snapshot(), List.of(), d.timings(),
-                    Reports.playbooks(report.playbookDirs), d.sibling(), d.notes()));
+            out.print(render(d));
             out.flush();
             return ExitCodes.OK;
         } catch (CollectionException e) {
@@ -182,8 +186,9 @@ final class DiagnoseCommand implements Callable<Integer> {
         if (!pod && (namespace != null || container != null || context != null || compare != null || allowSigquit)) {
             throw new IllegalArgumentException("-n, -c, --context, --compare and --allow-sigquit are for pods (pod/NAME)");
         }
-        if (!(where instanceof DiagnoseTarget.Ssh) && sudoUser != null) {
-            throw new IllegalArgumentException("--sudo-user is for SSH targets (ssh://USER@HOST)");
+        boolean ssh = where instanceof DiagnoseTarget.Ssh || where instanceof DiagnoseTarget.HostGroup;
+        if (!ssh && sudoUser != null) {
+            throw new IllegalArgumentException("--sudo-user is for SSH targets (ssh://USER@HOST, hosts/GROUP)");
         }
         if (where instanceof DiagnoseTarget.Local l && l.pid().isPresent() && pid != null) {
             throw new IllegalArgumentException("give the pid once: local:PID or --pid");
@@ -213,22 +218,62 @@ final class DiagnoseCommand implements Callable<Integer> {
     private Diagnosed local(DiagnoseTarget.Local l, CollectionPlan plan) throws CollectionException {
         Transport transport = new LocalTransport();
         Optional<Long> which = l.pid().isPresent() ? l.pid() : Optional.ofNullable(pid);
-        return collect(transport, new JvmDiscovery(transport, ProcessHandle.current().pid()), which, plan, "");
+        return collect(transport, new JvmDiscovery(transport, ProcessHandle.current().pid()), which,
+                Optional.ofNullable(mainClass), plan, "");
     }
 
-    private Diagnosed ssh(DiagnoseTarget.Ssh s, CollectionPlan plan) throws CollectionException {
+    private String render(Diagnosed d) {
+        return Reports.render(report.format, d.name(), d.snapshot(), List.of(), d.timings(),
+                Reports.playbooks(report.playbookDirs), d.sibling(), d.notes());
+    }
+
+    /**
+     * Each host of the group in turn, a report each (a JSON array with {@code --format json}); a host that cannot be
+     * collected from is named on stderr and the others still run. Exit 0 when any host was diagnosed.
+     */
+    private int group(DiagnoseTarget.HostGroup g, CollectionPlan plan, PrintWriter out, PrintWriter err) {
+        HostGroups.Group group;
+        try {
+            group = HostGroups.load(HostGroups.file(), g.name());
+        } catch (IllegalArgumentException e) {
+            err.println("sage diagnose: " + e.getMessage());
+            return ExitCodes.USAGE;
+        }
+        Optional<String> sudo = sudoUser != null ? Optional.of(sudoUser) : group.sudoUser();
+        Optional<String> main = mainClass != null ? Optional.of(mainClass) : group.mainClass();
+        List<String> reports = new ArrayList<>();
+        for (DiagnoseTarget.Ssh host : group.hosts()) {
+            try {
+                reports.add(render(ssh(host, sudo, main, plan)));
+            } catch (CollectionException | IllegalArgumentException e) {
+                err.println("sage diagnose: " + host.host() + ": " + e.getMessage());
+            }
+        }
+        err.flush();
+        out.print(report.format == Reports.Format.json ? "[" + String.join(",", reports) + "]\n" : String.join("\n", reports));
+        out.flush();
+        return reports.isEmpty() ? ExitCodes.NOTHING_ANALYSED : ExitCodes.OK;
+    }
+
+    private Diagnosed ssh(DiagnoseTarget.Ssh s, Optional<String> sudo, CollectionPlan plan) throws CollectionException {
+        return ssh(s, sudo, Optional.ofNullable(mainClass), plan);
+    }
+
+    private Diagnosed ssh(DiagnoseTarget.Ssh s, Optional<String> sudo, Optional<String> main, CollectionPlan plan)
+            throws CollectionException {
         try (SshTransport ssh = SshTransport.connect(s.user(), s.host(), s.port(), sshConfig, knownHosts, identities,
                 Duration.ofSeconds(Math.min(timeout.toSeconds(), 20)))) {
-            Transport transport = sudoUser == null ? ssh : new SudoTransport(ssh, sudoUser);
-            return collect(transport, new JvmDiscovery(transport, -1), Optional.ofNullable(pid), plan, transport.describe() + " ");
+            Transport transport = sudo.isEmpty() ? ssh : new SudoTransport(ssh, sudo.get());
+            return collect(transport, new JvmDiscovery(transport, -1), Optional.ofNullable(pid), main, plan,
+                    transport.describe() + " ");
         }
     }
 
-    private Diagnosed collect(Transport transport, JvmDiscovery discovery, Optional<Long> which, CollectionPlan plan,
-                              String prefix) throws CollectionException {
+    private Diagnosed collect(Transport transport, JvmDiscovery discovery, Optional<Long> which, Optional<String> main,
+                              CollectionPlan plan, String prefix) throws CollectionException {
         Map<String, Duration> timings = new LinkedHashMap<>();
         long t0 = System.nanoTime();
-        JvmProcess jvm = discovery.select(which, Optional.ofNullable(mainClass));
+        JvmProcess jvm = discovery.select(which, main);
         timings.put("find the JVM", Duration.ofNanos(System.nanoTime() - t0));
         Collector.Result result = new Collector(transport).collect(jvm, plan);
         timings.putAll(result.timings());

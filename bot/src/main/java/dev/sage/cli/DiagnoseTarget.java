@@ -16,13 +16,17 @@ sealed interface DiagnoseTarget {
     record Pod(String name) implements DiagnoseTarget {
     }
 
+    /** Every host of a group configured in the host groups file ({@link HostGroups}). */
+    record HostGroup(String name) implements DiagnoseTarget {
+    }
+
     /** A host over SSH; what is not given comes from ssh_config, as with {@code ssh}. */
     record Ssh(Optional<String> user, String host, OptionalInt port) implements DiagnoseTarget {
     }
 
     /**
-     * Reads {@code local:PID}, {@code local}, {@code pod/NAME}, {@code NAME} (a pod, when a namespace was given) and
-     * {@code ssh://[USER@]HOST[:PORT]}; every name is checked against its grammar.
+     * Reads {@code local:PID}, {@code local}, {@code pod/NAME}, {@code NAME} (a pod, when a namespace was given),
+     * {@code ssh://[USER@]HOST[:PORT]} and {@code hosts/GROUP}; every name is checked against its grammar.
      *
      * @throws IllegalArgumentException with the message to show when the text is none of these
      */
@@ -39,6 +43,9 @@ sealed interface DiagnoseTarget {
         }
         if (text.startsWith("pod/") || text.startsWith("pods/") || text.startsWith("po/")) {
             return new Pod(Names.pod(text.substring(text.indexOf('/') + 1)));
+        }
+        if (text.startsWith("hosts/")) {
+            return new HostGroup(HostGroups.checkName(text.substring("hosts/".length())));
         }
         if (text.startsWith("ssh://")) {
             String rest = text.substring("ssh://".length());
@@ -67,6 +74,6 @@ sealed interface DiagnoseTarget {
             return new Pod(Names.pod(text));
         }
         throw new IllegalArgumentException("'" + text + "' is not a target: give local:PID, local, pod/NAME (or NAME"
-                + " with -n NAMESPACE) or ssh://USER@HOST");
+                + " with -n NAMESPACE), ssh://USER@HOST or hosts/GROUP");
     }
 }

@@ -141,6 +141,35 @@ class RemoteDiagnoseTest {
     }
 
     @Test
+    void everyHostOfAConfiguredGroupIsDiagnosedAndAnUnreachableOneIsNamed() throws Exception {
+        assumeTrue(OpenSshServer.available(), "needs root and /usr/sbin/sshd (openssh-server)");
+        try (OpenSshServer a = OpenSshServer.start(); OpenSshServer b = OpenSshServer.start();
+             ScenarioJvm jvm = ScenarioJvm.start("deadlock-locks")) {
+            Path hosts = dir.resolve("hosts.yaml");
+            Files.writeString(hosts, "groups:\n  web:\n    user: root\n    main_class: " + SCENARIO + "\n"
+                    + "    hosts: [\"127.0.0.1:" + a.port + "\", \"127.0.0.1:" + b.port + "\", \"127.0.0.1:1\"]\n");
+            Path known = dir.resolve("known_hosts");
+            Files.writeString(known, Files.readString(a.knownHosts) + Files.readString(b.knownHosts));
+            Map<String, String> withHosts = Map.of("KUBECONFIG", env.get("KUBECONFIG"), "SAGE_HOSTS", hosts.toString());
+
+            SageProcess.Run r = SageProcess.run(withHosts, null, "diagnose", "hosts/web", "--known-hosts", known.toString(),
+                    "-i", a.userKey.toString(), "-i", b.userKey.toString(), "--no-histogram", "--format", "json");
+            assertThat(r.exit()).as(r.err()).isZero();
+            JsonNode reports = new ObjectMapper().readTree(r.out());
+            assertThat(reports).hasSize(2);
+            assertThat(reports.get(0).get("target").asText()).isEqualTo("ssh://root@127.0.0.1:" + a.port + " pid "
+                    + jvm.pid() + " (" + SCENARIO + ")");
+            assertThat(reports.get(1).get("target").asText()).startsWith("ssh://root@127.0.0.1:" + b.port + " pid " + jvm.pid());
+            assertThat(reports.get(1).at("/findings/0/id").asText()).isEqualTo("deadlock");
+            assertThat(r.err()).contains("sage diagnose: 127.0.0.1: cannot reach ssh://root@127.0.0.1:1");
+
+            SageProcess.Run unknown = SageProcess.run(withHosts, null, "diagnose", "hosts/db");
+            assertThat(unknown.exit()).isEqualTo(2);
+            assertThat(unknown.err()).isEqualTo("sage diagnose: no host group 'db' in " + hosts + "; it has: web\n");
+        }
+    }
+
+    @Test
     void aChangedHostKeyAndARefusedKeyAreSaidPlainly() throws Exception {
         assumeTrue(OpenSshServer.available(), "needs root and /usr/sbin/sshd (openssh-server)");
         try (OpenSshServer sshd = OpenSshServer.start()) {
