@@ -160,7 +160,8 @@ final class DiagnoseCommand implements Callable<Integer> {
         }
         try {
             Diagnosed d = where instanceof DiagnoseTarget.Pod p ? pod(p, plan)
-                    : where instanceof DiagnoseTarget.Ssh s ? ssh(s, Optional.ofNullable(sudoUser), plan)
+                    : where instanceof DiagnoseTarget.Ssh s
+                    ? ssh(s, Optional.ofNullable(sudoUser), Optional.ofNullable(mainClass), plan)
                     : local((DiagnoseTarget.Local) where, plan);
             out.print(render(d));
             out.flush();
@@ -253,10 +254,6 @@ final class DiagnoseCommand implements Callable<Integer> {
         out.print(report.format == Reports.Format.json ? "[" + String.join(",", reports) + "]\n" : String.join("\n", reports));
         out.flush();
         return reports.isEmpty() ? ExitCodes.NOTHING_ANALYSED : ExitCodes.OK;
-    }
-
-    private Diagnosed ssh(DiagnoseTarget.Ssh s, Optional<String> sudo, CollectionPlan plan) throws CollectionException {
-        return ssh(s, sudo, Optional.ofNullable(mainClass), plan);
     }
 
     private Diagnosed ssh(DiagnoseTarget.Ssh s, Optional<String> sudo, Optional<String> main, CollectionPlan plan)

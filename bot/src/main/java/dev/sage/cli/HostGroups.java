@@ -29,9 +29,8 @@ import java.util.OptionalInt;
  * Every name is checked against its grammar when the file is read. Pure but for reading the file.
  */
 final class HostGroups {
-    /** One group: its hosts and what applies to each. */
-    record Group(String name, Optional<String> user, Optional<String> sudoUser, Optional<String> mainClass,
-                 List<DiagnoseTarget.Ssh> hosts) {
+    /** One group: its hosts (each with the group's user) and what applies to each. */
+    record Group(String name, Optional<String> sudoUser, Optional<String> mainClass, List<DiagnoseTarget.Ssh> hosts) {
     }
 
     private HostGroups() {
@@ -90,7 +89,7 @@ final class HostGroups {
             }
             hosts.add(new DiagnoseTarget.Ssh(user, Names.host(host), port));
         }
-        return new Group(name, user, sudoUser, mainClass, hosts);
+        return new Group(name, sudoUser, mainClass, hosts);
     }
 
     private static Optional<String> text(Map<?, ?> group, String key, String where) {
