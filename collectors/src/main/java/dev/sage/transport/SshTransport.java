@@ -78,7 +78,7 @@ public final class SshTransport implements Transport, AutoCloseable {
         });
         client.setServerKeyVerifier(known);
         client.setKeyIdentityProvider(new FileKeyPairProvider(identities));
-        if (agentSocket != null && java.nio.file.Files.exists(agentSocket)) {
+        if (agentSocket != null && UnixSshAgent.answers(agentSocket)) { // else the key files alone
             client.setAgentFactory(UnixSshAgent.factory(agentSocket));
         }
         client.setHostConfigEntryResolver(sshConfig != null && java.nio.file.Files.isRegularFile(sshConfig)

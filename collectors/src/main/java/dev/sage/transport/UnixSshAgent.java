@@ -42,6 +42,16 @@ final class UnixSshAgent extends AbstractAgentProxy {
         }
     }
 
+    /** Whether an agent answers at {@code socket}: a stale {@code SSH_AUTH_SOCK} (an old tmux shell's) is common. */
+    static boolean answers(Path socket) {
+        try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            probe.connect(UnixDomainSocketAddress.of(socket));
+            return true;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
     /** A factory giving each SSH session a connection to the agent at {@code socket}. */
     static SshAgentFactory factory(Path socket) {
         return new SshAgentFactory() {

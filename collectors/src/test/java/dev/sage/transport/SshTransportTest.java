@@ -156,6 +156,15 @@ class SshTransportTest {
                 assertThat(ssh.exec(List.of("echo", "agent"), new byte[0], Duration.ofSeconds(10), 1024).stdoutText())
                         .isEqualTo("agent\n");
             }
+            Path stale = server.dir.resolve("stale-agent.sock");
+            try (var dead = java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+                dead.bind(java.net.UnixDomainSocketAddress.of(stale)); // closed at once: the file stays, nobody answers
+            }
+            try (SshTransport keyFile = new SshTransport(new SshTransport.Target("root", "127.0.0.1", server.port),
+                    server.knownHosts, List.of(server.userKey), null, stale, Duration.ofSeconds(10))) {
+                assertThat(keyFile.exec(List.of("echo", "key file"), new byte[0], Duration.ofSeconds(10), 1024).stdoutText())
+                        .as("a dead agent socket does not stop the key files").isEqualTo("key file\n");
+            }
             try (SshTransport none = new SshTransport(new SshTransport.Target("root", "127.0.0.1", server.port),
                     server.knownHosts, List.of(), null, null, Duration.ofSeconds(10))) {
                 assertThatThrownBy(() -> none.exec(List.of("true"), new byte[0], Duration.ofSeconds(10), 1024))
