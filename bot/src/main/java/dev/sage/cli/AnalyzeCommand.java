@@ -1,8 +1,9 @@
 package dev.sage.cli;
 
-import dev.sage.parse.SnapshotReader;
-import dev.sage.snapshot.JvmSnapshot;
-import dev.sage.snapshot.Problem;
+import dev.sage.service.AnalyzeRequest;
+import dev.sage.service.CaptureInput;
+import dev.sage.service.DiagnosisException;
+import dev.sage.service.DiagnosisService;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -14,11 +15,8 @@ import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code sage analyze PATH...}: reads captured jcmd/jstack outputs and prints what they show. */
@@ -69,69 +67,28 @@ final class AnalyzeCommand implements Callable<Integer> {
             err.println("Try 'sage analyze --help'.");
             return ExitCodes.USAGE;
         }
-        List<CaptureInputs.Input> inputs = sample ? sampleInputs() : CaptureInputs.expand(paths, stdin);
+        List<CaptureInput> inputs = sample ? sampleInputs() : CaptureInputs.expand(paths, stdin);
         String target = sample ? "the bundled sample (" + SAMPLE + ")" : String.join(" ", paths);
-        SnapshotReader reader = new SnapshotReader(target);
-        long[] nanos = new long[2];
-        readAll(reader, inputs, nanos);
-        JvmSnapshot snapshot = reader.snapshot();
-        JvmSnapshot sibling = null;
-        if (!comparePaths.isEmpty()) {
-            SnapshotReader siblingReader = new SnapshotReader(String.join(" ", comparePaths));
-            readAll(siblingReader, CaptureInputs.expand(comparePaths, stdin), nanos);
-            sibling = siblingReader.snapshot();
-            if (sibling.isEmpty()) {
-                err.println("sage analyze: the sibling's captures hold nothing to compare with:");
-                sibling.problems().forEach(p -> err.println("  " + p));
-                return ExitCodes.NOTHING_ANALYSED;
-            }
-        }
-
-        if (snapshot.isEmpty()) {
-            err.println("sage analyze: nothing could be analysed:");
-            for (Problem p : snapshot.problems()) {
-                err.println("  " + p);
-            }
-            if (snapshot.problems().isEmpty()) {
-                err.println("  the inputs hold no capture");
-            }
+        List<CaptureInput> sibling = comparePaths.isEmpty() ? List.of() : CaptureInputs.expand(comparePaths, stdin);
+        DiagnosisService service = new DiagnosisService(DiagnosisService.Settings.fromEnvironment());
+        try {
+            out.print(Reports.render(report.format, service.analyze(new AnalyzeRequest(target, inputs, sibling,
+                    report.playbookDirs))));
+            out.flush();
+            return ExitCodes.OK;
+        } catch (DiagnosisException e) {
+            err.println("sage analyze: " + e.getMessage());
             return ExitCodes.NOTHING_ANALYSED;
         }
-
-        Map<String, Duration> timings = new LinkedHashMap<>();
-        timings.put("read", Duration.ofNanos(nanos[0]));
-        timings.put("parse", Duration.ofNanos(nanos[1]));
-        out.print(Reports.render(report.format, target, snapshot, reader.reads(), timings, Reports.playbooks(report.playbookDirs), sibling));
-        out.flush();
-        return ExitCodes.OK;
     }
 
-    /** Reads the inputs one at a time into {@code reader}; adds read and parse nanoseconds to {@code nanos}. */
-    private static void readAll(SnapshotReader reader, List<CaptureInputs.Input> inputs, long[] nanos) {
-        for (CaptureInputs.Input in : inputs) {
-            long t0 = System.nanoTime();
-            byte[] bytes;
-            try {
-                bytes = in.read();
-            } catch (IOException e) {
-                reader.problem(new Problem(in.name(), 0, e.getMessage()));
-                continue;
-            } finally {
-                nanos[0] += System.nanoTime() - t0;
-            }
-            long t1 = System.nanoTime();
-            reader.add(in.name(), bytes);
-            nanos[1] += System.nanoTime() - t1;
-        }
-    }
-
-    private static List<CaptureInputs.Input> sampleInputs() {
-        List<CaptureInputs.Input> inputs = new ArrayList<>();
+    private static List<CaptureInput> sampleInputs() {
+        List<CaptureInput> inputs = new ArrayList<>();
         String index = resource(SAMPLE + "INDEX");
         for (String name : index.split("\n")) {
             String n = name.strip();
             if (!n.isEmpty() && !n.startsWith("#")) {
-                inputs.add(new CaptureInputs.Input() {
+                inputs.add(new CaptureInput() {
                     @Override
                     public String name() {
                         return n;

@@ -1,5 +1,7 @@
 package dev.sage.cli;
 
+import dev.sage.service.CaptureInput;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -20,18 +22,10 @@ final class CaptureInputs {
     /** The largest capture read: a 5,000-thread dump is 7 MB; a 256 MiB file is a heap dump or a mistake. */
     static final long MAX_BYTES = 256L << 20;
 
-    /** One input: its bytes on demand, or the reason it cannot be read. */
-    interface Input {
-        String name();
-
-        /** The bytes; throws {@link IOException} with a message for the user when they cannot be read. */
-        byte[] read() throws IOException;
-    }
-
     private CaptureInputs() {}
 
-    static List<Input> expand(List<String> paths, InputStream stdin) {
-        List<Input> out = new ArrayList<>();
+    static List<CaptureInput> expand(List<String> paths, InputStream stdin) {
+        List<CaptureInput> out = new ArrayList<>();
         for (String p : paths) {
             if (p.equals("-")) {
                 out.add(input("<stdin>", () -> {
@@ -114,8 +108,8 @@ final class CaptureInputs {
         byte[] read() throws IOException;
     }
 
-    private static Input input(String name, Reader reader) {
-        return new Input() {
+    private static CaptureInput input(String name, Reader reader) {
+        return new CaptureInput() {
             @Override
             public String name() {
                 return name;
@@ -128,13 +122,13 @@ final class CaptureInputs {
         };
     }
 
-    private static Input failed(String name, String why) {
+    private static CaptureInput failed(String name, String why) {
         return input(name, () -> {
             throw new IOException(why);
         });
     }
 
-    private static Input file(String name, Path f) {
+    private static CaptureInput file(String name, Path f) {
         return input(name, () -> {
             long size;
             try {

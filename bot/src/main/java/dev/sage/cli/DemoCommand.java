@@ -1,9 +1,13 @@
 package dev.sage.cli;
 
 import dev.sage.collect.CollectionPlan;
-import dev.sage.collect.Collector;
+import dev.sage.config.Durations;
 import dev.sage.demo.LeakyService;
-import dev.sage.transport.CollectionException;
+import dev.sage.service.DiagnoseRequest;
+import dev.sage.service.DiagnosisException;
+import dev.sage.service.DiagnosisListener;
+import dev.sage.service.DiagnosisService;
+import dev.sage.service.Target;
 import dev.sage.transport.LocalTransport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -17,7 +21,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -38,7 +42,7 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--rounds", defaultValue = "2", description = "Collection rounds (default: ${DEFAULT-VALUE}).")
     int rounds;
 
-    @Option(names = "--interval", defaultValue = "3s", converter = Durations.class,
+    @Option(names = "--interval", defaultValue = "3s", converter = DurationOption.class,
             description = "Pause between rounds (default: ${DEFAULT-VALUE}).")
     Duration interval;
 
@@ -65,13 +69,13 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
             err.println("sage demo: started the leaky sample service as pid " + service.pid()
                     + "; letting it take requests, then collecting " + rounds + " round(s) " + Durations.show(interval) + " apart");
             Thread.sleep(2000); // the symptoms show after a few dozen requests
-            Collector.Result r = new Collector(new LocalTransport()).collect(service.pid(),
-                    CollectionPlan.defaults().withRounds(rounds, interval));
-            out.print(Reports.render(format, "leaky-service (pid " + service.pid() + ")", r.snapshot(), List.of(), r.timings(),
-                    Reports.playbooks(List.of())));
+            DiagnoseRequest request = DiagnoseRequest.of(new Target.Local(Optional.of(service.pid())))
+                    .withPlan(CollectionPlan.defaults().withRounds(rounds, interval));
+            out.print(Reports.render(format, new DiagnosisService(DiagnosisService.Settings.fromEnvironment())
+                    .diagnose(request, DiagnosisListener.NONE)));
             out.flush();
             return ExitCodes.OK;
-        } catch (CollectionException e) {
+        } catch (DiagnosisException e) {
             err.println("sage demo: could not collect from the sample service: " + e.getMessage());
             return ExitCodes.NOTHING_ANALYSED;
         } finally {

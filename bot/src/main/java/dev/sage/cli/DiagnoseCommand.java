@@ -1,17 +1,13 @@
 package dev.sage.cli;
 
 import dev.sage.collect.CollectionPlan;
-import dev.sage.collect.Collector;
-import dev.sage.collect.JvmDiscovery;
-import dev.sage.collect.JvmProcess;
-import dev.sage.kube.KubeCluster;
 import dev.sage.kube.PodCollector;
-import dev.sage.snapshot.JvmSnapshot;
-import dev.sage.transport.CollectionException;
-import dev.sage.transport.LocalTransport;
-import dev.sage.transport.SshTransport;
-import dev.sage.transport.SudoTransport;
-import dev.sage.transport.Transport;
+import dev.sage.render.CliWords;
+import dev.sage.service.DiagnoseRequest;
+import dev.sage.service.DiagnosisException;
+import dev.sage.service.DiagnosisListener;
+import dev.sage.service.DiagnosisService;
+import dev.sage.service.Target;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -22,7 +18,6 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -114,11 +109,11 @@ final class DiagnoseCommand implements Callable<Integer> {
             description = "Collection rounds, a time series for growth and stuck threads (default: ${DEFAULT-VALUE}).")
     int rounds;
 
-    @Option(names = "--interval", paramLabel = "DURATION", defaultValue = "10s", converter = Durations.class,
+    @Option(names = "--interval", paramLabel = "DURATION", defaultValue = "10s", converter = DurationOption.class,
             description = "Pause between rounds (default: ${DEFAULT-VALUE}).")
     Duration interval;
 
-    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "60s", converter = Durations.class,
+    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "60s", converter = DurationOption.class,
             description = "Deadline of each command on the target (default: ${DEFAULT-VALUE}).")
     Duration timeout;
 
@@ -139,13 +134,39 @@ final class DiagnoseCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        DiagnoseTarget where;
+        DiagnoseRequest request;
         try {
-            where = DiagnoseTarget.parse(target, namespace != null);
-            check(where);
+            request = request();
         } catch (IllegalArgumentException e) {
             err.println("sage diagnose: " + e.getMessage());
             return ExitCodes.USAGE;
+        }
+        if (liveHistogram) {
+            err.println("sage diagnose: --live-histogram: GC.class_histogram forces a full, stop-the-world GC on the target");
+        }
+        DiagnosisService service = new DiagnosisService(DiagnosisService.Settings.fromEnvironment()
+                .withSsh(new DiagnosisService.SshSettings(sshConfig, knownHosts, identities)));
+        try {
+            if (request.target() instanceof Target.HostGroup) {
+                return group(service.diagnoseGroup(request, DiagnosisListener.NONE), out, err);
+            }
+            out.print(Reports.render(report.format, service.diagnose(request, DiagnosisListener.NONE)));
+            out.flush();
+            return ExitCodes.OK;
+        } catch (DiagnosisException e) {
+            err.println("sage diagnose: " + CliWords.failure(e.getMessage(), e.remedies()));
+            return e.kind() == DiagnosisException.Kind.BAD_REQUEST ? ExitCodes.USAGE : ExitCodes.NOTHING_ANALYSED;
+        }
+    }
+
+    /** The request the options describe; what cannot be checked without the service is checked there. */
+    private DiagnoseRequest request() {
+        Target where = Target.parse(target, namespace != null);
+        if (rounds < 1 || rounds > 100) {
+            throw new IllegalArgumentException("--rounds must be between 1 and 100");
+        }
+        if (noHistogram && liveHistogram) {
+            throw new IllegalArgumentException("--no-histogram and --live-histogram contradict each other");
         }
         CollectionPlan plan = CollectionPlan.defaults().withRounds(rounds, interval).withTimeout(timeout);
         if (noHistogram) {
@@ -153,172 +174,33 @@ final class DiagnoseCommand implements Callable<Integer> {
         }
         if (liveHistogram) {
             plan = plan.withLiveHistogram();
-            err.println("sage diagnose: --live-histogram: GC.class_histogram forces a full, stop-the-world GC on the target");
         }
-        if (where instanceof DiagnoseTarget.HostGroup g) {
-            return group(g, plan, out, err);
-        }
-        try {
-            Diagnosed d = where instanceof DiagnoseTarget.Pod p ? pod(p, plan)
-                    : where instanceof DiagnoseTarget.Ssh s
-                    ? ssh(s, Optional.ofNullable(sudoUser), Optional.ofNullable(mainClass), plan)
-                    : local((DiagnoseTarget.Local) where, plan);
-            out.print(render(d));
-            out.flush();
-            return ExitCodes.OK;
-        } catch (CollectionException e) {
-            err.println("sage diagnose: " + e.getMessage());
-            return ExitCodes.NOTHING_ANALYSED;
-        }
-    }
-
-    /** Refuses options that do not fit the target, and bad values, before anything is contacted. */
-    private void check(DiagnoseTarget where) {
-        if (rounds < 1 || rounds > 100) {
-            throw new IllegalArgumentException("--rounds must be between 1 and 100");
-        }
-        if (noHistogram && liveHistogram) {
-            throw new IllegalArgumentException("--no-histogram and --live-histogram contradict each other");
-        }
-        if (pid != null && pid <= 0) {
-            throw new IllegalArgumentException("--pid must be a positive number");
-        }
-        boolean pod = where instanceof DiagnoseTarget.Pod;
-        if (!pod && (namespace != null || container != null || context != null || compare != null || allowSigquit)) {
-            throw new IllegalArgumentException("-n, -c, --context, --compare and --allow-sigquit are for pods (pod/NAME)");
-        }
-        boolean ssh = where instanceof DiagnoseTarget.Ssh || where instanceof DiagnoseTarget.HostGroup;
-        if (!ssh && sudoUser != null) {
-            throw new IllegalArgumentException("--sudo-user is for SSH targets (ssh://USER@HOST, hosts/GROUP)");
-        }
-        if (where instanceof DiagnoseTarget.Local l && l.pid().isPresent() && pid != null) {
-            throw new IllegalArgumentException("give the pid once: local:PID or --pid");
-        }
-        if (namespace != null) {
-            dev.sage.transport.Names.namespace(namespace);
-        }
-        if (container != null) {
-            dev.sage.transport.Names.container(container);
-        }
-        if (compare != null && !compare.equals("auto")) {
-            comparedPod();
-        }
-        if (sudoUser != null) {
-            dev.sage.transport.Names.user(sudoUser);
-        }
-        if (pod && debugImage != null && !debugImage.isBlank()) {
-            dev.sage.transport.Names.image(debugImage);
-        }
-    }
-
-    /** What was collected, from where, and how it was found. */
-    private record Diagnosed(String name, JvmSnapshot snapshot, Map<String, Duration> timings, JvmSnapshot sibling,
-                             List<String> notes) {
-    }
-
-    private Diagnosed local(DiagnoseTarget.Local l, CollectionPlan plan) throws CollectionException {
-        Transport transport = new LocalTransport();
-        Optional<Long> which = l.pid().isPresent() ? l.pid() : Optional.ofNullable(pid);
-        return collect(transport, new JvmDiscovery(transport, ProcessHandle.current().pid()), which,
-                Optional.ofNullable(mainClass), plan, "");
-    }
-
-    private String render(Diagnosed d) {
-        return Reports.render(report.format, d.name(), d.snapshot(), List.of(), d.timings(),
-                Reports.playbooks(report.playbookDirs), d.sibling(), d.notes());
+        return DiagnoseRequest.of(where)
+                .withNamespace(Optional.ofNullable(namespace))
+                .withContainer(Optional.ofNullable(container))
+                .withContext(Optional.ofNullable(context))
+                .withCompare(Optional.ofNullable(compare))
+                .withJvm(Optional.ofNullable(pid), Optional.ofNullable(mainClass))
+                .withSudoUser(Optional.ofNullable(sudoUser))
+                .withPlan(plan)
+                .withLadder(new PodCollector.Options(Optional.ofNullable(copyJattach),
+                        Optional.ofNullable(debugImage).filter(i -> !i.isBlank()), allowSigquit))
+                .withPlaybookDirs(report.playbookDirs);
     }
 
     /**
-     * Each host of the group in turn, a report each (a JSON array with {@code --format json}); a host that cannot be
-     * collected from is named on stderr and the others still run. Exit 0 when any host was diagnosed.
+     * A report per host (a JSON array with {@code --format json}); a host that could not be collected from is named
+     * on stderr. Exit 0 when any host was diagnosed.
      */
-    private int group(DiagnoseTarget.HostGroup g, CollectionPlan plan, PrintWriter out, PrintWriter err) {
-        HostGroups.Group group;
-        try {
-            group = HostGroups.load(HostGroups.file(), g.name());
-        } catch (IllegalArgumentException e) {
-            err.println("sage diagnose: " + e.getMessage());
-            return ExitCodes.USAGE;
-        }
-        Optional<String> sudo = sudoUser != null ? Optional.of(sudoUser) : group.sudoUser();
-        Optional<String> main = mainClass != null ? Optional.of(mainClass) : group.mainClass();
-        List<String> reports = new ArrayList<>();
-        for (DiagnoseTarget.Ssh host : group.hosts()) {
-            try {
-                reports.add(render(ssh(host, sudo, main, plan)));
-            } catch (CollectionException | IllegalArgumentException e) {
-                err.println("sage diagnose: " + host.host() + ": " + e.getMessage());
-            }
+    private int group(DiagnosisService.GroupReport g, PrintWriter out, PrintWriter err) {
+        for (Map.Entry<String, DiagnosisException> f : g.failures().entrySet()) {
+            err.println("sage diagnose: " + f.getKey() + ": " + CliWords.failure(f.getValue().getMessage(),
+                    f.getValue().remedies()));
         }
         err.flush();
+        List<String> reports = g.reports().stream().map(r -> Reports.render(report.format, r)).toList();
         out.print(report.format == Reports.Format.json ? "[" + String.join(",", reports) + "]\n" : String.join("\n", reports));
         out.flush();
         return reports.isEmpty() ? ExitCodes.NOTHING_ANALYSED : ExitCodes.OK;
-    }
-
-    private Diagnosed ssh(DiagnoseTarget.Ssh s, Optional<String> sudo, Optional<String> main, CollectionPlan plan)
-            throws CollectionException {
-        try (SshTransport ssh = SshTransport.connect(s.user(), s.host(), s.port(), sshConfig, knownHosts, identities,
-                Duration.ofSeconds(Math.min(timeout.toSeconds(), 20)))) {
-            Transport transport = sudo.isEmpty() ? ssh : new SudoTransport(ssh, sudo.get());
-            return collect(transport, new JvmDiscovery(transport, -1), Optional.ofNullable(pid), main, plan,
-                    transport.describe() + " ");
-        }
-    }
-
-    private Diagnosed collect(Transport transport, JvmDiscovery discovery, Optional<Long> which, Optional<String> main,
-                              CollectionPlan plan, String prefix) throws CollectionException {
-        Map<String, Duration> timings = new LinkedHashMap<>();
-        long t0 = System.nanoTime();
-        JvmProcess jvm = discovery.select(which, main);
-        timings.put("find the JVM", Duration.ofNanos(System.nanoTime() - t0));
-        Collector.Result result = new Collector(transport).collect(jvm, plan);
-        timings.putAll(result.timings());
-        return new Diagnosed(prefix + name(jvm), result.snapshot(), timings, null, result.notes());
-    }
-
-    private Diagnosed pod(DiagnoseTarget.Pod p, CollectionPlan plan) throws CollectionException {
-        try (KubeCluster cluster = KubeCluster.connect(Optional.ofNullable(context), timeout)) {
-            String ns = namespace != null ? namespace : cluster.defaultNamespace();
-            PodCollector.Options ladder = new PodCollector.Options(Optional.ofNullable(copyJattach),
-                    Optional.ofNullable(debugImage).filter(i -> !i.isBlank()), allowSigquit);
-            PodCollector collector = new PodCollector(cluster);
-            KubeCluster.Resolved pod = cluster.resolve(ns, p.name());
-            PodCollector.Outcome outcome = collector.collect(pod, Optional.ofNullable(container), Optional.ofNullable(pid),
-                    Optional.ofNullable(mainClass), plan, ladder);
-            KubeCluster.Located at = outcome.at();
-            Collector.Result result = outcome.result();
-            Map<String, Duration> timings = new LinkedHashMap<>(result.timings());
-            List<String> notes = new ArrayList<>(result.notes());
-            JvmSnapshot sibling = null;
-            if (compare != null) {
-                long t1 = System.nanoTime();
-                KubeCluster.Resolved other = compare.equals("auto") ? cluster.healthySibling(pod)
-                        : cluster.resolve(ns, comparedPod());
-                if (other.name().equals(pod.name())) {
-                    throw new CollectionException(CollectionException.Kind.UNSUPPORTED, "--compare names the pod being"
-                            + " diagnosed; give another pod of the same service, or auto");
-                }
-                // nobody asked for the sibling to get a debug container or a signal: jcmd or jattach only
-                sibling = collector.collect(other, Optional.of(outcome.container()), Optional.empty(),
-                        Optional.ofNullable(mainClass), plan.withRounds(1, plan.interval()), PodCollector.Options.NONE)
-                        .result().snapshot();
-                notes.add(other.note().isEmpty() ? "compared with pod " + other.name() : other.note());
-                timings.put("sibling " + other.name(), Duration.ofNanos(System.nanoTime() - t1));
-            }
-            return new Diagnosed(at.transport().describe() + " " + name(at.jvm()), result.snapshot(), timings, sibling, notes);
-        }
-    }
-
-    /** The pod {@code --compare} names (not {@code auto}): {@code pod/NAME} or {@code NAME}, checked. */
-    private String comparedPod() {
-        if (DiagnoseTarget.parse(compare, true) instanceof DiagnoseTarget.Pod p) {
-            return p.name();
-        }
-        throw new IllegalArgumentException("--compare takes auto or a pod of the same service, not " + compare);
-    }
-
-    private static String name(JvmProcess jvm) {
-        return "pid " + jvm.pid() + (jvm.mainClass().isEmpty() ? "" : " (" + jvm.mainClass() + ")");
     }
 }

@@ -8,6 +8,7 @@ import dev.sage.playbook.Fixtures;
 import dev.sage.playbook.Playbook;
 import dev.sage.playbook.PlaybookError;
 import dev.sage.playbook.PlaybookLoader;
+import dev.sage.service.DiagnosisService;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -47,7 +48,7 @@ final class PlaybooksCommand implements Runnable {
         @Override
         public void run() {
             PrintWriter out = spec.commandLine().getOut();
-            PlaybookLoader.Loaded loaded = Reports.playbooks(dirs);
+            PlaybookLoader.Loaded loaded = new DiagnosisService(DiagnosisService.Settings.fromEnvironment()).playbooks(dirs);
             out.println("Playbooks:");
             for (Playbook p : loaded.playbooks()) {
                 out.printf("  %-26s %-8s %s%n", p.id(), p.severity().label(), p.source());

@@ -1,6 +1,6 @@
 package dev.sage.render;
 
-import dev.sage.engine.Comparison;
+import dev.sage.diagnosis.Comparison;
 
 import java.util.List;
 import java.util.Locale;

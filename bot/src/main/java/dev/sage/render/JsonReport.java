@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.sage.diagnosis.Diagnosis;
+import dev.sage.diagnosis.SnapshotDigest;
 import dev.sage.diagnosis.Finding;
 import dev.sage.parse.SnapshotReader;
 import dev.sage.snapshot.JvmSnapshot;
@@ -24,20 +25,16 @@ public final class JsonReport {
 
     private JsonReport() {}
 
+    /** With the diagnosis's comparison against a sibling, when it has one, as {@code comparison}. */
     public static String render(Diagnosis diagnosis, JvmSnapshot snapshot, SnapshotDigest d, List<SnapshotReader.Read> reads) {
-        return render(diagnosis, snapshot, d, reads, null);
-    }
-
-    /** With a comparison against a sibling (or null), added as {@code comparison}. */
-    public static String render(Diagnosis diagnosis, JvmSnapshot snapshot, SnapshotDigest d, List<SnapshotReader.Read> reads,
-                                dev.sage.engine.Comparison comparison) {
+        dev.sage.diagnosis.Comparison comparison = diagnosis.comparison().orElse(null);
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("target", diagnosis.target());
         root.put("jvm", diagnosis.jvm());
         root.put("summary", diagnosis.summary());
         root.put("notes", diagnosis.notes());
         root.put("findings", diagnosis.findings().stream().map(JsonReport::finding).toList());
-        root.put("notEvaluated", diagnosis.notEvaluated());
+        root.put("notEvaluated", diagnosis.notEvaluated().stream().map(CliWords::notEvaluated).toList());
         root.put("timings", diagnosis.timings());
 
         Map<String, Object> snap = new LinkedHashMap<>();
@@ -135,7 +132,7 @@ public final class JsonReport {
         return m;
     }
 
-    private static List<Map<String, Object>> differences(List<dev.sage.engine.Comparison.Difference> ds) {
+    private static List<Map<String, Object>> differences(List<dev.sage.diagnosis.Comparison.Difference> ds) {
         return ds.stream().map(x -> ordered("what", x.what(), "jvm", x.jvm(), "sibling", x.sibling())).toList();
     }
 

@@ -3,6 +3,7 @@ package dev.sage.render;
 import dev.sage.diagnosis.Units;
 
 import dev.sage.diagnosis.Diagnosis;
+import dev.sage.diagnosis.SnapshotDigest;
 import dev.sage.snapshot.Deadlock;
 import dev.sage.snapshot.JvmSnapshot;
 import dev.sage.snapshot.NativeMemory;
@@ -87,7 +88,7 @@ public final class SlackText {
             out.append("```\n");
         }
         if (!diagnosis.notEvaluated().isEmpty()) {
-            out.append("_Not evaluated: ").append(escape(String.join("; ", diagnosis.notEvaluated()))).append("_\n");
+            out.append("_Not evaluated: ").append(escape(diagnosis.notEvaluated().stream().map(CliWords::notEvaluated).collect(Collectors.joining("; ")))).append("_\n");
         }
         if (!snapshot.problems().isEmpty()) {
             out.append("*Problems*\n");

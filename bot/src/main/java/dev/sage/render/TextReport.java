@@ -3,6 +3,7 @@ package dev.sage.render;
 import dev.sage.diagnosis.Units;
 
 import dev.sage.diagnosis.Diagnosis;
+import dev.sage.diagnosis.SnapshotDigest;
 import dev.sage.parse.SnapshotReader;
 import dev.sage.snapshot.Deadlock;
 import dev.sage.snapshot.JvmSnapshot;
@@ -59,7 +60,7 @@ public final class TextReport {
 
         if (!diagnosis.notEvaluated().isEmpty()) {
             out.append("\nNot evaluated:\n");
-            diagnosis.notEvaluated().forEach(n -> out.append("  ").append(n).append('\n'));
+            diagnosis.notEvaluated().forEach(n -> out.append("  ").append(CliWords.notEvaluated(n)).append('\n'));
         }
         if (!snapshot.problems().isEmpty()) {
             out.append("\nProblems:\n");
@@ -167,7 +168,7 @@ public final class TextReport {
         }
     }
 
-    static String memoryLine(SnapshotDigest d) {
+    public static String memoryLine(SnapshotDigest d) {
         List<String> parts = new ArrayList<>();
         if (d.heapUsed() >= 0 || d.heapCommitted() >= 0) {
             parts.add("heap " + Units.bytes(d.heapUsed()) + " used / " + Units.bytes(d.heapCommitted()) + " committed / "

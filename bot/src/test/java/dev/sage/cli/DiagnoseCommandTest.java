@@ -91,7 +91,7 @@ class DiagnoseCommandTest {
         SageProcess.Run r = SageProcess.run(null, "demo", "--interval", "1s");
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.err()).contains("started the leaky sample service as pid");
-        assertThat(r.out()).startsWith("*leaky-service (pid ").contains("pool-*-thread-1").contains("report-timer-*")
+        assertThat(r.out()).startsWith("*pid ").contains("(dev.sage.demo.LeakyService)*").contains("pool-*-thread-1").contains("report-timer-*")
                 .contains("over 2 dumps").contains("Native memory");
     }
 

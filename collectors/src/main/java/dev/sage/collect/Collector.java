@@ -33,11 +33,14 @@ public final class Collector {
      *
      * @param via the argv that reached the JVM
      * @param notes how it was reached, when that was not the JDK's own jcmd (which path, and why not the usual one)
+     * @param raw the commands' answers as the JVM printed them, for attaching to a reply
      */
-    public record Result(JvmSnapshot snapshot, Map<String, Duration> timings, String via, List<String> notes) {
+    public record Result(JvmSnapshot snapshot, Map<String, Duration> timings, String via, List<String> notes,
+                         List<SnapshotReader.Raw> raw) {
         public Result {
             timings = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(timings));
             notes = List.copyOf(notes);
+            raw = List.copyOf(raw);
         }
     }
 
@@ -47,6 +50,19 @@ public final class Collector {
      */
     public Collector(Transport transport) {
         this.transport = transport;
+    }
+
+    /**
+     * Told of each round as soon as it is in, on the collecting thread, so that a front end can judge what one round
+     * allows before the later rounds arrive. It must return quickly and not throw: a round listener's exception is
+     * swallowed so that it cannot cost the collection.
+     */
+    @FunctionalInterface
+    public interface RoundListener {
+        RoundListener NONE = (round, rounds, soFar) -> {};
+
+        /** Round {@code round} of {@code rounds} is collected; {@code soFar} holds it and every earlier round. */
+        void collected(int round, int rounds, JvmSnapshot soFar);
     }
 
     /** Collects from the JVM with this pid, reading its process facts first. */
@@ -59,6 +75,11 @@ public final class Collector {
      * plan costs one exec more than the survey: the jcmd batch.
      */
     public Result collect(JvmProcess jvm, CollectionPlan plan) throws CollectionException {
+        return collect(jvm, plan, RoundListener.NONE);
+    }
+
+    /** As {@link #collect(JvmProcess, CollectionPlan)}, telling {@code listener} of each round as it is in. */
+    public Result collect(JvmProcess jvm, CollectionPlan plan, RoundListener listener) throws CollectionException {
         long pid = jvm.pid();
         if (pid <= 0) {
             throw new IllegalArgumentException("pid must be positive: " + pid);
@@ -120,8 +141,13 @@ public final class Collector {
                 break;
             }
             timings.put("round " + round + " jcmd", since(t));
+            try {
+                listener.collected(round, plan.rounds(), reader.snapshot());
+            } catch (RuntimeException e) {
+                // a listener's fault must not cost the collection
+            }
         }
-        return new Result(reader.snapshot(), timings, via, notes);
+        return new Result(reader.snapshot(), timings, via, notes, reader.raw());
     }
 
     /** Where a JVM's standard output can be read back, e.g. a container's log. */
@@ -176,10 +202,11 @@ public final class Collector {
         timings.put("SIGQUIT and " + log.describe(), since(t));
         SnapshotReader reader = new SnapshotReader(transport.describe() + " pid " + pid);
         addFacts(reader, 1, facts);
-        reader.add("round 1: " + log.describe() + " after SIGQUIT", dump);
+        reader.add("round 1: " + log.describe() + " after SIGQUIT", dev.sage.parse.Kind.THREAD_DUMP, dump);
         return new Result(reader.snapshot(), timings, "kill -QUIT " + pid, List.of("neither jcmd nor jattach is installed on "
                 + transport.describe() + ", so Sage sent SIGQUIT to pid " + pid + " (it handles the signal) and read the"
-                + " thread dump it printed from " + log.describe() + ": heap, class histogram and native memory need jcmd"));
+                + " thread dump it printed from " + log.describe() + ": heap, class histogram and native memory need jcmd"),
+                reader.raw());
     }
 
     private ProcessFacts facts(long pid, CollectionPlan plan) throws CollectionException {

@@ -1,5 +1,6 @@
 package dev.sage.kube;
 
+import dev.sage.collect.Remedy;
 import dev.sage.collect.JvmDiscovery;
 import dev.sage.collect.JvmProcess;
 import dev.sage.transport.CollectionException;
@@ -27,6 +28,9 @@ import java.util.Optional;
  * in-cluster service account), its default namespace, and the pods in it. Finds the pod a person named, the
  * container running its JVM, and a healthy sibling to compare with. Each API call is retried once, with backoff,
  * on a 5xx or 429; every failure becomes a {@link CollectionException} saying what to do.
+ *
+ * <p>Thread-safe: one instance may serve several diagnoses at once (the fabric8 client and its connection pool are
+ * shared; every exec opens its own WebSocket). Close it once, when no call is running.
  */
 public final class KubeCluster implements AutoCloseable {
     /** kubectl's annotation naming the container {@code kubectl exec} picks by default. */
@@ -130,16 +134,17 @@ public final class KubeCluster implements AutoCloseable {
         }
         if (live.size() > 1) {
             throw new CollectionException(Kind.UNSUPPORTED, live.size() + " pods in namespace " + namespace
-                    + " start with '" + name + "'; name one: " + listing(live, 10));
+                    + " start with '" + name + "'; name one: " + listing(live, 10), null, List.of(), names(live, 10));
         }
         if (pods.isEmpty()) {
             throw new CollectionException(Kind.TARGET_GONE, "namespace " + namespace + " has no pods (is it the right"
-                    + " namespace? give it with -n)");
+                    + " namespace?)", null, List.of(Remedy.NAME_NAMESPACE), List.of());
         }
         List<Pod> closest = closest(pods, name);
         throw new CollectionException(Kind.TARGET_GONE, "no pod '" + name + "' in namespace " + namespace
                 + (closest.isEmpty() ? " (it has " + pods.size() + " pods, none with a similar name; is it the right"
-                + " namespace? give it with -n)" : "; did you mean " + listing(closest, 5) + "?"));
+                + " namespace?)" : "; did you mean " + listing(closest, 5) + "?"), null,
+                closest.isEmpty() ? List.of(Remedy.NAME_NAMESPACE) : List.of(), names(closest, 5));
     }
 
     private List<Pod> list(String namespace) throws CollectionException {
@@ -185,6 +190,10 @@ public final class KubeCluster implements AutoCloseable {
             cur = t;
         }
         return prev[b.length()];
+    }
+
+    private static List<String> names(List<Pod> pods, int most) {
+        return pods.stream().limit(most).map(p -> p.getMetadata().getName()).toList();
     }
 
     private static String listing(List<Pod> pods, int most) {
@@ -337,7 +346,8 @@ public final class KubeCluster implements AutoCloseable {
         }
         if (withJvm.size() > 1) {
             throw new CollectionException(Kind.UNSUPPORTED, "JVMs run in " + withJvm.size() + " containers of pod "
-                    + pod.name() + " (" + String.join(", ", withJvm) + "); say which with -c CONTAINER");
+                    + pod.name() + " (" + String.join(", ", withJvm) + "); say which", null,
+                    List.of(Remedy.NAME_CONTAINER), withJvm);
         }
         notes.addAll(unsearched);
         if (candidates.size() > 1) {
@@ -455,7 +465,8 @@ public final class KubeCluster implements AutoCloseable {
                 : pod.pod().getMetadata().getOwnerReferences().stream().filter(o -> Boolean.TRUE.equals(o.getController())).findFirst();
         if (owner.isEmpty()) {
             throw new CollectionException(Kind.UNSUPPORTED, "pod " + pod.name() + " has no owner (no ReplicaSet, StatefulSet"
-                    + " or DaemonSet manages it), so it has no siblings: name a pod to compare with (--compare pod/NAME)");
+                    + " or DaemonSet manages it), so it has no siblings: name a pod to compare with", null,
+                    List.of(Remedy.NAME_SIBLING), List.of());
         }
         String uid = owner.get().getUid();
         List<Pod> siblings = list(pod.namespace()).stream()

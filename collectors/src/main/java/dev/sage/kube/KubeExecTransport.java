@@ -31,6 +31,8 @@ import java.util.concurrent.TimeoutException;
  * runs under a fixed {@code sh} wrapper that (a) gives it its standard input from an argument, because v4 cannot
  * signal the end of stdin, and (b) kills it in the container with {@code timeout(1)} at the deadline when the image
  * has that tool; the connection is closed at the deadline in any case. Output past the cap is dropped as it arrives.
+ *
+ * <p>Thread-safe and stateless between calls: each exec is its own WebSocket, so several may run at once.
  */
 public final class KubeExecTransport implements Transport {
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -3,6 +3,7 @@ package dev.sage.kube;
 import dev.sage.collect.CollectionPlan;
 import dev.sage.collect.Collector;
 import dev.sage.collect.JvmProcess;
+import dev.sage.collect.Remedy;
 import dev.sage.transport.CollectionException;
 import dev.sage.transport.CollectionException.Kind;
 
@@ -56,6 +57,16 @@ public final class PodCollector {
 
     public Outcome collect(KubeCluster.Resolved pod, Optional<String> container, Optional<Long> pid,
                            Optional<String> mainClass, CollectionPlan plan, Options options) throws CollectionException {
+        return collect(pod, container, pid, mainClass, plan, options, Collector.RoundListener.NONE);
+    }
+
+    /**
+     * As above, telling {@code rounds} of each round as it is in. Thread-safe as its {@link KubeCluster} is: several
+     * collections may run at once.
+     */
+    public Outcome collect(KubeCluster.Resolved pod, Optional<String> container, Optional<Long> pid,
+                           Optional<String> mainClass, CollectionPlan plan, Options options,
+                           Collector.RoundListener rounds) throws CollectionException {
         long start = System.nanoTime();
         KubeCluster.Located at;
         try {
@@ -66,15 +77,15 @@ public final class PodCollector {
             }
             List<String> candidates = cluster.candidateContainers(pod.pod(), container);
             if (candidates.size() != 1) {
-                throw new CollectionException(Kind.UNSUPPORTED, e.getMessage() + ". Say which container runs the JVM"
-                        + " with -c, so that Sage can look at it from a debug container", e);
+                throw new CollectionException(Kind.UNSUPPORTED, e.getMessage() + ". Say which container runs the JVM,"
+                        + " so that Sage can look at it from a debug container", e, List.of(Remedy.NAME_CONTAINER), List.of());
             }
             return viaDebugContainer(start, pod, candidates.get(0), pid, mainClass, plan, options.debugImage().get(),
-                    e.getMessage());
+                    e.getMessage(), rounds);
         }
         Duration found = since(start);
         try {
-            return outcome(found, new Collector(at.transport()).collect(at.jvm(), plan), at, at.container(), at.notes());
+            return outcome(found, new Collector(at.transport()).collect(at.jvm(), plan, rounds), at, at.container(), at.notes());
         } catch (CollectionException e) {
             if (e.kind() != Kind.COMMAND_NOT_FOUND) {
                 throw e;
@@ -82,7 +93,7 @@ public final class PodCollector {
             List<String> why = new ArrayList<>(List.of(e.getMessage()));
             if (options.jattachCopy().isPresent()) {
                 try {
-                    return viaCopiedJattach(found, at, plan, options.jattachCopy().get(), e.getMessage());
+                    return viaCopiedJattach(found, at, plan, options.jattachCopy().get(), e.getMessage(), rounds);
                 } catch (CollectionException copy) {
                     if (options.debugImage().isEmpty() && !options.allowSigquit()) {
                         throw new CollectionException(copy.kind(), e.getMessage() + " Sage copied jattach in, and that"
@@ -93,7 +104,7 @@ public final class PodCollector {
             }
             if (options.debugImage().isPresent()) {
                 return viaDebugContainer(start, pod, at.container(), Optional.of(at.jvm().pid()), mainClass, plan,
-                        options.debugImage().get(), String.join("; ", why));
+                        options.debugImage().get(), String.join("; ", why), rounds);
             }
             if (options.allowSigquit()) {
                 Collector.Result r = new Collector(at.transport()).threadDumpBySignal(at.jvm(), plan,
@@ -104,17 +115,14 @@ public final class PodCollector {
                 }
                 return outcome(found, r, at, at.container(), notes);
             }
-            throw new CollectionException(Kind.COMMAND_NOT_FOUND, e.getMessage() + " Other ways, all opt-in:"
-                    + " --copy-jattach FILE copies a jattach binary into the container's /tmp for the collection;"
-                    + " --debug-image IMAGE adds an ephemeral container with a JDK (e.g. eclipse-temurin:21-jdk) that shares"
-                    + " the JVM's processes (Kubernetes cannot remove it afterwards); --allow-sigquit takes a thread dump"
-                    + " only, by SIGQUIT, from the container's log", e);
+            throw new CollectionException(Kind.COMMAND_NOT_FOUND, e.getMessage(), e,
+                    List.of(Remedy.COPY_JATTACH, Remedy.DEBUG_CONTAINER, Remedy.SIGQUIT), List.of());
         }
     }
 
     /** Copies jattach into the container's /tmp, collects with it, and removes it whatever happens. */
     private Outcome viaCopiedJattach(Duration found, KubeCluster.Located at, CollectionPlan plan, java.nio.file.Path file,
-                                     String why) throws CollectionException {
+                                     String why, Collector.RoundListener rounds) throws CollectionException {
         byte[] binary;
         try {
             if (java.nio.file.Files.size(file) > MAX_COPY) {
@@ -134,7 +142,7 @@ public final class PodCollector {
         try {
             transport.copyIn(binary, path, plan.timeout());
             JvmProcess jvm = new JvmProcess(at.jvm().pid(), at.jvm().mainClass(), at.jvm().facts().withJattach(path));
-            Collector.Result r = new Collector(transport).collect(jvm, plan);
+            Collector.Result r = new Collector(transport).collect(jvm, plan, rounds);
             List<String> notes = new ArrayList<>(at.notes());
             notes.add(why);
             notes.add("so Sage copied jattach (" + (binary.length >> 10) + " KiB, from " + file + ") to " + path
@@ -150,8 +158,8 @@ public final class PodCollector {
     }
 
     private Outcome viaDebugContainer(long start, KubeCluster.Resolved pod, String target, Optional<Long> pid,
-                                      Optional<String> mainClass, CollectionPlan plan, String image, String why)
-            throws CollectionException {
+                                      Optional<String> mainClass, CollectionPlan plan, String image, String why,
+                                      Collector.RoundListener rounds) throws CollectionException {
         Map.Entry<String, Boolean> debug = cluster.debugContainer(pod, target, image, DEBUG_START);
         KubeCluster.Located there = cluster.locate(cluster.refresh(pod), Optional.of(debug.getKey()), pid, mainClass);
         Duration found = since(start);
@@ -161,7 +169,7 @@ public final class PodCollector {
                 + image + "), which shares the processes of container " + target + ", and collected from there."
                 + " Kubernetes cannot remove an ephemeral container: it stays in pod " + pod.name()
                 + " (it exits after an hour)");
-        return outcome(found, new Collector(there.transport()).collect(there.jvm(), plan), there, target, notes);
+        return outcome(found, new Collector(there.transport()).collect(there.jvm(), plan, rounds), there, target, notes);
     }
 
     /** The result with the notes of how the JVM was found before its own, and the time that took before its timings. */
@@ -172,7 +180,7 @@ public final class PodCollector {
         timings.putAll(r.timings());
         List<String> all = new ArrayList<>(notes);
         all.addAll(r.notes());
-        return new Outcome(new Collector.Result(r.snapshot(), timings, r.via(), all), at, container);
+        return new Outcome(new Collector.Result(r.snapshot(), timings, r.via(), all, r.raw()), at, container);
     }
 
     private static Duration since(long startNanos) {

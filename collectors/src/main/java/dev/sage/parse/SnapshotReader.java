@@ -36,6 +36,12 @@ public final class SnapshotReader {
         }
     }
 
+    /**
+     * A capture Sage collected itself, as the target printed it, kept for attaching to a reply. Only answers to
+     * Sage's own commands are kept: thread dumps, histograms, heap and native memory, flags, version, process status.
+     */
+    public record Raw(String source, Kind kind, String text) {}
+
     private static final Set<String> CGROUP_VALUE_FILES = Set.of("memory.max", "memory.current",
             "memory.limit_in_bytes", "memory.usage_in_bytes");
 
@@ -45,6 +51,7 @@ public final class SnapshotReader {
     private final List<ClassHistogram> histograms = new ArrayList<>();
     private final List<Problem> problems = new ArrayList<>();
     private final List<Read> reads = new ArrayList<>();
+    private final List<Raw> raw = new ArrayList<>();
     private final Set<Long> pids = new LinkedHashSet<>();
     private JvmIdentity identity;
     private boolean identityFromVersion;
@@ -90,6 +97,7 @@ public final class SnapshotReader {
 
     /** Adds a text known to be of {@code kind} (the answer to a command Sage ran itself). */
     public Read add(String source, Kind kind, String text) {
+        raw.add(new Raw(source, kind, text));
         addSection(source, text, new Section(kind, 0, text.length(), 1, -1));
         Read read = new Read(source, List.of(kind));
         reads.add(read);
@@ -99,6 +107,11 @@ public final class SnapshotReader {
     /** Records a problem met outside parsing (a command that failed, a file that could not be read). */
     public void problem(Problem problem) {
         problems.add(problem);
+    }
+
+    /** The answers to Sage's own commands, in the order added ({@link #add(String, Kind, String)}). */
+    public List<Raw> raw() {
+        return List.copyOf(raw);
     }
 
     public List<Read> reads() {

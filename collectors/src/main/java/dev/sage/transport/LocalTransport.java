@@ -12,7 +12,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
-/** Runs commands as child processes of this JVM. */
+/** Runs commands as child processes of this JVM. Thread-safe and stateless: each call is its own process. */
 public final class LocalTransport implements Transport {
     /** Threads that pump a child's streams; blocking I/O must not run on the common pool (one thread on 2 cores). */
     private static final ExecutorService IO = Executors.newCachedThreadPool(r -> {

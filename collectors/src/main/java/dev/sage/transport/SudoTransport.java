@@ -7,7 +7,8 @@ import java.util.List;
 /**
  * Runs every command as another user with {@code sudo -n -u USER --}, on the host another transport reaches: for a
  * JVM that runs as a service user Sage does not log in as (jcmd attaches only as the JVM's own user). {@code -n}
- * never prompts: a sudo that wants a password is refused with what to configure.
+ * never prompts: a sudo that wants a password is refused with what to configure. Thread-safe as the transport it
+ * wraps is.
  */
 public final class SudoTransport implements Transport {
     private final Transport inner;

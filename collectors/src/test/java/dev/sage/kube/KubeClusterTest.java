@@ -138,12 +138,15 @@ class KubeClusterTest {
         api.addPod("prod", "orders-55c6d-abcde", "orders-55c6d", 0, "app");
         assertThatThrownBy(() -> cluster.resolve("prod", "paymnets-7d9f8-x2kq"))
                 .isInstanceOf(CollectionException.class)
-                .hasMessage("no pod 'paymnets-7d9f8-x2kq' in namespace prod; did you mean payments-7d9f8-x2kq (Running, Ready)?");
+                .hasMessage("no pod 'paymnets-7d9f8-x2kq' in namespace prod; did you mean payments-7d9f8-x2kq (Running, Ready)?")
+                .satisfies(e -> assertThat(((CollectionException) e).candidates()).containsExactly("payments-7d9f8-x2kq"));
         assertThatThrownBy(() -> cluster.resolve("prod", "zookeeper"))
                 .hasMessage("no pod 'zookeeper' in namespace prod (it has 2 pods, none with a similar name; is it the right"
-                        + " namespace? give it with -n)");
+                        + " namespace?)");
         assertThatThrownBy(() -> cluster.resolve("staging", "payments"))
-                .hasMessage("namespace staging has no pods (is it the right namespace? give it with -n)");
+                .hasMessage("namespace staging has no pods (is it the right namespace?)")
+                .satisfies(e -> assertThat(((CollectionException) e).remedies())
+                        .containsExactly(dev.sage.collect.Remedy.NAME_NAMESPACE));
     }
 
     @Test

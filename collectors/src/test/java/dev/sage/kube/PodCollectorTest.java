@@ -51,13 +51,14 @@ class PodCollectorTest {
     }
 
     @Test
-    void withoutAnyWayInTheReplyNamesTheOptInWays() throws Exception {
+    void withoutAnyWayTheFailureOffersTheOptInWays() throws Exception {
         try (ScenarioJvm jvm = ScenarioJvm.start(ScenarioJvm.minimalJre(), "idle", List.of())) {
             assertThatThrownBy(() -> pods.collect(pod(), Optional.empty(), Optional.of(jvm.pid()), Optional.empty(),
                     CollectionPlan.defaults(), PodCollector.Options.NONE))
                     .hasMessageStartingWith("jcmd is not installed on pod/slim-1 -n prod -c app")
-                    .hasMessageContaining("--debug-image IMAGE adds an ephemeral container with a JDK")
-                    .hasMessageContaining("--allow-sigquit takes a thread dump only");
+                    .satisfies(e -> assertThat(((dev.sage.transport.CollectionException) e).remedies()).containsExactly(
+                            dev.sage.collect.Remedy.COPY_JATTACH, dev.sage.collect.Remedy.DEBUG_CONTAINER,
+                            dev.sage.collect.Remedy.SIGQUIT));
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.sage.check;
 
+import dev.sage.collect.Remedy;
 import dev.sage.snapshot.JvmSnapshot;
 import dev.sage.snapshot.NativeMemory;
 
@@ -8,9 +9,9 @@ import java.util.Locale;
 /** A capture a check needs, and how to get it when it is missing. */
 public enum Requirement {
     THREAD_DUMP("a thread dump"),
-    TWO_THREAD_DUMPS("two thread dumps of one JVM (collect with --rounds 2 or more)"),
+    TWO_THREAD_DUMPS("two thread dumps of one JVM"),
     HISTOGRAM("a class histogram"),
-    TWO_HISTOGRAMS("two class histograms of one JVM (collect with --rounds 2 or more)"),
+    TWO_HISTOGRAMS("two class histograms of one JVM"),
     HEAP_INFO("GC.heap_info"),
     NATIVE_MEMORY_ANSWER("a VM.native_memory answer"),
     NATIVE_MEMORY("native memory tracking (start the JVM with -XX:NativeMemoryTracking=summary)"),
@@ -26,6 +27,12 @@ public enum Requirement {
     /** What is missing, for "could not be evaluated" lines. */
     public String description() {
         return description;
+    }
+
+    /** What the person can do to meet it from Sage, when anything: more rounds for a time series. */
+    public java.util.Optional<Remedy> remedy() {
+        return this == TWO_THREAD_DUMPS || this == TWO_HISTOGRAMS ? java.util.Optional.of(Remedy.MORE_ROUNDS)
+                : java.util.Optional.empty();
     }
 
     /** The name used in playbook files: {@code thread_dump}, {@code two_histograms}. */

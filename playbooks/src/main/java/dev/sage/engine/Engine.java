@@ -3,7 +3,9 @@ package dev.sage.engine;
 import dev.sage.check.Check;
 import dev.sage.check.Match;
 import dev.sage.check.Requirement;
+import dev.sage.collect.Remedy;
 import dev.sage.diagnosis.Finding;
+import dev.sage.diagnosis.NotEvaluated;
 import dev.sage.playbook.Expressions;
 import dev.sage.playbook.FactModel;
 import dev.sage.playbook.Playbook;
@@ -35,7 +37,7 @@ public final class Engine {
     }
 
     /** What the playbooks found, and what they could not judge. */
-    public record Result(List<Finding> findings, List<String> notEvaluated) {
+    public record Result(List<Finding> findings, List<NotEvaluated> notEvaluated) {
         public Result {
             findings = List.copyOf(findings);
             notEvaluated = List.copyOf(notEvaluated);
@@ -46,12 +48,17 @@ public final class Engine {
         Map<String, Object> facts = null; // built for the first playbook with expressions only
         List<Scored> fired = new ArrayList<>();
         Map<String, List<String>> missing = new LinkedHashMap<>();
+        Map<String, Set<Remedy>> remedies = new LinkedHashMap<>();
         for (Playbook p : playbooks) {
             if (!p.appliesTo().appliesTo(snapshot)) {
                 continue;
             }
             Set<String> unmet = new LinkedHashSet<>();
-            p.requires().stream().filter(r -> !r.satisfiedBy(snapshot)).forEach(r -> unmet.add(r.description()));
+            Set<Remedy> helps = new LinkedHashSet<>();
+            p.requires().stream().filter(r -> !r.satisfiedBy(snapshot)).forEach(r -> {
+                unmet.add(r.description());
+                r.remedy().ifPresent(helps::add);
+            });
             Map<String, Object> figures = new LinkedHashMap<>();
             double strength = 0;
             boolean holds = unmet.isEmpty();
@@ -62,6 +69,7 @@ public final class Engine {
                 Outcome o = evaluate(c, snapshot);
                 if (o.unmet != null) {
                     unmet.addAll(o.unmet);
+                    helps.addAll(o.remedies);
                     holds = false;
                 } else if (o.match.isEmpty()) {
                     holds = false;
@@ -71,7 +79,9 @@ public final class Engine {
                 }
             }
             if (!unmet.isEmpty()) {
-                missing.computeIfAbsent(String.join(" and ", unmet), k -> new ArrayList<>()).add(p.id());
+                String needs = String.join(" and ", unmet);
+                missing.computeIfAbsent(needs, k -> new ArrayList<>()).add(p.id());
+                remedies.computeIfAbsent(needs, k -> new LinkedHashSet<>()).addAll(helps);
                 continue;
             }
             if (holds && !p.expr().isEmpty()) {
@@ -96,38 +106,49 @@ public final class Engine {
             }
         }
         fired.sort(Comparator.comparing((Scored s) -> s.finding.severity()).thenComparing(s -> -s.strength));
-        List<String> notEvaluated = new ArrayList<>();
-        missing.forEach((what, ids) -> notEvaluated.add(String.join(", ", ids) + ": needs " + what));
+        List<NotEvaluated> notEvaluated = new ArrayList<>();
+        missing.forEach((what, ids) -> notEvaluated.add(new NotEvaluated(String.join(", ", ids) + ": needs " + what,
+                List.copyOf(remedies.getOrDefault(what, Set.of())))));
         return new Result(fired.stream().map(s -> s.finding).toList(), notEvaluated);
     }
 
     private record Scored(Finding finding, double strength) {}
 
-    /** A condition's outcome: what is missing to evaluate it, or a match, or neither (it does not hold). */
-    private record Outcome(Set<String> unmet, Optional<Match> match) {}
+    /**
+     * A condition's outcome: what is missing to evaluate it (and what would get it), or a match, or neither (it does
+     * not hold).
+     */
+    private record Outcome(Set<String> unmet, Set<Remedy> remedies, Optional<Match> match) {
+        static Outcome of(Optional<Match> match) {
+            return new Outcome(null, Set.of(), match);
+        }
+    }
 
     private static Outcome evaluate(Playbook.Condition c, JvmSnapshot s) {
         if (c instanceof Playbook.Condition.Uses u) {
             Set<String> unmet = unmet(u.check(), s);
-            return unmet.isEmpty() ? new Outcome(null, u.check().evaluate(s, u.params())) : new Outcome(unmet, Optional.empty());
+            return unmet.isEmpty() ? Outcome.of(u.check().evaluate(s, u.params()))
+                    : new Outcome(unmet, remedies(u.check(), s), Optional.empty());
         }
         Playbook.Condition.AnyOf any = (Playbook.Condition.AnyOf) c;
         List<String> alternatives = new ArrayList<>();
+        Set<Remedy> helps = new LinkedHashSet<>();
         boolean anyEvaluated = false;
         for (Playbook.Condition.Uses u : any.alternatives()) {
             Set<String> unmet = unmet(u.check(), s);
             if (!unmet.isEmpty()) {
                 alternatives.add(String.join(" and ", unmet));
+                helps.addAll(remedies(u.check(), s));
                 continue;
             }
             anyEvaluated = true;
             Optional<Match> m = u.check().evaluate(s, u.params());
             if (m.isPresent()) {
-                return new Outcome(null, m);
+                return Outcome.of(m);
             }
         }
-        return anyEvaluated ? new Outcome(null, Optional.empty())
-                : new Outcome(Set.of(String.join(", or ", alternatives)), Optional.empty());
+        return anyEvaluated ? Outcome.of(Optional.empty())
+                : new Outcome(Set.of(String.join(", or ", alternatives)), helps, Optional.empty());
     }
 
     private static Set<String> unmet(Check check, JvmSnapshot s) {
@@ -138,6 +159,12 @@ public final class Engine {
             }
         }
         return unmet;
+    }
+
+    private static Set<Remedy> remedies(Check check, JvmSnapshot s) {
+        Set<Remedy> helps = new LinkedHashSet<>();
+        check.requires().stream().filter(r -> !r.satisfiedBy(s)).forEach(r -> r.remedy().ifPresent(helps::add));
+        return helps;
     }
 
     private static Finding finding(Playbook p, Map<String, Object> figures, JvmSnapshot snapshot) {

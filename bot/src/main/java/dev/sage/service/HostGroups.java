@@ -1,4 +1,4 @@
-package dev.sage.cli;
+package dev.sage.service;
 
 import dev.sage.transport.Names;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -28,16 +28,16 @@ import java.util.OptionalInt;
  *
  * Every name is checked against its grammar when the file is read. Pure but for reading the file.
  */
-final class HostGroups {
+public final class HostGroups {
     /** One group: its hosts (each with the group's user) and what applies to each. */
-    record Group(String name, Optional<String> sudoUser, Optional<String> mainClass, List<DiagnoseTarget.Ssh> hosts) {
+    public record Group(String name, Optional<String> sudoUser, Optional<String> mainClass, List<Target.Ssh> hosts) {
     }
 
     private HostGroups() {
     }
 
     /** Where the groups are configured. */
-    static Path file() {
+    public static Path file() {
         String configured = System.getenv("SAGE_HOSTS");
         return configured != null && !configured.isBlank() ? Path.of(configured)
                 : Path.of(System.getProperty("user.home"), ".config", "sage", "hosts.yaml");
@@ -48,7 +48,7 @@ final class HostGroups {
      *
      * @throws IllegalArgumentException with the message to show: no file, a bad file, no such group
      */
-    static Group load(Path file, String name) {
+    public static Group load(Path file, String name) {
         if (!Files.isRegularFile(file)) {
             throw new IllegalArgumentException("no host groups are configured: " + file + " does not exist (set"
                     + " SAGE_HOSTS to the file)");
@@ -74,7 +74,7 @@ final class HostGroups {
         if (!(group.get("hosts") instanceof List<?> list) || list.isEmpty()) {
             throw new IllegalArgumentException(where + " has no 'hosts:' list");
         }
-        List<DiagnoseTarget.Ssh> hosts = new ArrayList<>();
+        List<Target.Ssh> hosts = new ArrayList<>();
         for (Object h : list) {
             String host = String.valueOf(h);
             OptionalInt port = OptionalInt.empty();
@@ -87,7 +87,7 @@ final class HostGroups {
                 port = OptionalInt.of(Integer.parseInt(p));
                 host = host.substring(0, colon);
             }
-            hosts.add(new DiagnoseTarget.Ssh(user, Names.host(host), port));
+            hosts.add(new Target.Ssh(user, Names.host(host), port));
         }
         return new Group(name, sudoUser, mainClass, hosts);
     }
@@ -104,7 +104,7 @@ final class HostGroups {
     }
 
     /** Group names are what a person types after {@code hosts/}. */
-    static String checkName(String name) {
+    public static String checkName(String name) {
         if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,62}")) {
             throw new IllegalArgumentException("'" + name + "' is not a host group name: letters, digits, '.', '_' and '-'");
         }

@@ -1,6 +1,5 @@
-package dev.sage.engine;
+package dev.sage.diagnosis;
 
-import dev.sage.diagnosis.Units;
 import dev.sage.snapshot.ClassHistogram;
 import dev.sage.snapshot.JvmSnapshot;
 import dev.sage.snapshot.NativeMemory;

@@ -1,27 +1,27 @@
-package dev.sage.cli;
+package dev.sage.service;
 
 import dev.sage.transport.Names;
 
 import java.util.Optional;
 import java.util.OptionalInt;
 
-/** What {@code sage diagnose} was pointed at, read from its TARGET argument. Pure. */
-sealed interface DiagnoseTarget {
+/** What a diagnosis is pointed at, read from what a person typed ({@code sage diagnose TARGET}, a chat message). Pure. */
+public sealed interface Target {
 
     /** A JVM on this machine: by pid, or the only one (or the one {@code --main-class} names). */
-    record Local(Optional<Long> pid) implements DiagnoseTarget {
+    record Local(Optional<Long> pid) implements Target {
     }
 
     /** A pod, by name or by a prefix of its name. */
-    record Pod(String name) implements DiagnoseTarget {
+    record Pod(String name) implements Target {
     }
 
     /** Every host of a group configured in the host groups file ({@link HostGroups}). */
-    record HostGroup(String name) implements DiagnoseTarget {
+    record HostGroup(String name) implements Target {
     }
 
     /** A host over SSH; what is not given comes from ssh_config, as with {@code ssh}. */
-    record Ssh(Optional<String> user, String host, OptionalInt port) implements DiagnoseTarget {
+    record Ssh(Optional<String> user, String host, OptionalInt port) implements Target {
     }
 
     /**
@@ -30,7 +30,7 @@ sealed interface DiagnoseTarget {
      *
      * @throws IllegalArgumentException with the message to show when the text is none of these
      */
-    static DiagnoseTarget parse(String text, boolean namespaceGiven) {
+    static Target parse(String text, boolean namespaceGiven) {
         if (text.equals("local")) {
             return new Local(Optional.empty());
         }

@@ -1,6 +1,5 @@
-package dev.sage.render;
+package dev.sage.diagnosis;
 
-import dev.sage.diagnosis.Units;
 
 import dev.sage.snapshot.ClassHistogram;
 import dev.sage.snapshot.Deadlock;
@@ -29,7 +28,7 @@ public record SnapshotDigest(
         List<NativeMemory.Category> topNativeCategories, boolean cgroupKnown) {
 
     /** How many families and classes a digest keeps. */
-    static final int TOP = 10;
+    public static final int TOP = 10;
 
     /**
      * A histogram row, with its change since the first histogram when there are several.

@@ -1,0 +1,406 @@
+package dev.sage.service;
+
+import dev.sage.collect.CollectionPlan;
+import dev.sage.collect.Collector;
+import dev.sage.collect.JvmDiscovery;
+import dev.sage.collect.JvmProcess;
+import dev.sage.engine.Diagnoser;
+import dev.sage.kube.KubeCluster;
+import dev.sage.kube.PodCollector;
+import dev.sage.parse.SnapshotReader;
+import dev.sage.playbook.PlaybookLoader;
+import dev.sage.snapshot.JvmSnapshot;
+import dev.sage.snapshot.Problem;
+import dev.sage.transport.CollectionException;
+import dev.sage.transport.LocalTransport;
+import dev.sage.transport.Names;
+import dev.sage.transport.SshTransport;
+import dev.sage.transport.SudoTransport;
+import dev.sage.transport.Transport;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The one diagnosis service: every front end builds a request and calls it. It checks the request, collects from the
+ * target (on this machine, over SSH, from a pod down the no-jcmd ladder, from a healthy sibling to compare with),
+ * judges with the playbooks, and returns a {@link Report}, or throws a {@link DiagnosisException} saying what failed
+ * and what to try. Progress goes to a {@link DiagnosisListener}, never to a terminal.
+ *
+ * <p>Thread-safe: it holds only immutable settings, and each call opens and closes its own connections, so several
+ * diagnoses may run at once from different threads.
+ */
+public final class DiagnosisService {
+    /**
+     * How this Sage reaches targets.
+     *
+     * @param ssh how SSH hosts are reached
+     * @param hostGroups the host groups file
+     * @param playbookDirs team playbook directories loaded for every request, before the request's own
+     * @param scope what may be touched
+     */
+    public record Settings(SshSettings ssh, Path hostGroups, List<Path> playbookDirs, Scope scope) {
+        public Settings {
+            playbookDirs = List.copyOf(playbookDirs);
+        }
+
+        /** As the command line runs: ssh's own files, {@code SAGE_HOSTS}, {@code SAGE_PLAYBOOKS}, everything in scope. */
+        public static Settings fromEnvironment() {
+            return new Settings(SshSettings.defaults(), HostGroups.file(), environmentPlaybooks(), Scope.EVERYTHING);
+        }
+
+        public Settings withSsh(SshSettings s) {
+            return new Settings(s, hostGroups, playbookDirs, scope);
+        }
+    }
+
+    /**
+     * @param config the OpenSSH client config
+     * @param knownHosts the host keys to trust
+     * @param identities private keys to offer besides the config's and the defaults
+     */
+    public record SshSettings(Path config, Path knownHosts, List<Path> identities) {
+        public SshSettings {
+            identities = List.copyOf(identities);
+        }
+
+        public static SshSettings defaults() {
+            Path home = Path.of(System.getProperty("user.home"));
+            return new SshSettings(home.resolve(".ssh/config"), home.resolve(".ssh/known_hosts"), List.of());
+        }
+    }
+
+    /** The built-in catalogue, loaded once. */
+    private static final PlaybookLoader.Loaded BUILTINS = PlaybookLoader.builtins();
+
+    private final Settings settings;
+
+    public DiagnosisService(Settings settings) {
+        this.settings = settings;
+    }
+
+    /** The team directories in {@code SAGE_PLAYBOOKS} (paths separated by ':'). */
+    static List<Path> environmentPlaybooks() {
+        List<Path> dirs = new ArrayList<>();
+        String configured = System.getenv("SAGE_PLAYBOOKS");
+        if (configured != null) {
+            for (String d : configured.split(":")) {
+                if (!d.isBlank()) {
+                    dirs.add(Path.of(d.strip()));
+                }
+            }
+        }
+        return dirs;
+    }
+
+    /** The built-ins with the configured team directories and then the request's, or just the built-ins. */
+    public PlaybookLoader.Loaded playbooks(List<Path> requestDirs) {
+        List<Path> dirs = new ArrayList<>(settings.playbookDirs());
+        dirs.addAll(requestDirs);
+        return dirs.isEmpty() ? BUILTINS : PlaybookLoader.withTeamDirectories(dirs);
+    }
+
+    /**
+     * Diagnoses one JVM: on this machine, on an SSH host, or in a pod (and its sibling, when asked). Host groups go
+     * through {@link #diagnoseGroup}.
+     *
+     * @throws DiagnosisException with what failed and what to try
+     */
+    public Report diagnose(DiagnoseRequest request, DiagnosisListener listener) throws DiagnosisException {
+        check(request);
+        Progress progress = new Progress(listener, request);
+        try {
+            if (request.target() instanceof Target.Local l) {
+                return local(l, request, progress);
+            }
+            if (request.target() instanceof Target.Ssh s) {
+                return ssh(s, request.sudoUser(), request.mainClass(), request, progress);
+            }
+            if (request.target() instanceof Target.Pod p) {
+                return pod(p, request, progress);
+            }
+            throw new DiagnosisException(DiagnosisException.Kind.BAD_REQUEST, "hosts/"
+                    + ((Target.HostGroup) request.target()).name() + " is a group of hosts: diagnose it host by host");
+        } catch (CollectionException e) {
+            throw DiagnosisException.of(e);
+        }
+    }
+
+    /** One report per host of a group that could be diagnosed, and why each other host could not. */
+    public record GroupReport(List<Report> reports, Map<String, DiagnosisException> failures) {
+        public GroupReport {
+            reports = List.copyOf(reports);
+            failures = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(failures));
+        }
+    }
+
+    /**
+     * Diagnoses every host of a group in turn; a host that cannot be reached is named in the failures and the others
+     * still run.
+     *
+     * @throws DiagnosisException when the group itself cannot be had (no file, no such group) or is out of scope
+     */
+    public GroupReport diagnoseGroup(DiagnoseRequest request, DiagnosisListener listener) throws DiagnosisException {
+        check(request);
+        if (!(request.target() instanceof Target.HostGroup g)) {
+            throw new IllegalArgumentException("not a host group: " + request.target());
+        }
+        HostGroups.Group group;
+        try {
+            group = HostGroups.load(settings.hostGroups(), g.name());
+        } catch (IllegalArgumentException e) {
+            throw new DiagnosisException(DiagnosisException.Kind.BAD_REQUEST, e.getMessage());
+        }
+        Optional<String> sudo = request.sudoUser().isPresent() ? request.sudoUser() : group.sudoUser();
+        Optional<String> main = request.mainClass().isPresent() ? request.mainClass() : group.mainClass();
+        List<Report> reports = new ArrayList<>();
+        Map<String, DiagnosisException> failures = new LinkedHashMap<>();
+        Progress progress = new Progress(listener, request);
+        for (Target.Ssh host : group.hosts()) {
+            try {
+                reports.add(ssh(host, sudo, main, request, progress));
+            } catch (CollectionException e) {
+                failures.put(host.host(), DiagnosisException.of(e));
+            } catch (IllegalArgumentException e) {
+                failures.put(host.host(), new DiagnosisException(DiagnosisException.Kind.BAD_REQUEST, e.getMessage()));
+            }
+        }
+        return new GroupReport(reports, failures);
+    }
+
+    /**
+     * Diagnoses captures a person already has. Inputs that cannot be read are problems in the report, not failures.
+     *
+     * @throws DiagnosisException {@link DiagnosisException.Kind#NOTHING_READ} when nothing in them can be read, with
+     *     each input's problem in the message
+     */
+    public Report analyze(AnalyzeRequest request) throws DiagnosisException {
+        SnapshotReader reader = new SnapshotReader(request.target());
+        long[] nanos = new long[2];
+        readAll(reader, request.inputs(), nanos);
+        JvmSnapshot snapshot = reader.snapshot();
+        if (snapshot.isEmpty()) {
+            throw new DiagnosisException(DiagnosisException.Kind.NOTHING_READ, "nothing could be analysed:\n"
+                    + (snapshot.problems().isEmpty() ? "  the inputs hold no capture"
+                    : String.join("\n", snapshot.problems().stream().map(p -> "  " + p).toList())));
+        }
+        Optional<JvmSnapshot> sibling = Optional.empty();
+        if (!request.sibling().isEmpty()) {
+            SnapshotReader siblingReader = new SnapshotReader(String.join(" ",
+                    request.sibling().stream().map(CaptureInput::name).toList()));
+            readAll(siblingReader, request.sibling(), nanos);
+            JvmSnapshot s = siblingReader.snapshot();
+            if (s.isEmpty()) {
+                throw new DiagnosisException(DiagnosisException.Kind.NOTHING_READ, "the sibling's captures hold nothing"
+                        + " to compare with:\n" + String.join("\n", s.problems().stream().map(p -> "  " + p).toList()));
+            }
+            sibling = Optional.of(s);
+        }
+        Map<String, Duration> timings = new LinkedHashMap<>();
+        timings.put("read", Duration.ofNanos(nanos[0]));
+        timings.put("parse", Duration.ofNanos(nanos[1]));
+        return new Report(Diagnoser.diagnose(request.target(), snapshot, sibling, playbooks(request.playbookDirs()),
+                timings, List.of()), snapshot, reader.reads(), List.of());
+    }
+
+    /** Reads the inputs one at a time into {@code reader}; adds read and parse nanoseconds to {@code nanos}. */
+    private static void readAll(SnapshotReader reader, List<CaptureInput> inputs, long[] nanos) {
+        for (CaptureInput in : inputs) {
+            long t0 = System.nanoTime();
+            byte[] bytes;
+            try {
+                bytes = in.read();
+            } catch (IOException e) {
+                reader.problem(new Problem(in.name(), 0, e.getMessage()));
+                continue;
+            } finally {
+                nanos[0] += System.nanoTime() - t0;
+            }
+            long t1 = System.nanoTime();
+            reader.add(in.name(), bytes);
+            nanos[1] += System.nanoTime() - t1;
+        }
+    }
+
+    /** Refuses options that do not fit the target, bad values, and what is out of scope, before anything is contacted. */
+    private void check(DiagnoseRequest r) throws DiagnosisException {
+        try {
+            checkOptions(r);
+        } catch (IllegalArgumentException e) {
+            throw new DiagnosisException(DiagnosisException.Kind.BAD_REQUEST, e.getMessage());
+        }
+        if (!(r.target() instanceof Target.Pod)) {
+            String refusal = settings.scope().refusal(r.target(), "", "");
+            if (refusal != null) {
+                throw new DiagnosisException(DiagnosisException.Kind.NOT_ALLOWED, refusal);
+            }
+        }
+    }
+
+    private static void checkOptions(DiagnoseRequest r) {
+        CollectionPlan plan = r.plan();
+        if (plan.rounds() > 100) {
+            throw new IllegalArgumentException("--rounds must be between 1 and 100");
+        }
+        if (r.pid().isPresent() && r.pid().get() <= 0) {
+            throw new IllegalArgumentException("--pid must be a positive number");
+        }
+        boolean pod = r.target() instanceof Target.Pod;
+        if (!pod && (r.namespace().isPresent() || r.container().isPresent() || r.context().isPresent()
+                || r.compare().isPresent() || r.ladder().allowSigquit())) {
+            throw new IllegalArgumentException("-n, -c, --context, --compare and --allow-sigquit are for pods (pod/NAME)");
+        }
+        boolean ssh = r.target() instanceof Target.Ssh || r.target() instanceof Target.HostGroup;
+        if (!ssh && r.sudoUser().isPresent()) {
+            throw new IllegalArgumentException("--sudo-user is for SSH targets (ssh://USER@HOST, hosts/GROUP)");
+        }
+        if (r.target() instanceof Target.Local l && l.pid().isPresent() && r.pid().isPresent()) {
+            throw new IllegalArgumentException("give the pid once: local:PID or --pid");
+        }
+        r.namespace().ifPresent(Names::namespace);
+        r.container().ifPresent(Names::container);
+        r.compare().filter(c -> !c.equals("auto")).ifPresent(DiagnosisService::comparedPod);
+        r.sudoUser().ifPresent(Names::user);
+        if (pod) {
+            r.ladder().debugImage().ifPresent(Names::image);
+        }
+    }
+
+    /** The pod {@code compare} names (not {@code auto}): {@code pod/NAME} or {@code NAME}, checked. */
+    private static String comparedPod(String compare) {
+        if (Target.parse(compare, true) instanceof Target.Pod p) {
+            return p.name();
+        }
+        throw new IllegalArgumentException("--compare takes auto or a pod of the same service, not " + compare);
+    }
+
+    private Report local(Target.Local l, DiagnoseRequest r, Progress progress) throws CollectionException {
+        Transport transport = new LocalTransport();
+        Optional<Long> which = l.pid().isPresent() ? l.pid() : r.pid();
+        return collect(transport, new JvmDiscovery(transport, ProcessHandle.current().pid()), which, r.mainClass(), r,
+                "", progress);
+    }
+
+    private Report ssh(Target.Ssh s, Optional<String> sudo, Optional<String> main, DiagnoseRequest r, Progress progress)
+            throws CollectionException {
+        String scopeRefusal = settings.scope().refusal(s, "", "");
+        if (scopeRefusal != null) {
+            throw new CollectionException(CollectionException.Kind.PERMISSION, scopeRefusal);
+        }
+        SshSettings ssh = settings.ssh();
+        Duration timeout = r.plan().timeout();
+        progress.step("connecting to " + s.host() + " over SSH");
+        try (SshTransport connection = SshTransport.connect(s.user(), s.host(), s.port(), ssh.config(), ssh.knownHosts(),
+                ssh.identities(), Duration.ofSeconds(Math.min(timeout.toSeconds(), 20)))) {
+            Transport transport = sudo.isEmpty() ? connection : new SudoTransport(connection, sudo.get());
+            return collect(transport, new JvmDiscovery(transport, -1), r.pid(), main, r, transport.describe() + " ",
+                    progress);
+        }
+    }
+
+    private Report collect(Transport transport, JvmDiscovery discovery, Optional<Long> which, Optional<String> main,
+                           DiagnoseRequest r, String prefix, Progress progress) throws CollectionException {
+        Map<String, Duration> timings = new LinkedHashMap<>();
+        long t0 = System.nanoTime();
+        progress.step("looking for the JVM on " + transport.describe());
+        JvmProcess jvm = discovery.select(which, main);
+        timings.put("find the JVM", Duration.ofNanos(System.nanoTime() - t0));
+        String target = prefix + name(jvm);
+        progress.found(jvm);
+        Collector.Result result = new Collector(transport).collect(jvm, r.plan(), progress.rounds(target));
+        timings.putAll(result.timings());
+        return judge(target, result.snapshot(), Optional.empty(), timings, result.notes(), result.raw(), r);
+    }
+
+    private Report pod(Target.Pod p, DiagnoseRequest r, Progress progress) throws CollectionException, DiagnosisException {
+        progress.step("connecting to the cluster" + r.context().map(c -> " " + c).orElse(""));
+        try (KubeCluster cluster = KubeCluster.connect(r.context(), r.plan().timeout())) {
+            String ns = r.namespace().orElseGet(cluster::defaultNamespace);
+            String refusal = settings.scope().refusal(p, r.context().orElse(""), ns);
+            if (refusal != null) {
+                throw new DiagnosisException(DiagnosisException.Kind.NOT_ALLOWED, refusal);
+            }
+            PodCollector collector = new PodCollector(cluster);
+            KubeCluster.Resolved pod = cluster.resolve(ns, p.name());
+            progress.step("pod " + pod.name() + " found in " + ns);
+            PodCollector.Outcome outcome = collector.collect(pod, r.container(), r.pid(), r.mainClass(), r.plan(),
+                    r.ladder(), progress.rounds("pod/" + pod.name() + " -n " + ns));
+            KubeCluster.Located at = outcome.at();
+            Collector.Result result = outcome.result();
+            Map<String, Duration> timings = new LinkedHashMap<>(result.timings());
+            List<String> notes = new ArrayList<>(result.notes());
+            Optional<JvmSnapshot> sibling = Optional.empty();
+            if (r.compare().isPresent()) {
+                long t1 = System.nanoTime();
+                String compare = r.compare().get();
+                KubeCluster.Resolved other = compare.equals("auto") ? cluster.healthySibling(pod)
+                        : cluster.resolve(ns, comparedPod(compare));
+                if (other.name().equals(pod.name())) {
+                    throw new DiagnosisException(DiagnosisException.Kind.BAD_REQUEST, "the pod to compare with is the"
+                            + " pod being diagnosed; give another pod of the same service, or auto");
+                }
+                progress.step("collecting from " + other.name() + " to compare");
+                // nobody asked for the sibling to get a debug container or a signal: jcmd or jattach only
+                sibling = Optional.of(collector.collect(other, Optional.of(outcome.container()), Optional.empty(),
+                                r.mainClass(), r.plan().withRounds(1, r.plan().interval()), PodCollector.Options.NONE)
+                        .result().snapshot());
+                notes.add(other.note().isEmpty() ? "compared with pod " + other.name() : other.note());
+                timings.put("sibling " + other.name(), Duration.ofNanos(System.nanoTime() - t1));
+            }
+            return judge(at.transport().describe() + " " + name(at.jvm()), result.snapshot(), sibling, timings, notes,
+                    result.raw(), r);
+        }
+    }
+
+    private Report judge(String target, JvmSnapshot snapshot, Optional<JvmSnapshot> sibling, Map<String, Duration> timings,
+                         List<String> notes, List<SnapshotReader.Raw> raw, DiagnoseRequest r) {
+        return new Report(Diagnoser.diagnose(target, snapshot, sibling, playbooks(r.playbookDirs()), timings, notes),
+                snapshot, List.of(), raw);
+    }
+
+    private static String name(JvmProcess jvm) {
+        return "pid " + jvm.pid() + (jvm.mainClass().isEmpty() ? "" : " (" + jvm.mainClass() + ")");
+    }
+
+    /** Tells the listener, swallowing what it throws. */
+    private final class Progress {
+        private final DiagnosisListener listener;
+        private final DiagnoseRequest request;
+
+        Progress(DiagnosisListener listener, DiagnoseRequest request) {
+            this.listener = listener;
+            this.request = request;
+        }
+
+        void step(String what) {
+            try {
+                listener.step(what);
+            } catch (RuntimeException ignored) {
+                // progress must never cost the diagnosis
+            }
+        }
+
+        void found(JvmProcess jvm) {
+            long uid = jvm.facts() == null || jvm.facts().status() == null ? -1 : jvm.facts().status().uid();
+            step("JVM " + name(jvm) + (uid >= 0 ? " as uid " + uid : ""));
+        }
+
+        Collector.RoundListener rounds(String target) {
+            return (round, rounds, soFar) -> {
+                step("round " + round + " of " + rounds + " collected");
+                Report partial = judge(target, soFar, Optional.empty(), Map.of(), List.of(), List.of(), request);
+                try {
+                    listener.roundJudged(round, rounds, partial);
+                } catch (RuntimeException ignored) {
+                    // as above
+                }
+            };
+        }
+    }
+}
