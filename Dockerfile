@@ -1,6 +1,8 @@
 # Sage: build with Maven, run on a Debian JRE. The image runs the Slack bot by default (`sage bot`).
 #   docker build -t sage .
 #   docker run --rm sage analyze --help
+#   docker run --rm -e SLACK_BOT_TOKEN -e SLACK_APP_TOKEN -v $PWD/sage.yaml:/etc/sage/sage.yaml:ro \
+#       sage bot --config /etc/sage/sage.yaml
 
 FROM maven:3.9-eclipse-temurin-17 AS build
 WORKDIR /src
@@ -11,13 +13,15 @@ COPY bot bot
 RUN mvn -B -q package -DskipTests
 
 FROM debian:bookworm-slim
-# a JRE to run Sage, and jattach: the way to reach a JVM in a container that has no jcmd
+# a JRE to run Sage; jattach, the way to reach a JVM in a container that has no jcmd; and a font with fontconfig,
+# without which the memory chart fails at its first label
 RUN apt-get update \
- && apt-get install -y --no-install-recommends openjdk-17-jre-headless jattach \
+ && apt-get install -y --no-install-recommends openjdk-17-jre-headless jattach fontconfig fonts-dejavu-core \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin sage
 WORKDIR /app
 COPY --from=build /src/bot/target/sage.jar /app/sage.jar
 USER sage
+ENV JAVA_TOOL_OPTIONS="-Djava.awt.headless=true"
 ENTRYPOINT ["java","-jar","/app/sage.jar"]
 CMD ["bot"]

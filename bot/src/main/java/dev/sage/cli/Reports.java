@@ -7,8 +7,6 @@ import dev.sage.render.SlackText;
 import dev.sage.render.TextReport;
 import dev.sage.service.Report;
 
-import java.util.Locale;
-import java.util.Map;
 
 /** Renders a report in the format asked for on the command line; shared by every command. */
 final class Reports {
@@ -24,16 +22,7 @@ final class Reports {
             case json -> JsonReport.render(diagnosis, report.snapshot(), digest, report.reads());
             case slack -> SlackText.render(diagnosis, report.snapshot(), digest) + ComparisonText.slack(comparison);
             case text -> TextReport.render(diagnosis, report.snapshot(), digest, report.reads())
-                    + ComparisonText.text(comparison) + timings(diagnosis.timings());
+                    + ComparisonText.text(comparison) + TextReport.timings(diagnosis.timings());
         };
-    }
-
-    private static String timings(Map<String, Long> millis) {
-        if (millis.isEmpty()) {
-            return "";
-        }
-        StringBuilder sb = new StringBuilder("\nTimings:\n");
-        millis.forEach((k, v) -> sb.append(String.format(Locale.ROOT, "  %-28s %6d ms%n", k, v)));
-        return sb.toString();
     }
 }

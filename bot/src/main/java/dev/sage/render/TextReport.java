@@ -168,6 +168,16 @@ public final class TextReport {
         }
     }
 
+    /** What each step cost, as the last part of a report; empty when nothing was timed. */
+    public static String timings(java.util.Map<String, Long> millis) {
+        if (millis.isEmpty()) {
+            return "";
+        }
+        StringBuilder sb = new StringBuilder("\nTimings:\n");
+        millis.forEach((k, v) -> sb.append(String.format(Locale.ROOT, "  %-28s %6d ms%n", k, v)));
+        return sb.toString();
+    }
+
     public static String memoryLine(SnapshotDigest d) {
         List<String> parts = new ArrayList<>();
         if (d.heapUsed() >= 0 || d.heapCommitted() >= 0) {

@@ -18,18 +18,8 @@ public final class DiagnosisException extends Exception {
         NOT_ALLOWED,
         /** Nothing in the captures could be read. */
         NOTHING_READ,
-        /** The command Sage needs is not installed where the JVM runs. */
-        COMMAND_NOT_FOUND,
-        /** The target did not answer before the deadline. */
-        TIMEOUT,
-        /** The host, pod or container could not be reached. */
-        UNREACHABLE,
-        /** Authentication or authorisation failed. */
-        PERMISSION,
-        /** The pod, process or host does not exist or went away. */
-        TARGET_GONE,
-        /** The target is there but Sage cannot work with it (not a JVM, attach disabled, ...). */
-        UNSUPPORTED
+        // collection failures, one for each CollectionException.Kind, with the same meaning
+        COMMAND_NOT_FOUND, TIMEOUT, UNREACHABLE, PERMISSION, TARGET_GONE, UNSUPPORTED
     }
 
     private final Kind kind;

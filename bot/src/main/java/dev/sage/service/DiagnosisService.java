@@ -322,7 +322,11 @@ public final class DiagnosisService {
         progress.step("connecting to the cluster" + r.context().map(c -> " " + c).orElse(""));
         try (KubeCluster cluster = KubeCluster.connect(r.context(), r.plan().timeout())) {
             String ns = r.namespace().orElseGet(cluster::defaultNamespace);
+            // a request that names no context is in the default one, which the scope may also list by its name
             String refusal = settings.scope().refusal(p, r.context().orElse(""), ns);
+            if (refusal != null && r.context().isEmpty() && settings.scope().refusal(p, cluster.context(), ns) == null) {
+                refusal = null;
+            }
             if (refusal != null) {
                 throw new DiagnosisException(DiagnosisException.Kind.NOT_ALLOWED, refusal);
             }

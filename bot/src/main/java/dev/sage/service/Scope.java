@@ -16,7 +16,8 @@ public interface Scope {
     /**
      * Why {@code target} may not be touched, or null when it may.
      *
-     * @param context the kubeconfig context a pod is reached through (empty for the current one); empty for others
+     * @param context the kubeconfig context a pod is reached through, empty for the default one (a request that
+     *     names none); empty for other targets
      * @param namespace a pod's namespace; empty for others
      */
     String refusal(Target target, String context, String namespace);

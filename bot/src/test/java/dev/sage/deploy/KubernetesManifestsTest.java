@@ -55,8 +55,24 @@ class KubernetesManifestsTest {
         assertThat(pod.get("serviceAccountName")).isEqualTo("sage");
         assertThat((Map<String, Object>) pod.get("securityContext")).containsEntry("runAsNonRoot", true);
         Map<String, Object> container = ((List<Map<String, Object>>) pod.get("containers")).get(0);
-        assertThat(container.get("args")).isEqualTo(List.of("bot"));
+        assertThat(container.get("args")).isEqualTo(List.of("bot", "--config", "/etc/sage/sage.yaml"));
         assertThat((Map<String, Object>) container.get("securityContext")).containsEntry("allowPrivilegeEscalation", false);
         assertThat(container.toString()).doesNotContain("xoxb-").contains("secretKeyRef");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theSlackManifestAsksForTheScopesAndEventsTheBotUses() throws Exception {
+        Map<String, Object> manifest = (Map<String, Object>) new Yaml(new SafeConstructor(new LoaderOptions()))
+                .load(Files.readString(DIR.resolveSibling("slack").resolve("manifest.yaml")));
+        Map<String, Object> settings = (Map<String, Object>) manifest.get("settings");
+        assertThat((Map<String, Object>) settings.get("event_subscriptions"))
+                .containsEntry("bot_events", List.of("app_mention", "message.im"));
+        assertThat(settings).containsEntry("socket_mode_enabled", true);
+        List<String> scopes = (List<String>) ((Map<String, Object>) ((Map<String, Object>) manifest.get("oauth_config"))
+                .get("scopes")).get("bot");
+        assertThat(scopes).containsExactlyInAnyOrder("app_mentions:read", "chat:write", "files:write", "files:read",
+                "im:history", "commands");
+        assertThat(manifest.toString()).contains("/sage");
     }
 }

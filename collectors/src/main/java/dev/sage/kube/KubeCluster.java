@@ -89,6 +89,12 @@ public final class KubeCluster implements AutoCloseable {
         return names.isEmpty() ? "" : "; it has: " + String.join(", ", names);
     }
 
+    /** The kubeconfig context in use, or empty in the cluster with the pod's service account. */
+    public String context() {
+        var current = client.getConfiguration().getCurrentContext();
+        return current == null || current.getName() == null ? "" : current.getName();
+    }
+
     /** The namespace of the context, as kubectl uses when no {@code -n} is given; {@code default} when it names none. */
     public String defaultNamespace() {
         String ns = client.getConfiguration().getNamespace();

@@ -44,7 +44,9 @@ public final class Scenario {
             }
         }
         switch (name) {
-            case "deadlock-monitors" -> deadlockMonitors();
+            case "deadlock-monitors" -> deadlockMonitors("deadlock-A", "deadlock-B");
+            // thread names a chat reply must never turn into a ping or a link
+            case "deadlock-hostile-names" -> deadlockMonitors("<!channel> deadlock-A", "<https://evil.example|click> deadlock-B");
             case "deadlock-locks" -> deadlockLocks();
             case "thread-leak" -> periodic(25, 400, n -> {
                 ExecutorService client = Executors.newFixedThreadPool(1); // a client built per request
@@ -112,12 +114,12 @@ public final class Scenario {
         t.start();
     }
 
-    static void deadlockMonitors() throws InterruptedException {
+    static void deadlockMonitors(String nameA, String nameB) throws InterruptedException {
         Object a = new Object();
         Object b = new Object();
         CountDownLatch both = new CountDownLatch(2);
-        Thread t1 = new Thread(() -> { synchronized (a) { both.countDown(); awaitQuietly(both); synchronized (b) { } } }, "deadlock-A");
-        Thread t2 = new Thread(() -> { synchronized (b) { both.countDown(); awaitQuietly(both); synchronized (a) { } } }, "deadlock-B");
+        Thread t1 = new Thread(() -> { synchronized (a) { both.countDown(); awaitQuietly(both); synchronized (b) { } } }, nameA);
+        Thread t2 = new Thread(() -> { synchronized (b) { both.countDown(); awaitQuietly(both); synchronized (a) { } } }, nameB);
         t1.start();
         t2.start();
         waitForState(Thread.State.BLOCKED, t1, t2);

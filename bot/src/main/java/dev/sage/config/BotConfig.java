@@ -1,0 +1,315 @@
+package dev.sage.config;
+
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+import org.yaml.snakeyaml.nodes.Tag;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The bot's configuration ({@code sage bot --config sage.yaml}), read once at start: Slack's tokens, what the bot may
+ * touch (Kubernetes contexts and namespaces, host groups, this machine), team playbook directories, and the default
+ * collection plan. {@code ${NAME}} (or {@code ${NAME:-default}}) is replaced by the environment variable, so that
+ * secrets stay out of the file. An unknown key, a bad value or a missing variable is refused with the file, the line,
+ * the key and the reason. Immutable.
+ *
+ * @param slack the app's credentials and the Web API's address
+ * @param kubernetes the contexts and namespaces the bot may reach, and the defaults for a bare pod name
+ * @param ssh how SSH hosts are reached
+ * @param hostGroups the host groups file and the groups the bot may reach
+ * @param local whether the bot may diagnose JVMs on its own machine ({@code local:PID})
+ * @param playbooks team playbook directories, loaded over the built-ins
+ * @param collection the plan a mention runs, and the opt-in ways down the no-jcmd ladder
+ * @param limits how much the bot takes on at once
+ */
+public record BotConfig(Slack slack, Kubernetes kubernetes, Ssh ssh, HostGroupsConfig hostGroups, boolean local,
+                        List<Path> playbooks, Collection collection, Limits limits) {
+
+    /** {@code apiUrl} ends with {@code /api/}. Tokens may be empty when the mode that needs them is not used. */
+    public record Slack(String botToken, String appToken, String signingSecret, String apiUrl) {}
+
+    /**
+     * @param contexts allowed kubeconfig contexts ({@code ""} for the current one), each with the namespace globs it allows
+     * @param defaultContext the context for a pod named without one ({@code ""}: the current one)
+     * @param defaultNamespace the namespace for a pod named without one ({@code ""}: the context's)
+     */
+    public record Kubernetes(Map<String, List<String>> contexts, String defaultContext, String defaultNamespace) {}
+
+    public record Ssh(Optional<Path> config, Optional<Path> knownHosts, List<Path> identities) {}
+
+    /** @param allowed globs of the group names the bot may diagnose */
+    public record HostGroupsConfig(Optional<Path> file, List<String> allowed) {}
+
+    /**
+     * @param rounds rounds per mention: two or more let growth and "stuck" be judged
+     * @param interval the pause between rounds
+     * @param timeout each command's deadline on the target
+     * @param histogram whether to take a class histogram (a heap walk at a safepoint)
+     */
+    public record Collection(int rounds, Duration interval, Duration timeout, boolean histogram,
+                             Optional<Path> copyJattach, Optional<String> debugImage, boolean allowSigquit) {}
+
+    /**
+     * @param concurrentDiagnoses diagnoses that run at once; more wait their turn
+     * @param queued requests that may wait; more are refused with a "busy" reply
+     * @param analyzeMaxBytes the largest file downloaded for {@code analyze}
+     */
+    public record Limits(int concurrentDiagnoses, int queued, long analyzeMaxBytes) {}
+
+    /** A configuration with nothing in it: no target may be touched; tokens from the environment. */
+    public static BotConfig empty(Function<String, String> env) {
+        return new BotConfig(new Slack(orEmpty(env, "SLACK_BOT_TOKEN"), orEmpty(env, "SLACK_APP_TOKEN"),
+                orEmpty(env, "SLACK_SIGNING_SECRET"), apiUrl(orEmpty(env, "SAGE_SLACK_API_URL"))),
+                new Kubernetes(Map.of(), "", ""), new Ssh(Optional.empty(), Optional.empty(), List.of()),
+                new HostGroupsConfig(Optional.empty(), List.of()), false, List.of(),
+                new Collection(2, Duration.ofSeconds(10), Duration.ofSeconds(60), true, Optional.empty(), Optional.empty(),
+                        false),
+                new Limits(4, 50, 64L << 20));
+    }
+
+    /**
+     * Reads and checks {@code file}.
+     *
+     * @param env the environment for {@code ${NAME}}
+     * @throws IllegalArgumentException naming the file, the line, the key and the reason
+     */
+    public static BotConfig load(Path file, Function<String, String> env) {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read " + file + ": " + e.getMessage());
+        }
+        return parse(file.toString(), text, env);
+    }
+
+    /** As {@link #load}, from text; {@code name} is the file name for messages. */
+    public static BotConfig parse(String name, String text, Function<String, String> env) {
+        Node root;
+        try {
+            root = new Yaml(new SafeConstructor(new LoaderOptions())).compose(new StringReader(text));
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(name + ": not YAML: " + e.getMessage().replace('\n', ' '));
+        }
+        Reader r = new Reader(name, env);
+        BotConfig defaults = empty(env);
+        if (root == null) {
+            return defaults;
+        }
+        Map<String, Node> top = r.mapping(root, "", Set.of("slack", "kubernetes", "ssh", "host_groups", "local",
+                "playbooks", "collection", "limits"));
+
+        Map<String, Node> s = r.mapping(top.get("slack"), "slack", Set.of("bot_token", "app_token", "signing_secret", "api_url"));
+        Slack slack = new Slack(r.text(s, "slack.bot_token").orElse(defaults.slack().botToken()),
+                r.text(s, "slack.app_token").orElse(defaults.slack().appToken()),
+                r.text(s, "slack.signing_secret").orElse(defaults.slack().signingSecret()),
+                r.text(s, "slack.api_url").map(BotConfig::apiUrl).orElse(defaults.slack().apiUrl()));
+
+        Map<String, Node> k = r.mapping(top.get("kubernetes"), "kubernetes", Set.of("contexts", "default_context",
+                "default_namespace"));
+        Map<String, List<String>> contexts = new LinkedHashMap<>();
+        Node ctxNode = k.get("contexts");
+        if (ctxNode != null) {
+            if (!(ctxNode instanceof SequenceNode seq)) {
+                throw r.error(ctxNode, "kubernetes.contexts", "must be a list of {context, namespaces}");
+            }
+            for (Node item : seq.getValue()) {
+                Map<String, Node> c = r.mapping(item, "kubernetes.contexts[]", Set.of("context", "namespaces"));
+                String context = r.text(c, "kubernetes.contexts[].context").orElse("");
+                List<String> namespaces = r.list(c.get("namespaces"), "kubernetes.contexts[].namespaces");
+                if (namespaces.isEmpty()) {
+                    throw r.error(item, "kubernetes.contexts[].namespaces", "must list at least one namespace or glob"
+                            + " (e.g. [prod, \"payments-*\"])");
+                }
+                namespaces.forEach(n -> r.glob(c.get("namespaces"), "kubernetes.contexts[].namespaces", n));
+                contexts.put(context, namespaces);
+            }
+        }
+        Kubernetes kube = new Kubernetes(contexts, r.text(k, "kubernetes.default_context").orElse(""),
+                r.text(k, "kubernetes.default_namespace").orElse(""));
+
+        Map<String, Node> sh = r.mapping(top.get("ssh"), "ssh", Set.of("config", "known_hosts", "identities"));
+        Ssh ssh = new Ssh(r.text(sh, "ssh.config").map(Path::of), r.text(sh, "ssh.known_hosts").map(Path::of),
+                r.list(sh.get("identities"), "ssh.identities").stream().map(Path::of).toList());
+
+        Map<String, Node> hg = r.mapping(top.get("host_groups"), "host_groups", Set.of("file", "allowed"));
+        HostGroupsConfig groups = new HostGroupsConfig(r.text(hg, "host_groups.file").map(Path::of),
+                r.list(hg.get("allowed"), "host_groups.allowed"));
+
+        boolean local = r.bool(top, "local").orElse(false);
+        List<Path> playbooks = r.list(top.get("playbooks"), "playbooks").stream().map(Path::of).toList();
+
+        Map<String, Node> c = r.mapping(top.get("collection"), "collection", Set.of("rounds", "interval", "timeout",
+                "histogram", "copy_jattach", "debug_image", "allow_sigquit"));
+        Collection d = defaults.collection();
+        int rounds = r.integer(c, "collection.rounds", 1, 10).orElse(d.rounds());
+        Collection collection = new Collection(rounds, r.duration(c, "collection.interval").orElse(d.interval()),
+                r.duration(c, "collection.timeout").orElse(d.timeout()), r.bool(c, "collection.histogram").orElse(true),
+                r.text(c, "collection.copy_jattach").filter(x -> !x.isBlank()).map(Path::of),
+                r.text(c, "collection.debug_image").filter(x -> !x.isBlank()), r.bool(c, "collection.allow_sigquit").orElse(false));
+
+        Map<String, Node> l = r.mapping(top.get("limits"), "limits", Set.of("concurrent_diagnoses", "queued",
+                "analyze_max_mib"));
+        Limits limits = new Limits(r.integer(l, "limits.concurrent_diagnoses", 1, 64).orElse(defaults.limits().concurrentDiagnoses()),
+                r.integer(l, "limits.queued", 0, 10_000).orElse(defaults.limits().queued()),
+                r.integer(l, "limits.analyze_max_mib", 1, 1024).map(mib -> (long) mib << 20)
+                        .orElse(defaults.limits().analyzeMaxBytes()));
+        return new BotConfig(slack, kube, ssh, groups, local, playbooks, collection, limits);
+    }
+
+    private static String orEmpty(Function<String, String> env, String name) {
+        String v = env.apply(name);
+        return v == null ? "" : v;
+    }
+
+    /** The Web API's base URL, ending in {@code /api/}: {@code https://slack.com/api/} unless configured. */
+    static String apiUrl(String configured) {
+        if (configured == null || configured.isBlank()) {
+            return "https://slack.com/api/";
+        }
+        String u = configured.strip();
+        return u.endsWith("/") ? u : u + "/";
+    }
+
+    /** Reads nodes, substituting variables and refusing what does not belong, with the file and line. */
+    private static final class Reader {
+        private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
+        private final String file;
+        private final Function<String, String> env;
+
+        Reader(String file, Function<String, String> env) {
+            this.file = file;
+            this.env = env;
+        }
+
+        IllegalArgumentException error(Node n, String key, String reason) {
+            int line = n == null || n.getStartMark() == null ? 0 : n.getStartMark().getLine() + 1;
+            return new IllegalArgumentException(file + ":" + line + ": " + (key.isEmpty() ? "" : key + ": ") + reason);
+        }
+
+        Map<String, Node> mapping(Node n, String key, Set<String> allowed) {
+            Map<String, Node> out = new LinkedHashMap<>();
+            if (n == null || n instanceof ScalarNode s && s.getTag().equals(Tag.NULL)) {
+                return out;
+            }
+            if (!(n instanceof MappingNode m)) {
+                throw error(n, key, "must be a mapping");
+            }
+            for (NodeTuple t : m.getValue()) {
+                String name = t.getKeyNode() instanceof ScalarNode s ? s.getValue() : "?";
+                String full = key.isEmpty() ? name : key + "." + name;
+                if (!allowed.contains(name)) {
+                    throw error(t.getKeyNode(), full, "unknown key (known here: " + String.join(", ",
+                            allowed.stream().sorted().toList()) + ")");
+                }
+                if (out.put(name, t.getValueNode()) != null) {
+                    throw error(t.getKeyNode(), full, "given twice");
+                }
+            }
+            return out;
+        }
+
+        Optional<String> text(Map<String, Node> m, String key) {
+            Node n = m.get(key.substring(key.lastIndexOf('.') + 1));
+            if (n == null || n instanceof ScalarNode s && s.getTag().equals(Tag.NULL)) {
+                return Optional.empty();
+            }
+            if (!(n instanceof ScalarNode s)) {
+                throw error(n, key, "must be a single value");
+            }
+            return Optional.of(substitute(n, key, s.getValue()));
+        }
+
+        List<String> list(Node n, String key) {
+            if (n == null || n instanceof ScalarNode s && s.getTag().equals(Tag.NULL)) {
+                return List.of();
+            }
+            if (!(n instanceof SequenceNode seq)) {
+                throw error(n, key, "must be a list");
+            }
+            List<String> out = new ArrayList<>();
+            for (Node item : seq.getValue()) {
+                if (!(item instanceof ScalarNode s)) {
+                    throw error(item, key, "must hold single values");
+                }
+                out.add(substitute(item, key, s.getValue()));
+            }
+            return out;
+        }
+
+        Optional<Boolean> bool(Map<String, Node> m, String key) {
+            return text(m, key).map(v -> switch (v) {
+                case "true", "yes", "on" -> true;
+                case "false", "no", "off" -> false;
+                default -> throw error(m.get(key.substring(key.lastIndexOf('.') + 1)), key, "must be true or false, not '" + v + "'");
+            });
+        }
+
+        Optional<Integer> integer(Map<String, Node> m, String key, int min, int max) {
+            return text(m, key).map(v -> {
+                try {
+                    int i = Integer.parseInt(v.strip());
+                    if (i >= min && i <= max) {
+                        return i;
+                    }
+                } catch (NumberFormatException ignored) {
+                    // said below
+                }
+                throw error(m.get(key.substring(key.lastIndexOf('.') + 1)), key, "must be a number from " + min + " to "
+                        + max + ", not '" + v + "'");
+            });
+        }
+
+        Optional<Duration> duration(Map<String, Node> m, String key) {
+            return text(m, key).map(v -> {
+                try {
+                    return Durations.parse(v);
+                } catch (IllegalArgumentException e) {
+                    throw error(m.get(key.substring(key.lastIndexOf('.') + 1)), key, e.getMessage());
+                }
+            });
+        }
+
+        void glob(Node n, String key, String glob) {
+            if (!glob.matches("[a-z0-9*?][a-z0-9*?-]{0,62}")) {
+                throw error(n, key, "'" + glob + "' is not a namespace or a glob of one (letters, digits, '-', '*', '?')");
+            }
+        }
+
+        private String substitute(Node n, String key, String value) {
+            Matcher m = VARIABLE.matcher(value);
+            StringBuilder out = new StringBuilder();
+            while (m.find()) {
+                String v = env.apply(m.group(1));
+                if (v == null || v.isEmpty()) {
+                    if (m.group(2) == null) {
+                        throw error(n, key, "${" + m.group(1) + "} is not set in the environment");
+                    }
+                    v = m.group(2);
+                }
+                m.appendReplacement(out, Matcher.quoteReplacement(v));
+            }
+            m.appendTail(out);
+            return out.toString();
+        }
+    }
+}

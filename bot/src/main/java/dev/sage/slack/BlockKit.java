@@ -1,0 +1,320 @@
+package dev.sage.slack;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.sage.diagnosis.Comparison;
+import dev.sage.diagnosis.Diagnosis;
+import dev.sage.diagnosis.Finding;
+import dev.sage.diagnosis.NotEvaluated;
+import dev.sage.diagnosis.SnapshotDigest;
+import dev.sage.diagnosis.Units;
+import dev.sage.render.TextReport;
+import dev.sage.service.DiagnosisException;
+import dev.sage.service.Report;
+import dev.sage.snapshot.Problem;
+import dev.sage.snapshot.ThreadFamilies;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Renders Sage's replies as Block Kit within Slack's limits: at most {@value #MAX_BLOCKS} blocks, {@value #MAX_TEXT}
+ * characters per section text, {@value #MAX_HEADER} per header, {@value #MAX_CONTEXT} elements per context block. What
+ * does not fit is cut with a line that says the full report is attached. Every text from the target or a person is
+ * escaped ({@link Mrkdwn}). Pure and thread-safe.
+ */
+public final class BlockKit {
+    static final int MAX_BLOCKS = 50;
+    static final int MAX_TEXT = 3000;
+    static final int MAX_HEADER = 150;
+    static final int MAX_CONTEXT = 10;
+    static final int MAX_BUTTON_TEXT = 75;
+    static final int MAX_VALUE = 2000;
+    /** The notification text, kept short (Slack truncates a message's text past 40,000 characters). */
+    static final int MAX_FALLBACK = 3000;
+
+    /** Action ids of the buttons under a diagnosis. */
+    static final String RERUN = "sage_rerun";
+    static final String COMPARE = "sage_compare";
+    static final String WATCH = "sage_watch";
+    static final String RAW = "sage_raw";
+
+    private static final ObjectMapper JSON = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+
+    private BlockKit() {}
+
+    /**
+     * A message: its notification text and its blocks.
+     *
+     * @param cut whether something did not fit and the full report should be attached
+     */
+    public record Message(String text, List<Map<String, Object>> blocks, boolean cut) {
+        public Message {
+            blocks = List.copyOf(blocks);
+        }
+
+        public String blocksJson() {
+            try {
+                return JSON.writeValueAsString(blocks);
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    /** The acknowledgement, then the progress of a diagnosis: what is being done, and the steps done so far. */
+    public static Message progress(String doing, List<String> steps) {
+        List<Map<String, Object>> blocks = new ArrayList<>();
+        blocks.add(section(":hourglass_flowing_sand: " + doing));
+        if (!steps.isEmpty()) {
+            List<String> lines = steps.stream().map(s -> ":white_check_mark: " + Mrkdwn.escape(s)).toList();
+            blocks.add(context(List.of(Mrkdwn.cut(String.join("\n", lines), MAX_TEXT))));
+        }
+        return new Message(Mrkdwn.cut(plain(doing), MAX_FALLBACK), blocks, false);
+    }
+
+    /**
+     * A diagnosis: headline, summary, memory, findings with evidence and fixes, the sibling comparison, what could
+     * not be judged, problems, and the buttons.
+     *
+     * @param again the target the buttons act on; null for captures a person shared (no buttons)
+     * @param partial whether later rounds are still being collected (no buttons yet; a line says what comes)
+     * @param pending what is still being done, shown when partial
+     */
+    public static Message report(Report report, Again again, boolean partial, String pending) {
+        Diagnosis d = report.diagnosis();
+        SnapshotDigest digest = SnapshotDigest.of(report.snapshot());
+        List<Map<String, Object>> blocks = new ArrayList<>();
+        String icon = d.findings().isEmpty() ? ":large_green_circle:" : icon(d.findings().get(0));
+        String headline = d.findings().isEmpty() ? "no finding" : d.findings().get(0).title()
+                + (d.findings().size() > 1 ? " (+" + (d.findings().size() - 1) + " more)" : "");
+        String name = again == null ? d.target() : again.target();
+        blocks.add(header(icon + " " + name + ": " + headline));
+        blocks.add(section("*" + Mrkdwn.escape(d.target()) + "*\n" + Mrkdwn.escape(d.summary())));
+        List<String> about = new ArrayList<>();
+        if (!d.jvm().isEmpty()) {
+            about.add("JVM: " + Mrkdwn.escape(d.jvm()) + (report.snapshot().uptimeSeconds() == null ? ""
+                    : ", up " + Units.duration(report.snapshot().uptimeSeconds())));
+        }
+        d.notes().forEach(n -> about.add(Mrkdwn.escape(n)));
+        if (!about.isEmpty()) {
+            blocks.add(context(about));
+        }
+        blocks.add(section("*Memory*: " + Mrkdwn.escape(TextReport.memoryLine(digest)) + threads(digest)));
+        if (partial) {
+            blocks.add(context(List.of(":hourglass_flowing_sand: " + pending)));
+        }
+
+        List<Map<String, Object>> tail = new ArrayList<>();
+        d.comparison().ifPresent(c -> tail.add(section(comparison(c))));
+        if (!d.notEvaluated().isEmpty() && !partial) {
+            tail.add(context(List.of("_Not evaluated_: " + d.notEvaluated().stream().map(BlockKit::notEvaluated)
+                    .collect(Collectors.joining("; ")))));
+        }
+        if (!report.snapshot().problems().isEmpty()) {
+            List<Problem> ps = report.snapshot().problems();
+            tail.add(context(List.of("_Problems_: " + ps.stream().limit(5).map(p -> Mrkdwn.escape(p.toString()))
+                    .collect(Collectors.joining("; ")) + (ps.size() > 5 ? "; and " + (ps.size() - 5) + " more" : ""))));
+        }
+        if (!partial && again != null) {
+            tail.add(buttons(again));
+        }
+
+        boolean cut = false;
+        int room = MAX_BLOCKS - blocks.size() - tail.size() - 1; // one for a "more in the file" line
+        if (!d.findings().isEmpty()) {
+            blocks.add(divider());
+            room--;
+        }
+        for (int i = 0; i < d.findings().size(); i++) {
+            if (i >= room) {
+                blocks.add(context(List.of((d.findings().size() - i) + " more finding(s) are in the attached report.")));
+                cut = true;
+                break;
+            }
+            String text = finding(d.findings().get(i));
+            if (text.length() > MAX_TEXT) {
+                text = Mrkdwn.cut(text, MAX_TEXT - 60) + "\n_(cut: the full evidence is in the attached report)_";
+                cut = true;
+            }
+            blocks.add(section(text));
+        }
+        blocks.addAll(tail);
+        String fallback = plain(icon + " " + name + ": " + d.summary());
+        return new Message(Mrkdwn.cut(Mrkdwn.escape(fallback), MAX_FALLBACK), blocks, cut);
+    }
+
+    /** A failure: what failed, what to try, and the closest names as buttons ({@code again} null: no buttons). */
+    public static Message failure(String what, DiagnosisException e, Again again) {
+        List<Map<String, Object>> blocks = new ArrayList<>();
+        String icon = switch (e.kind()) {
+            case BAD_REQUEST, NOT_ALLOWED -> ":no_entry_sign:";
+            case TIMEOUT -> ":stopwatch:";
+            default -> ":warning:";
+        };
+        String message = Mrkdwn.escape(e.getMessage() == null ? e.kind().name() : e.getMessage());
+        blocks.add(section(icon + " *" + Mrkdwn.escape(what) + "*\n" + Mrkdwn.cut(message, MAX_TEXT - 200)));
+        if (!e.remedies().isEmpty()) {
+            blocks.add(context(List.of("What you can do: " + e.remedies().stream().map(SlackWords::remedy)
+                    .collect(Collectors.joining("; ")))));
+        }
+        if (again == null) {
+            // captures a person shared: nothing to click
+        } else if (!e.candidates().isEmpty()) {
+            List<Map<String, Object>> elements = new ArrayList<>();
+            List<String> names = e.candidates().stream().limit(5).toList();
+            for (int i = 0; i < names.size(); i++) {
+                elements.add(button("Diagnose " + names.get(i), RERUN + "_" + (i + 1), again.withTarget(names.get(i)).encode(),
+                        null));
+            }
+            blocks.add(section("Did you mean one of these?"));
+            blocks.add(obj("type", "actions", "elements", elements));
+        } else if (e.kind() != DiagnosisException.Kind.BAD_REQUEST && e.kind() != DiagnosisException.Kind.NOT_ALLOWED) {
+            blocks.add(obj("type", "actions", "elements", List.of(button("Try again", RERUN, again.encode(), null))));
+        }
+        return new Message(Mrkdwn.cut(Mrkdwn.escape(what + ": " + e.getMessage()), MAX_FALLBACK), blocks, false);
+    }
+
+    /** Help: what Sage understands, with examples; {@code why} says what was not understood. */
+    public static Message help(String why, String defaultNamespace) {
+        String ns = defaultNamespace.isEmpty() ? "" : " (namespace " + Mrkdwn.escape(defaultNamespace) + " unless you say)";
+        String text = (why.isEmpty() ? "" : Mrkdwn.escape(why) + "\n") + "*What Sage can do*" + ns + "\n"
+                + "• `diagnose payments-7d9f8-x2kq -n prod`, `payments-7d9f8-x2kq in prod`, `what's wrong with payments`"
+                + " (a pod name, a prefix of one, `namespace/pod` or a pasted pod link)\n"
+                + "• `compare payments-7d9f8-x2kq with auto` (a healthy sibling) or `with OTHER-POD`\n"
+                + "• `watch payments-7d9f8-x2kq for 30s`: several rounds, for growth and stuck threads\n"
+                + "• `analyze` with a dump file shared in the message, or a dump pasted in a ``` code block\n"
+                + "• `playbooks`: the playbooks in force\n"
+                + "Mention me in a channel, message me directly, or use `/sage`.";
+        return new Message(why.isEmpty() ? "What Sage can do" : Mrkdwn.cut(Mrkdwn.escape(why), MAX_FALLBACK),
+                List.of(section(text)), false);
+    }
+
+    /** A plain message: one section of mrkdwn that the caller escaped. */
+    public static Message text(String mrkdwn) {
+        return new Message(Mrkdwn.cut(plain(mrkdwn), MAX_FALLBACK), List.of(section(Mrkdwn.cut(mrkdwn, MAX_TEXT))), false);
+    }
+
+    static String notEvaluated(NotEvaluated n) {
+        return Mrkdwn.escape(n.what()) + (n.remedies().isEmpty() ? ""
+                : " (" + n.remedies().stream().map(SlackWords::remedy).collect(Collectors.joining("; ")) + ")");
+    }
+
+    private static String threads(SnapshotDigest d) {
+        if (d.threadCount() == 0) {
+            return "";
+        }
+        String states = d.nonZeroStates().entrySet().stream()
+                .map(e -> e.getValue() + " " + e.getKey().name().toLowerCase(Locale.ROOT).replace('_', ' '))
+                .collect(Collectors.joining(", "));
+        StringBuilder out = new StringBuilder("\n*Threads*: " + d.threadCount() + " (" + states + ")");
+        if (d.threadCountSeries().size() > 1) {
+            out.append(", over ").append(d.threadCountSeries().size()).append(" dumps: ")
+                    .append(d.threadCountSeries().stream().map(String::valueOf).collect(Collectors.joining(" → ")));
+        }
+        List<ThreadFamilies.Family> big = d.families().stream().filter(f -> f.count() > 1).limit(3).toList();
+        if (!big.isEmpty()) {
+            out.append("; largest families: ").append(big.stream()
+                    .map(f -> "`" + Mrkdwn.code(Mrkdwn.cut(f.pattern().isEmpty() ? "(unnamed)" : f.pattern(), 60)) + "` ×" + f.count())
+                    .collect(Collectors.joining(", ")));
+        }
+        return out.toString();
+    }
+
+    private static String finding(Finding f) {
+        StringBuilder out = new StringBuilder();
+        out.append(icon(f)).append(" *").append(Mrkdwn.escape(f.title())).append("*  `").append(f.id()).append("`\n");
+        f.evidence().stream().limit(6).forEach(e -> out.append("> ").append(Mrkdwn.escape(Mrkdwn.cut(e, 300))).append('\n'));
+        if (f.evidence().size() > 6) {
+            out.append("> _and ").append(f.evidence().size() - 6).append(" more lines_\n");
+        }
+        f.fixes().stream().limit(3).forEach(x -> out.append(":wrench: ").append(Mrkdwn.escape(Mrkdwn.cut(x, 400))).append('\n'));
+        return out.toString().stripTrailing();
+    }
+
+    private static String comparison(Comparison c) {
+        StringBuilder rows = new StringBuilder();
+        for (var group : List.of(Map.entry("memory", c.memory()), Map.entry("thread families", c.threadFamilies()),
+                Map.entry("classes", c.classes()))) {
+            if (!group.getValue().isEmpty()) {
+                rows.append(group.getKey()).append(":\n");
+                group.getValue().stream().limit(5).forEach(x -> rows.append(String.format(Locale.ROOT, "  %-40s %10s / %s%n",
+                        Mrkdwn.cut(x.what(), 40), x.jvm(), x.sibling())));
+            }
+        }
+        if (rows.isEmpty()) {
+            rows.append("no figure differs enough to show\n");
+        }
+        return "*Compared with the healthy sibling* (this JVM / sibling)\n```" + Mrkdwn.cut(Mrkdwn.code(rows.toString()),
+                MAX_TEXT - 100) + "```";
+    }
+
+    private static String icon(Finding f) {
+        return switch (f.severity()) {
+            case CRITICAL -> ":red_circle:";
+            case WARNING -> ":large_orange_circle:";
+            case INFO -> ":information_source:";
+        };
+    }
+
+    private static Map<String, Object> buttons(Again again) {
+        String value = again.encode();
+        return obj("type", "actions", "block_id", "sage_actions", "elements", List.of(
+                button("Re-run", RERUN, value, "primary"),
+                button("Compare with a healthy sibling", COMPARE, value, null),
+                button("Watch 30 s", WATCH, value, null),
+                button("Show raw", RAW, value, null)));
+    }
+
+    private static Map<String, Object> button(String text, String actionId, String value, String style) {
+        Map<String, Object> b = new LinkedHashMap<>();
+        b.put("type", "button");
+        b.put("text", obj("type", "plain_text", "text", Mrkdwn.cut(plain(text), MAX_BUTTON_TEXT)));
+        b.put("action_id", actionId);
+        b.put("value", Mrkdwn.cut(value, MAX_VALUE));
+        if (style != null) {
+            b.put("style", style);
+        }
+        return b;
+    }
+
+    private static Map<String, Object> header(String text) {
+        return obj("type", "header", "text", obj("type", "plain_text", "text", Mrkdwn.cut(plain(text), MAX_HEADER),
+                "emoji", true));
+    }
+
+    private static Map<String, Object> section(String mrkdwn) {
+        return obj("type", "section", "text", obj("type", "mrkdwn", "text", Mrkdwn.cut(mrkdwn, MAX_TEXT)));
+    }
+
+    private static Map<String, Object> context(List<String> mrkdwn) {
+        List<Map<String, Object>> elements = new ArrayList<>();
+        for (String m : mrkdwn.stream().limit(MAX_CONTEXT).toList()) {
+            elements.add(obj("type", "mrkdwn", "text", Mrkdwn.cut(m, MAX_TEXT)));
+        }
+        return obj("type", "context", "elements", elements);
+    }
+
+    private static Map<String, Object> divider() {
+        return obj("type", "divider");
+    }
+
+    /** For plain_text: no angle brackets (nothing to read as a mention or a link), no control characters. */
+    private static String plain(String s) {
+        return s.replace('<', '\u2039').replace('>', '\u203A').replaceAll("[\\p{Cntrl}&&[^\\n]]", "\uFFFD");
+    }
+
+    /** A JSON object with its keys in the order given, so that the same reply always serialises the same way. */
+    private static Map<String, Object> obj(Object... keysAndValues) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            m.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return m;
+    }
+}

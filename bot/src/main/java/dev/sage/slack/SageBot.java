@@ -1,0 +1,459 @@
+package dev.sage.slack;
+
+import com.slack.api.bolt.App;
+import com.slack.api.bolt.AppConfig;
+import com.slack.api.model.File;
+import com.slack.api.model.event.AppMentionEvent;
+import com.slack.api.model.event.MessageEvent;
+import com.slack.api.model.event.MessageFileShareEvent;
+import dev.sage.chart.MemoryChart;
+import dev.sage.collect.CollectionPlan;
+import dev.sage.config.BotConfig;
+import dev.sage.diagnosis.SnapshotDigest;
+import dev.sage.kube.PodCollector;
+import dev.sage.playbook.Playbook;
+import dev.sage.playbook.PlaybookLoader;
+import dev.sage.render.ComparisonText;
+import dev.sage.render.TextReport;
+import dev.sage.service.AnalyzeRequest;
+import dev.sage.service.CaptureInput;
+import dev.sage.service.DiagnoseRequest;
+import dev.sage.service.DiagnosisException;
+import dev.sage.service.DiagnosisService;
+import dev.sage.service.Report;
+import dev.sage.service.Target;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
+
+/**
+ * The Slack app: mentions, direct messages, {@code /sage} and button clicks become requests to the diagnosis service,
+ * answered in the thread. Every handler acknowledges at once and hands the work to an executor: a reply ("collecting
+ * from …") is posted within a second, updated with progress and the first judgement, and completed with the diagnosis,
+ * the memory chart and the raw captures. Slack's retried deliveries of one event are answered once. Nothing is ever
+ * left unanswered: anything not understood gets help, anything that fails says what failed and what to try.
+ *
+ * <p>Thread-safe: Bolt calls the handlers from its own threads; diagnoses run on a bounded pool
+ * ({@code limits.concurrent_diagnoses}, with {@code limits.queued} waiting), replies on a small separate pool.
+ */
+public final class SageBot implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SageBot.class);
+    /** Event ids remembered to answer Slack's retried deliveries once. */
+    private static final int SEEN_EVENTS = 10_000;
+    /** Text reports kept for "Show raw", by the ts of the message that shows them. */
+    private static final int KEPT_REPORTS = 200;
+
+    private final BotConfig config;
+    private final DiagnosisService service;
+    private final SlackWeb web;
+    private final App app;
+    private final ThreadPoolExecutor diagnoses;
+    private final ExecutorService replies;
+    private final Map<String, Boolean> seen = Collections.synchronizedMap(lru(SEEN_EVENTS));
+    private final Map<String, String> reports = Collections.synchronizedMap(lru(KEPT_REPORTS));
+
+    /**
+     * @param appConfig Bolt's configuration: tokens, signing secret, and the {@code Slack} instance whose Web API
+     *     address may point at a proxy or a test fake
+     */
+    public SageBot(BotConfig config, DiagnosisService service, SlackWeb web, AppConfig appConfig) {
+        this.config = config;
+        this.service = service;
+        this.web = web;
+        AtomicInteger n = new AtomicInteger();
+        this.diagnoses = new ThreadPoolExecutor(config.limits().concurrentDiagnoses(), config.limits().concurrentDiagnoses(),
+                60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(Math.max(1, config.limits().queued())),
+                r -> daemon(r, "sage-diagnosis-" + n.incrementAndGet()));
+        this.diagnoses.allowCoreThreadTimeOut(true);
+        AtomicInteger m = new AtomicInteger();
+        this.replies = Executors.newFixedThreadPool(2, r -> daemon(r, "sage-reply-" + m.incrementAndGet()));
+        this.app = new App(appConfig);
+        register();
+    }
+
+    /** The Bolt app, for an HTTP or Socket Mode adapter to serve. */
+    public App app() {
+        return app;
+    }
+
+    private void register() {
+        app.event(AppMentionEvent.class, (payload, ctx) -> {
+            AppMentionEvent e = payload.getEvent();
+            if (once(payload.getEventId())) {
+                String thread = e.getThreadTs() != null ? e.getThreadTs() : e.getTs();
+                replies.execute(() -> serve(e.getText(), files(e.getFiles()), new Where(e.getChannel(), thread), e.getUser()));
+            }
+            return ctx.ack();
+        });
+        app.event(MessageEvent.class, (payload, ctx) -> {
+            MessageEvent e = payload.getEvent();
+            if ("im".equals(e.getChannelType()) && e.getBotId() == null && once(payload.getEventId())) {
+                String thread = e.getThreadTs() != null ? e.getThreadTs() : e.getTs();
+                replies.execute(() -> serve(e.getText(), files(e.getFiles()), new Where(e.getChannel(), thread), e.getUser()));
+            }
+            return ctx.ack();
+        });
+        app.event(MessageFileShareEvent.class, (payload, ctx) -> {
+            MessageFileShareEvent e = payload.getEvent();
+            if ("im".equals(e.getChannelType()) && once(payload.getEventId())) {
+                String thread = e.getThreadTs() != null ? e.getThreadTs() : e.getTs();
+                replies.execute(() -> serve(e.getText(), files(e.getFiles()), new Where(e.getChannel(), thread), e.getUser()));
+            }
+            return ctx.ack();
+        });
+        app.command("/sage", (req, ctx) -> {
+            var p = req.getPayload();
+            String text = p.getText() == null ? "" : p.getText();
+            replies.execute(() -> {
+                // a slash command has no thread: start one under a message that says who asked what
+                Optional<String> top = web.post(p.getChannelId(), null, BlockKit.text("<@" + p.getUserId() + "> asked: `"
+                        + Mrkdwn.code(Mrkdwn.cut(text, 200)) + "`"));
+                if (top.isPresent()) {
+                    serve(text, List.of(), new Where(p.getChannelId(), top.get()), p.getUserId());
+                    return;
+                }
+                try {
+                    // only the person who asked sees this: Sage may not post in the channel
+                    ctx.respond("Sage cannot post in this channel: invite it with `/invite @sage`, or message it directly.");
+                } catch (IOException | RuntimeException e) {
+                    LOG.error("/sage in channel {}: could neither post nor respond", p.getChannelId(), e);
+                }
+            });
+            return ctx.ack();
+        });
+        app.blockAction(Pattern.compile("sage_.*"), (req, ctx) -> {
+            var p = req.getPayload();
+            var action = p.getActions().get(0);
+            String channel = p.getChannel() != null ? p.getChannel().getId() : p.getContainer().getChannelId();
+            String messageTs = p.getContainer() != null ? p.getContainer().getMessageTs() : null;
+            String thread = p.getContainer() != null && p.getContainer().getThreadTs() != null
+                    ? p.getContainer().getThreadTs() : p.getMessage() != null && p.getMessage().getThreadTs() != null
+                    ? p.getMessage().getThreadTs() : messageTs;
+            replies.execute(() -> click(action.getActionId(), action.getValue(), new Where(channel, thread), messageTs,
+                    p.getUser().getId()));
+            return ctx.ack();
+        });
+    }
+
+    /** Where a reply goes: a channel (or a direct message) and the thread in it. */
+    record Where(String channel, String thread) {}
+
+    /** A file someone shared with the message. */
+    record Shared(String name, String url, long size) {}
+
+    private static List<Shared> files(List<File> files) {
+        if (files == null) {
+            return List.of();
+        }
+        List<Shared> out = new ArrayList<>();
+        for (File f : files) {
+            String url = f.getUrlPrivateDownload() != null ? f.getUrlPrivateDownload() : f.getUrlPrivate();
+            if (url != null) {
+                out.add(new Shared(f.getName() == null ? "shared file" : f.getName(), url,
+                        f.getSize() == null ? -1 : f.getSize()));
+            }
+        }
+        return out;
+    }
+
+    /** Answers one message: whatever it asks, something is posted in the thread. */
+    void serve(String text, List<Shared> files, Where where, String user) {
+        try {
+            Conversation.Ask ask = Conversation.read(text, !files.isEmpty());
+            if (ask instanceof Conversation.Help h) {
+                web.post(where.channel(), where.thread(), BlockKit.help(h.why(), config.kubernetes().defaultNamespace()));
+            } else if (ask instanceof Conversation.Playbooks) {
+                web.post(where.channel(), where.thread(), playbooks());
+            } else if (ask instanceof Conversation.Analyze a) {
+                analyze(a, files, where);
+            } else {
+                diagnose((Conversation.Diagnose) ask, where, user);
+            }
+        } catch (RuntimeException e) {
+            LOG.error("answering a message in channel {} thread {} failed", where.channel(), where.thread(), e);
+            web.post(where.channel(), where.thread(), BlockKit.text(":warning: Sage failed unexpectedly ("
+                    + Mrkdwn.escape(e.getClass().getSimpleName()) + "); the bot's log has the details."));
+        }
+    }
+
+    private void click(String actionId, String value, Where where, String messageTs, String user) {
+        Optional<Again> again = Again.decode(value);
+        if (again.isEmpty()) {
+            web.post(where.channel(), where.thread(), BlockKit.text(":warning: Sage did not write that button's value;"
+                    + " mention it with the pod name instead."));
+            return;
+        }
+        Conversation.Diagnose d = again.get().diagnose();
+        if (actionId.startsWith(BlockKit.RAW)) {
+            String text = messageTs == null ? null : report(messageTs);
+            if (text == null) {
+                web.post(where.channel(), where.thread(), BlockKit.text("Sage no longer holds that report (it keeps the"
+                        + " last " + KEPT_REPORTS + "); press Re-run to collect again."));
+            } else {
+                web.upload(where.channel(), where.thread(), "The full report, as `sage diagnose` prints it:",
+                        List.of(new SlackWeb.Upload("sage-report.txt", "Sage report", text.getBytes(StandardCharsets.UTF_8))));
+            }
+            return;
+        }
+        if (actionId.startsWith(BlockKit.COMPARE)) {
+            d = d.as(Optional.of("auto"), Optional.empty());
+        } else if (actionId.startsWith(BlockKit.WATCH)) {
+            d = d.as(Optional.empty(), Optional.of(Duration.ofSeconds(30)));
+        }
+        diagnose(d, where, user);
+    }
+
+    private void diagnose(Conversation.Diagnose ask, Where where, String user) {
+        DiagnoseRequest request;
+        try {
+            request = request(ask, user);
+        } catch (IllegalArgumentException e) {
+            web.post(where.channel(), where.thread(), BlockKit.failure("Sage cannot diagnose that",
+                    new DiagnosisException(DiagnosisException.Kind.BAD_REQUEST, e.getMessage()), Again.of(ask)));
+            return;
+        }
+        Again again = Again.of(ask).in(request.namespace());
+        String doing = doing(ask, request);
+        Optional<String> ts = web.post(where.channel(), where.thread(), BlockKit.progress(doing, List.of()));
+        if (ts.isEmpty()) {
+            return; // logged by SlackWeb, with the thread it was for
+        }
+        ThreadReply reply = new ThreadReply(web, where.channel(), where.thread(), ts.get(), doing, again);
+        try {
+            diagnoses.execute(() -> run(request, reply, again));
+        } catch (RejectedExecutionException e) {
+            reply.show(BlockKit.failure("Sage is busy", new DiagnosisException(DiagnosisException.Kind.UNSUPPORTED,
+                    diagnoses.getActiveCount() + " diagnoses are running and " + diagnoses.getQueue().size()
+                            + " are waiting, as many as this Sage takes on; try again in a minute."), again));
+        }
+    }
+
+    private static String doing(Conversation.Diagnose ask, DiagnoseRequest request) {
+        String what = ask.watchFor().map(w -> "Watching").orElse("Collecting from");
+        String ns = request.namespace().map(n -> " in `" + Mrkdwn.code(n) + "`").orElse("");
+        int rounds = request.plan().rounds();
+        return what + " `" + Mrkdwn.code(ask.target()) + "`" + ns
+                + (ask.compareWith().isPresent() ? " and a sibling to compare with" : "")
+                + ": " + rounds + " round" + (rounds > 1 ? "s " + Units.seconds(request.plan().interval()) + " apart" : "") + "…";
+    }
+
+    private void run(DiagnoseRequest request, ThreadReply reply, Again again) {
+        try {
+            if (request.target() instanceof Target.HostGroup) {
+                var group = service.diagnoseGroup(request, reply);
+                for (int i = 0; i < group.reports().size(); i++) {
+                    Report r = group.reports().get(i);
+                    if (i == 0) {
+                        finish(r, reply, again);
+                    } else {
+                        BlockKit.Message m = BlockKit.report(r, again, false, "");
+                        web.post(reply.channel, reply.thread, m).ifPresent(ts -> attach(r, reply.channel, reply.thread, ts,
+                                m.cut()));
+                    }
+                }
+                group.failures().forEach((host, e) -> web.post(reply.channel, reply.thread,
+                        BlockKit.failure("Sage could not diagnose " + host, e, again)));
+                if (group.reports().isEmpty()) {
+                    reply.show(BlockKit.text(":warning: no host of the group could be diagnosed; the reasons follow."));
+                }
+                return;
+            }
+            finish(service.diagnose(request, reply), reply, again);
+        } catch (DiagnosisException e) {
+            reply.show(BlockKit.failure("Sage could not diagnose " + again.target(), e, again));
+        } catch (RuntimeException e) {
+            LOG.error("diagnosing {} for channel {} thread {} failed", again.target(), reply.channel, reply.thread, e);
+            reply.show(BlockKit.failure("Sage could not diagnose " + again.target(), new DiagnosisException(
+                    DiagnosisException.Kind.UNSUPPORTED, "Sage failed unexpectedly (" + e.getClass().getSimpleName()
+                    + "); the bot's log has the details."), again));
+        }
+    }
+
+    private void finish(Report report, ThreadReply reply, Again again) {
+        BlockKit.Message m = BlockKit.report(report, again, false, "");
+        reply.show(m);
+        attach(report, reply.channel, reply.thread, reply.ts, m.cut());
+    }
+
+    /** The chart, the raw captures and, when the blocks were cut, the full report, in one message under the reply. */
+    private void attach(Report report, String channel, String thread, String ts, boolean cut) {
+        String text = TextReport.render(report.diagnosis(), report.snapshot(), SnapshotDigest.of(report.snapshot()),
+                report.reads()) + ComparisonText.text(report.diagnosis().comparison().orElse(null))
+                + TextReport.timings(report.diagnosis().timings());
+        reports.put(ts, text);
+        List<SlackWeb.Upload> files = new ArrayList<>();
+        MemoryChart.breakdown(report.snapshot()).ifPresent(b -> files.add(new SlackWeb.Upload("memory.png",
+                "Where the memory goes", MemoryChart.png(b, "Memory of " + report.diagnosis().target()))));
+        files.addAll(RawFiles.of(report.raw()));
+        if (cut) {
+            files.add(new SlackWeb.Upload("sage-report.txt", "Sage report", text.getBytes(StandardCharsets.UTF_8)));
+        }
+        web.upload(channel, thread, files.size() == 1 ? "Where the memory goes:" : "Where the memory goes, and what"
+                + " Sage collected (credentials redacted):", files);
+    }
+
+    private void analyze(Conversation.Analyze ask, List<Shared> files, Where where) {
+        if (files.isEmpty() && ask.pasted().isEmpty()) {
+            web.post(where.channel(), where.thread(), BlockKit.text("Share a dump file with the mention (`analyze` and"
+                    + " attach it), or paste one in a ``` code block."));
+            return;
+        }
+        String names = files.isEmpty() ? "the pasted dump"
+                : String.join(", ", files.stream().map(f -> "`" + Mrkdwn.code(Mrkdwn.cut(f.name(), 80)) + "`").toList());
+        Optional<String> ts = web.post(where.channel(), where.thread(), BlockKit.progress("Reading " + names + "…", List.of()));
+        if (ts.isEmpty()) {
+            return;
+        }
+        ThreadReply reply = new ThreadReply(web, where.channel(), where.thread(), ts.get(), "Reading " + names, null);
+        try {
+            diagnoses.execute(() -> {
+                List<CaptureInput> inputs = new ArrayList<>();
+                ask.pasted().ifPresent(p -> inputs.add(CaptureInput.of("pasted dump", p.getBytes(StandardCharsets.UTF_8))));
+                for (Shared f : files) {
+                    inputs.add(download(f));
+                }
+                try {
+                    Report r = service.analyze(new AnalyzeRequest(files.isEmpty() ? "the pasted dump"
+                            : String.join(", ", files.stream().map(Shared::name).toList()), inputs, List.of(), List.of()));
+                    BlockKit.Message m = BlockKit.report(r, null, false, "");
+                    reply.show(m);
+                    attach(r, where.channel(), where.thread(), ts.get(), m.cut());
+                } catch (DiagnosisException e) {
+                    reply.show(BlockKit.failure("Sage could not read " + (files.isEmpty() ? "the pasted dump" : "the files"),
+                            e, null));
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            reply.show(BlockKit.text(":warning: Sage is busy with other diagnoses; share the file again in a minute."));
+        }
+    }
+
+    /** A shared file as an input: downloaded when read, so that a failure is a problem in the report. */
+    private CaptureInput download(Shared f) {
+        long cap = config.limits().analyzeMaxBytes();
+        return new CaptureInput() {
+            @Override
+            public String name() {
+                return f.name();
+            }
+
+            @Override
+            public byte[] read() throws IOException {
+                if (f.size() > cap) {
+                    throw new IOException("is " + (f.size() >> 20) + " MiB, more than the " + (cap >> 20) + " MiB Sage reads");
+                }
+                return web.download(f.url(), cap);
+            }
+        };
+    }
+
+    private BlockKit.Message playbooks() {
+        PlaybookLoader.Loaded loaded = service.playbooks(List.of());
+        StringBuilder out = new StringBuilder("*Playbooks in force* (" + loaded.playbooks().size() + ")\n");
+        for (Playbook p : loaded.playbooks()) {
+            out.append("• `").append(Mrkdwn.code(p.id())).append("` ").append(p.severity().label())
+                    .append(p.source().startsWith("builtin") ? "" : " — " + Mrkdwn.escape(p.source())).append('\n');
+        }
+        if (!loaded.errors().isEmpty()) {
+            out.append("*Refused*\n");
+            loaded.errors().forEach(e -> out.append("• ").append(Mrkdwn.escape(String.valueOf(e))).append('\n'));
+        }
+        return BlockKit.text(out.toString());
+    }
+
+    /**
+     * The request a chat message makes: the configured defaults (namespace, context, plan, ladder) under what the
+     * person said. A watch takes rounds over its duration.
+     */
+    DiagnoseRequest request(Conversation.Diagnose ask, String user) {
+        Target target = Target.parse(ask.target(), true);
+        BotConfig.Collection c = config.collection();
+        CollectionPlan plan = CollectionPlan.defaults().withTimeout(c.timeout()).withRounds(c.rounds(), c.interval());
+        if (!c.histogram()) {
+            plan = plan.withoutHistogram();
+        }
+        if (ask.watchFor().isPresent()) {
+            Duration w = ask.watchFor().get();
+            Duration every = w.compareTo(c.interval().multipliedBy(2)) < 0 ? w.dividedBy(2) : c.interval();
+            int rounds = (int) Math.min(10, w.toMillis() / Math.max(1, every.toMillis()) + 1);
+            plan = plan.withRounds(Math.max(2, rounds), every);
+        }
+        boolean pod = target instanceof Target.Pod;
+        Optional<String> namespace = pod ? ask.namespace().or(() -> Optional.of(config.kubernetes().defaultNamespace())
+                .filter(n -> !n.isEmpty())) : ask.namespace();
+        Optional<String> context = pod ? ask.context().or(() -> Optional.of(config.kubernetes().defaultContext())
+                .filter(x -> !x.isEmpty())) : ask.context();
+        return DiagnoseRequest.of(target)
+                .withNamespace(namespace)
+                .withContainer(ask.container())
+                .withContext(context)
+                .withCompare(ask.compareWith())
+                .withJvm(ask.pid(), ask.mainClass())
+                .withPlan(plan)
+                .withLadder(pod ? new PodCollector.Options(c.copyJattach(), c.debugImage(), c.allowSigquit())
+                        : PodCollector.Options.NONE)
+                .withRequestedBy(user == null ? "" : user);
+    }
+
+    /** The text report behind the reply with this ts (what "Show raw" attaches), or null when no longer held. */
+    String report(String ts) {
+        return reports.get(ts);
+    }
+
+    /** True the first time an event id is seen: Slack redelivers an event it thinks was not acknowledged. */
+    private boolean once(String eventId) {
+        return eventId == null || seen.putIfAbsent(eventId, Boolean.TRUE) == null;
+    }
+
+    private static <K, V> Map<K, V> lru(int size) {
+        return new LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<K, V> eldest) {
+                return size() > size;
+            }
+        };
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    /** Stops taking work and waits up to 30 s for running diagnoses to answer. */
+    @Override
+    public void close() {
+        diagnoses.shutdown();
+        replies.shutdown();
+        try {
+            diagnoses.awaitTermination(30, TimeUnit.SECONDS);
+            replies.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Durations as a chat reply words them. */
+    private static final class Units {
+        static String seconds(Duration d) {
+            return dev.sage.config.Durations.show(d);
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package dev.sage.slack;
+
+import com.slack.api.Slack;
+import com.slack.api.SlackConfig;
+import com.slack.api.bolt.AppConfig;
+import com.slack.api.bolt.socket_mode.SocketModeApp;
+import com.slack.api.socket_mode.SocketModeClient;
+import dev.sage.config.BotConfig;
+import dev.sage.config.ConfigScope;
+import dev.sage.service.DiagnosisService;
+import dev.sage.service.HostGroups;
+import okhttp3.OkHttpClient;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+
+/**
+ * Puts the bot together from its configuration: the Slack client (Web API at {@code slack.api_url}), the diagnosis
+ * service limited to what the configuration lists, and Bolt; then serves it over Socket Mode or HTTP.
+ */
+public final class SlackApp {
+    private SlackApp() {}
+
+    /** The diagnosis service the bot uses: only the targets the configuration lists, its SSH settings and playbooks. */
+    public static DiagnosisService service(BotConfig config, String configFile) {
+        DiagnosisService.SshSettings defaults = DiagnosisService.SshSettings.defaults();
+        DiagnosisService.SshSettings ssh = new DiagnosisService.SshSettings(config.ssh().config().orElse(defaults.config()),
+                config.ssh().knownHosts().orElse(defaults.knownHosts()), config.ssh().identities());
+        return new DiagnosisService(new DiagnosisService.Settings(ssh, config.hostGroups().file().orElseGet(HostGroups::file),
+                config.playbooks(), new ConfigScope(config, configFile)));
+    }
+
+    /** The bot, talking to the Web API at the configured address. */
+    public static SageBot bot(BotConfig config, DiagnosisService service) {
+        SlackConfig slackConfig = new SlackConfig();
+        slackConfig.setMethodsEndpointUrlPrefix(config.slack().apiUrl());
+        slackConfig.setPrettyResponseLoggingEnabled(false);
+        Slack slack = Slack.getInstance(slackConfig);
+        String token = config.slack().botToken();
+        AppConfig app = AppConfig.builder()
+                .singleTeamBotToken(token)
+                .signingSecret(config.slack().signingSecret().isEmpty() ? null : config.slack().signingSecret())
+                .slack(slack)
+                .build();
+        OkHttpClient http = new OkHttpClient.Builder().callTimeout(Duration.ofSeconds(60)).build();
+        return new SageBot(config, service, new SlackWeb(slack.methods(token), token, http, Duration.ofMillis(500)), app);
+    }
+
+    /** Connects over Socket Mode (no public endpoint); returns once connected. */
+    public static SocketModeApp socketMode(SageBot bot, String appToken) throws Exception {
+        SocketModeApp socket = new SocketModeApp(appToken, SocketModeClient.Backend.JavaWebSocket, bot.app());
+        socket.startAsync();
+        return socket;
+    }
+
+    /** Serves Slack's HTTP requests on {@code address}, at {@code /slack/events}. */
+    public static SlackHttp http(SageBot bot, InetSocketAddress address) throws IOException {
+        try {
+            bot.app().start();
+        } catch (Exception e) {
+            throw new IOException("could not check the bot token with " + bot.app().config().getSlack().getConfig()
+                    .getMethodsEndpointUrlPrefix() + "auth.test (" + e.getMessage() + ")", e);
+        }
+        return SlackHttp.start(bot.app(), address);
+    }
+}

@@ -1,0 +1,87 @@
+package dev.sage.config;
+
+import dev.sage.service.Target;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The bot's configuration file: the example in the repository, strict keys, secrets from the environment, scope. */
+class BotConfigTest {
+    private static final Map<String, String> ENV = Map.of("SLACK_BOT_TOKEN", "xoxb-1", "SLACK_APP_TOKEN", "xapp-1",
+            "SLACK_SIGNING_SECRET", "s3cret");
+
+    @Test
+    void theCommentedExampleInTheRepositoryLoads() {
+        BotConfig c = BotConfig.load(Path.of("../deploy/config/sage.yaml"), ENV::get);
+        assertThat(c.slack().botToken()).isEqualTo("xoxb-1");
+        assertThat(c.slack().apiUrl()).isEqualTo("https://slack.com/api/");
+        assertThat(c.kubernetes().contexts()).isNotEmpty();
+        assertThat(c.collection().rounds()).isGreaterThanOrEqualTo(2);
+    }
+
+    @Test
+    void anUnknownKeyIsRefusedWithTheFileTheLineAndTheKey() {
+        assertThatThrownBy(() -> BotConfig.parse("sage.yaml", """
+                kubernetes:
+                  default_namespace: prod
+                collection:
+                  rounds: 2
+                  intervall: 10s
+                """, ENV::get))
+                .hasMessage("sage.yaml:5: collection.intervall: unknown key (known here: allow_sigquit, copy_jattach,"
+                        + " debug_image, histogram, interval, rounds, timeout)");
+        assertThatThrownBy(() -> BotConfig.parse("sage.yaml", "collection:\n  rounds: 50\n", ENV::get))
+                .hasMessage("sage.yaml:2: collection.rounds: must be a number from 1 to 10, not '50'");
+        assertThatThrownBy(() -> BotConfig.parse("sage.yaml", "kubernetes:\n  contexts:\n    - namespaces: [\"Prod!\"]\n", ENV::get))
+                .hasMessageStartingWith("sage.yaml:3: kubernetes.contexts[].namespaces: 'Prod!' is not a namespace");
+    }
+
+    @Test
+    void secretsComeFromTheEnvironmentAndAMissingOneIsNamed() {
+        BotConfig c = BotConfig.parse("sage.yaml", """
+                slack:
+                  bot_token: ${SLACK_BOT_TOKEN}
+                  api_url: ${SAGE_SLACK_API_URL:-http://proxy.internal/api}
+                """, ENV::get);
+        assertThat(c.slack().botToken()).isEqualTo("xoxb-1");
+        assertThat(c.slack().apiUrl()).isEqualTo("http://proxy.internal/api/");
+        assertThatThrownBy(() -> BotConfig.parse("sage.yaml", "slack:\n  app_token: ${NOT_SET}\n", ENV::get))
+                .hasMessage("sage.yaml:2: slack.app_token: ${NOT_SET} is not set in the environment");
+    }
+
+    @Test
+    void theBotTouchesOnlyWhatTheConfigurationLists() {
+        BotConfig c = BotConfig.parse("sage.yaml", """
+                kubernetes:
+                  contexts:
+                    - namespaces: [prod, "payments-*"]
+                    - context: eu
+                      namespaces: [shop]
+                host_groups:
+                  allowed: ["pay*"]
+                """, ENV::get);
+        ConfigScope scope = new ConfigScope(c, "sage.yaml");
+        Target pod = new Target.Pod("p");
+        assertThat(scope.refusal(pod, "", "prod")).isNull();
+        assertThat(scope.refusal(pod, "", "payments-eu")).isNull();
+        assertThat(scope.refusal(pod, "", "kube-system")).contains("namespace kube-system").contains("prod, payments-*");
+        assertThat(scope.refusal(pod, "eu", "shop")).isNull();
+        assertThat(scope.refusal(pod, "eu", "prod")).isNotNull();
+        assertThat(scope.refusal(pod, "us", "prod")).contains("context us is not one");
+        assertThat(scope.refusal(new Target.HostGroup("payments"), "", "")).isNull();
+        assertThat(scope.refusal(new Target.HostGroup("orders"), "", "")).contains("host_groups.allowed");
+        assertThat(scope.refusal(new Target.Local(Optional.empty()), "", "")).contains("local: true");
+        assertThat(scope.refusal(new Target.Ssh(Optional.empty(), "h", java.util.OptionalInt.empty()), "", "")).isNotNull();
+        BotConfig nothing = BotConfig.parse("sage.yaml", "", ENV::get);
+        assertThat(new ConfigScope(nothing, "sage.yaml").refusal(pod, "", "prod")).contains("may not reach any pod");
+        assertThat(nothing.collection().interval()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(nothing.playbooks()).isEqualTo(List.of());
+    }
+}

@@ -1,0 +1,307 @@
+package dev.sage.slack;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sage.config.BotConfig;
+import dev.sage.kube.FakeApiServer;
+import dev.sage.scenarios.ScenarioJvm;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The bot as Slack drives it over HTTP: properly signed {@code app_mention}, {@code block_actions} and slash-command
+ * requests over real HTTP to Bolt, replies to a local Slack Web API, and diagnoses of real JVMs (on this machine, and
+ * in a pod behind the Kubernetes API fake).
+ */
+class SlackBotTest {
+    static final String SECRET = "test-signing-secret";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final AtomicInteger EVENTS = new AtomicInteger();
+
+    @TempDir
+    Path dir;
+    private FakeSlack slack;
+    private SageBot bot;
+    private SlackHttp http;
+    private final HttpClient client = HttpClient.newHttpClient();
+
+    @BeforeEach
+    void start() throws Exception {
+        slack = new FakeSlack();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (http != null) {
+            http.close();
+        }
+        if (bot != null) {
+            bot.close();
+        }
+        slack.close();
+        System.clearProperty("kubeconfig");
+    }
+
+    private void serve(String yaml) throws Exception {
+        Map<String, String> env = Map.of("SLACK_BOT_TOKEN", FakeSlack.BOT_TOKEN, "SLACK_SIGNING_SECRET", SECRET,
+                "SAGE_SLACK_API_URL", slack.apiUrl());
+        BotConfig config = BotConfig.parse("sage.yaml", yaml, env::get);
+        bot = SlackApp.bot(config, SlackApp.service(config, "sage.yaml"));
+        http = SlackApp.http(bot, new InetSocketAddress("127.0.0.1", 0));
+    }
+
+    private static final String LOCAL = """
+            local: true
+            collection:
+              rounds: 2
+              interval: 1s
+              timeout: 30s
+            """;
+
+    @Test
+    void aMentionNamingADeadlockedJvmIsAnsweredInTheThreadWithTheFindingTheChartAndTheCaptures() throws Exception {
+        serve(LOCAL);
+        try (ScenarioJvm jvm = ScenarioJvm.start("deadlock-hostile-names")) {
+            long t0 = System.nanoTime();
+            HttpResponse<String> ack = post(mention("<@USAGE> diagnose local:" + jvm.pid(), "1700000000.000100"));
+            assertThat(ack.statusCode()).isEqualTo(200);
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).as("Slack wants the ack within 3 s")
+                    .isLessThan(Duration.ofSeconds(3));
+
+            FakeSlack.Call first = slack.await("chat.postMessage", c -> c.get("thread_ts").equals("1700000000.000100"),
+                    Duration.ofSeconds(5));
+            assertThat(first.get("channel")).isEqualTo("C1");
+            assertThat(first.get("text")).contains("Collecting from").contains("local:" + jvm.pid()).contains("2 rounds");
+
+            FakeSlack.Call done = slack.await("chat.update", c -> c.get("blocks").contains("sage_rerun"), Duration.ofSeconds(60));
+            assertThat(slack.calls("chat.update")).as("the first judgement comes before round 2")
+                    .anySatisfy(c -> assertThat(c.get("blocks")).contains("round 1 of 2 is in").contains("deadlock"));
+            String blocks = done.get("blocks");
+            assertThat(blocks).contains("`deadlock`").contains("Re-run").contains("Compare with a healthy sibling")
+                    .contains("Watch 30 s").contains("Show raw");
+            assertThat(blocks).as("a thread name never pings or links").doesNotContain("<!channel>")
+                    .doesNotContain("<https://evil").contains("&lt;!channel&gt; deadlock-A");
+            BlockKitLimits.check(done.blocks());
+
+            FakeSlack.Call files = slack.await("files.completeUploadExternal", c -> true, Duration.ofSeconds(20));
+            assertThat(files.get("thread_ts")).isEqualTo("1700000000.000100");
+            Map<String, byte[]> uploaded = new java.util.HashMap<>();
+            slack.uploads().forEach(u -> uploaded.put(u.filename(), u.data()));
+            assertThat(uploaded).containsKeys("memory.png", "thread-dumps.txt", "class-histograms.txt", "heap-info.txt");
+            assertThat(new String(uploaded.get("memory.png"), 1, 3, StandardCharsets.US_ASCII)).isEqualTo("PNG");
+            assertThat(new String(uploaded.get("thread-dumps.txt"), StandardCharsets.UTF_8))
+                    .contains("==> round 1: Thread.print -l <==").contains("==> round 2: Thread.print -l <==")
+                    .contains("Found one Java-level deadlock");
+        }
+    }
+
+    @Test
+    void aButtonClickRunsTheDiagnosisAgainInTheSameThreadAsThePersonWhoClicked() throws Exception {
+        serve(LOCAL);
+        try (ScenarioJvm jvm = ScenarioJvm.start("deadlock-monitors")) {
+            String value = Again.of((Conversation.Diagnose) Conversation.read("local:" + jvm.pid(), false)).encode();
+            String payload = JSON.writeValueAsString(Map.of(
+                    "type", "block_actions",
+                    "team", Map.of("id", "T1"),
+                    "user", Map.of("id", "U2", "team_id", "T1"),
+                    "api_app_id", "A1",
+                    "trigger_id", "1.2.3",
+                    "container", Map.of("type", "message", "message_ts", "1700000001.000200", "channel_id", "C1",
+                            "thread_ts", "1700000000.000100"),
+                    "channel", Map.of("id", "C1"),
+                    "actions", List.of(Map.of("type", "button", "action_id", "sage_rerun", "block_id", "sage_actions",
+                            "value", value, "action_ts", "1700000002.1"))));
+            HttpResponse<String> ack = post("payload=" + URLEncoder.encode(payload, StandardCharsets.UTF_8),
+                    "application/x-www-form-urlencoded");
+            assertThat(ack.statusCode()).isEqualTo(200);
+            slack.await("chat.postMessage", c -> c.get("thread_ts").equals("1700000000.000100")
+                    && c.get("text").contains("Collecting from"), Duration.ofSeconds(5));
+            slack.await("chat.update", c -> c.get("blocks").contains("`deadlock`") && c.get("blocks").contains("sage_rerun"),
+                    Duration.ofSeconds(60));
+        }
+    }
+
+    @Test
+    void aBadOrStaleSignatureGets401AndNoReply() throws Exception {
+        serve(LOCAL);
+        String body = mention("<@USAGE> help", "1700000000.000300");
+        long now = System.currentTimeMillis() / 1000;
+        HttpResponse<String> forged = send(body, "application/json", now, FakeSlack.sign("wrong-secret", now, body), null);
+        assertThat(forged.statusCode()).isEqualTo(401);
+        long stale = now - 600;
+        HttpResponse<String> old = send(body, "application/json", stale, FakeSlack.sign(SECRET, stale, body), null);
+        assertThat(old.statusCode()).isEqualTo(401);
+        Thread.sleep(500);
+        assertThat(slack.calls("chat.postMessage")).isEmpty();
+    }
+
+    @Test
+    void slackRetryingAnEventGetsOneAnswer() throws Exception {
+        serve(LOCAL);
+        String body = mention("<@USAGE> help", "1700000000.000400");
+        long now = System.currentTimeMillis() / 1000;
+        assertThat(send(body, "application/json", now, FakeSlack.sign(SECRET, now, body), null).statusCode()).isEqualTo(200);
+        assertThat(send(body, "application/json", now, FakeSlack.sign(SECRET, now, body), "1").statusCode()).isEqualTo(200);
+        slack.await("chat.postMessage", c -> c.get("blocks").contains("What Sage can do"), Duration.ofSeconds(5));
+        Thread.sleep(1000);
+        assertThat(slack.calls("chat.postMessage")).hasSize(1);
+    }
+
+    @Test
+    void anythingSageDoesNotUnderstandGetsHelpWithExamplesAndTheTextEscaped() throws Exception {
+        serve(LOCAL);
+        post(mention("<@USAGE> please reboot <!channel> now", "1700000000.000500"));
+        FakeSlack.Call help = slack.await("chat.postMessage", c -> c.get("thread_ts").equals("1700000000.000500"),
+                Duration.ofSeconds(5));
+        assertThat(help.get("blocks")).contains("did not understand").contains("diagnose payments-7d9f8-x2kq -n prod")
+                .doesNotContain("<!channel>");
+    }
+
+    @Test
+    void theSlashCommandStartsAThreadThatSaysWhoAskedAndAnswersInIt() throws Exception {
+        serve(LOCAL);
+        String form = "command=" + URLEncoder.encode("/sage", StandardCharsets.UTF_8) + "&text=help&channel_id=C9"
+                + "&user_id=U7&team_id=T1&api_app_id=A1&response_url=" + URLEncoder.encode("http://127.0.0.1:1/r",
+                StandardCharsets.UTF_8) + "&trigger_id=1.2";
+        assertThat(post(form, "application/x-www-form-urlencoded").statusCode()).isEqualTo(200);
+        FakeSlack.Call top = slack.await("chat.postMessage", c -> c.get("channel").equals("C9")
+                && c.get("thread_ts").isEmpty(), Duration.ofSeconds(5));
+        assertThat(top.get("blocks")).contains("<@U7> asked: `help`");
+        slack.await("chat.postMessage", c -> c.get("channel").equals("C9") && !c.get("thread_ts").isEmpty()
+                && c.get("blocks").contains("What Sage can do"), Duration.ofSeconds(5));
+    }
+
+    @Test
+    void aTargetOutsideTheConfigurationIsRefusedSayingWhatIsAllowed() throws Exception {
+        serve("""
+                kubernetes:
+                  contexts:
+                    - namespaces: [prod]
+                """);
+        post(mention("<@USAGE> diagnose local:1", "1700000000.000600"));
+        FakeSlack.Call refused = slack.await("chat.update", c -> c.get("blocks").contains("not diagnose JVMs on its own"),
+                Duration.ofSeconds(10));
+        assertThat(refused.get("blocks")).contains("local: true");
+    }
+
+    @Test
+    void aPodInTheClusterIsDiagnosedFromAMentionAndAMistypedOneGetsDidYouMeanButtons() throws Exception {
+        try (FakeApiServer api = new FakeApiServer(); ScenarioJvm jvm = ScenarioJvm.start("deadlock-monitors")) {
+            api.addPod("prod", "payments-7d9f8-x2kq", "payments-7d9f8", 0, "app");
+            System.setProperty("kubeconfig", api.kubeconfig(dir).toString());
+            serve("""
+                    kubernetes:
+                      default_namespace: prod
+                      contexts:
+                        - context: fake
+                          namespaces: ["pro*"]
+                    collection:
+                      rounds: 1
+                    """);
+            post(mention("<@USAGE> what's wrong with payments-7d9f8-x2kq in prod --main-class Scenario?", "1700000000.000700"));
+            FakeSlack.Call done = slack.await("chat.update", c -> c.get("blocks").contains("sage_rerun"), Duration.ofSeconds(60));
+            assertThat(done.get("blocks")).contains("`deadlock`").contains("pod/payments-7d9f8-x2kq -n prod -c app");
+
+            post(mention("<@USAGE> paymnts-7d9f8-x2kq --main-class Scenario", "1700000000.000800"));
+            FakeSlack.Call missing = slack.await("chat.update", c -> c.get("blocks").contains("did you mean"),
+                    Duration.ofSeconds(30));
+            assertThat(missing.get("blocks")).contains("Diagnose payments-7d9f8-x2kq")
+                    .contains("{\\\"t\\\":\\\"payments-7d9f8-x2kq\\\",\\\"n\\\":\\\"prod\\\",\\\"m\\\":\\\"Scenario\\\"}");
+        }
+    }
+
+    @Test
+    void aDumpSharedWithTheMentionIsDownloadedWithTheBotTokenAndAnalysed() throws Exception {
+        serve(LOCAL);
+        byte[] dump = java.nio.file.Files.readAllBytes(Path.of("src/main/resources/samples/leaky-service/03-thread-print.txt"));
+        String url = slack.share("threads.txt", dump);
+        Map<String, Object> event = event("<@USAGE> analyze", "1700000000.000900");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> inner = (Map<String, Object>) event.get("event");
+        inner.put("files", List.of(Map.of("id", "F1", "name", "threads.txt", "size", dump.length,
+                "url_private_download", url, "url_private", url)));
+        post(JSON.writeValueAsString(event));
+        FakeSlack.Call done = slack.await("chat.update", c -> c.get("blocks").contains("threads.txt")
+                && !c.get("blocks").contains("hourglass"), Duration.ofSeconds(30));
+        assertThat(done.get("blocks")).contains("pool-*-thread-1").doesNotContain("sage_rerun");
+    }
+
+    private static Map<String, Object> event(String text, String ts) {
+        Map<String, Object> inner = new java.util.LinkedHashMap<>(Map.of("type", "app_mention", "user", "U1", "text", text,
+                "ts", ts, "channel", "C1", "event_ts", ts));
+        return new java.util.LinkedHashMap<>(Map.of("token", "legacy", "team_id", "T1", "api_app_id", "A1",
+                "type", "event_callback", "event_id", "Ev" + EVENTS.incrementAndGet(), "event_time", 1700000000,
+                "event", inner));
+    }
+
+    private static String mention(String text, String ts) throws Exception {
+        return JSON.writeValueAsString(event(text, ts));
+    }
+
+    private HttpResponse<String> post(String json) throws Exception {
+        return post(json, "application/json");
+    }
+
+    private HttpResponse<String> post(String body, String type) throws Exception {
+        long now = System.currentTimeMillis() / 1000;
+        return send(body, type, now, FakeSlack.sign(SECRET, now, body), null);
+    }
+
+    private HttpResponse<String> send(String body, String type, long ts, String signature, String retry) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http.port() + "/slack/events"))
+                .header("Content-Type", type)
+                .header("X-Slack-Request-Timestamp", Long.toString(ts))
+                .header("X-Slack-Signature", signature)
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (retry != null) {
+            b.header("X-Slack-Retry-Num", retry).header("X-Slack-Retry-Reason", "http_timeout");
+        }
+        return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Slack's documented Block Kit limits, checked on what Sage sent. */
+    static final class BlockKitLimits {
+        static void check(JsonNode blocks) {
+            assertThat(blocks.size()).isBetween(1, 50);
+            for (JsonNode b : blocks) {
+                switch (b.get("type").asText()) {
+                    case "header" -> assertThat(b.at("/text/text").asText().length()).isLessThanOrEqualTo(150);
+                    case "section" -> assertThat(b.at("/text/text").asText().length()).isLessThanOrEqualTo(3000);
+                    case "context" -> {
+                        assertThat(b.get("elements").size()).isBetween(1, 10);
+                        b.get("elements").forEach(e -> assertThat(e.get("text").asText().length()).isLessThanOrEqualTo(3000));
+                    }
+                    case "actions" -> {
+                        assertThat(b.get("elements").size()).isBetween(1, 25);
+                        List<String> ids = new java.util.ArrayList<>();
+                        b.get("elements").forEach(e -> {
+                            assertThat(e.at("/text/text").asText().length()).isLessThanOrEqualTo(75);
+                            assertThat(e.get("value").asText().length()).isLessThanOrEqualTo(2000);
+                            ids.add(e.get("action_id").asText());
+                        });
+                        assertThat(ids).doesNotHaveDuplicates();
+                    }
+                    case "divider" -> { }
+                    default -> throw new AssertionError("unexpected block " + b);
+                }
+            }
+        }
+    }
+}
