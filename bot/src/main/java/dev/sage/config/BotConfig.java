@@ -141,7 +141,10 @@ public record BotConfig(Slack slack, Kubernetes kubernetes, Ssh ssh, HostGroupsC
                             + " (e.g. [prod, \"payments-*\"])");
                 }
                 namespaces.forEach(n -> r.glob(c.get("namespaces"), "kubernetes.contexts[].namespaces", n));
-                contexts.put(context, namespaces);
+                if (contexts.put(context, namespaces) != null) {
+                    throw r.error(item, "kubernetes.contexts[].context", (context.isEmpty() ? "the default context"
+                            : "context " + context) + " is listed twice: list its namespaces once");
+                }
             }
         }
         Kubernetes kube = new Kubernetes(contexts, r.text(k, "kubernetes.default_context").orElse(""),
@@ -152,8 +155,14 @@ public record BotConfig(Slack slack, Kubernetes kubernetes, Ssh ssh, HostGroupsC
                 r.list(sh.get("identities"), "ssh.identities").stream().map(Path::of).toList());
 
         Map<String, Node> hg = r.mapping(top.get("host_groups"), "host_groups", Set.of("file", "allowed"));
-        HostGroupsConfig groups = new HostGroupsConfig(r.text(hg, "host_groups.file").map(Path::of),
-                r.list(hg.get("allowed"), "host_groups.allowed"));
+        List<String> allowedGroups = r.list(hg.get("allowed"), "host_groups.allowed");
+        for (String g : allowedGroups) {
+            if (!g.matches("[A-Za-z0-9*?][A-Za-z0-9._*?-]{0,62}")) {
+                throw r.error(hg.get("allowed"), "host_groups.allowed", "'" + g + "' is not a host group name or a glob"
+                        + " of one (letters, digits, '.', '_', '-', '*', '?')");
+            }
+        }
+        HostGroupsConfig groups = new HostGroupsConfig(r.text(hg, "host_groups.file").map(Path::of), allowedGroups);
 
         boolean local = r.bool(top, "local").orElse(false);
         List<Path> playbooks = r.list(top.get("playbooks"), "playbooks").stream().map(Path::of).toList();

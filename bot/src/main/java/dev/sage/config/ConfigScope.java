@@ -45,6 +45,9 @@ public final class ConfigScope implements Scope {
                     : where + " is not one this Sage may reach; it may reach " + contexts.keySet().stream()
                     .map(c -> c.isEmpty() ? "the default context" : c).collect(Collectors.joining(", "));
         }
+        if (namespace == null) {
+            return null; // the context is allowed; its namespace is checked once known
+        }
         return matches(namespaces, namespace) ? null : "namespace " + namespace + " in " + where + " is not one this Sage"
                 + " may reach (kubernetes.contexts in " + file + allowed(namespaces) + ")";
     }

@@ -120,6 +120,7 @@ public final class DiagnosisService {
                 return local(l, request, progress);
             }
             if (request.target() instanceof Target.Ssh s) {
+                // in scope: checked at the door (check)
                 return ssh(s, request.sudoUser(), request.mainClass(), request, progress);
             }
             if (request.target() instanceof Target.Pod p) {
@@ -287,12 +288,9 @@ public final class DiagnosisService {
                 "", progress);
     }
 
+    /** One SSH host: the target itself, or a host of a group; the scope was checked for either at the door. */
     private Report ssh(Target.Ssh s, Optional<String> sudo, Optional<String> main, DiagnoseRequest r, Progress progress)
             throws CollectionException {
-        String scopeRefusal = settings.scope().refusal(s, "", "");
-        if (scopeRefusal != null) {
-            throw new CollectionException(CollectionException.Kind.PERMISSION, scopeRefusal);
-        }
         SshSettings ssh = settings.ssh();
         Duration timeout = r.plan().timeout();
         progress.step("connecting to " + s.host() + " over SSH");
@@ -319,6 +317,13 @@ public final class DiagnosisService {
     }
 
     private Report pod(Target.Pod p, DiagnoseRequest r, Progress progress) throws CollectionException, DiagnosisException {
+        // a context named in the request is checked before the kubeconfig is even read for it
+        if (r.context().isPresent()) {
+            String early = settings.scope().refusal(p, r.context().get(), r.namespace().orElse(null));
+            if (early != null) {
+                throw new DiagnosisException(DiagnosisException.Kind.NOT_ALLOWED, early);
+            }
+        }
         progress.step("connecting to the cluster" + r.context().map(c -> " " + c).orElse(""));
         try (KubeCluster cluster = KubeCluster.connect(r.context(), r.plan().timeout())) {
             String ns = r.namespace().orElseGet(cluster::defaultNamespace);

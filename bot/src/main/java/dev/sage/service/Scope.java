@@ -18,7 +18,7 @@ public interface Scope {
      *
      * @param context the kubeconfig context a pod is reached through, empty for the default one (a request that
      *     names none); empty for other targets
-     * @param namespace a pod's namespace; empty for others
+     * @param namespace a pod's namespace; null when not known yet (is the context itself allowed?); empty for others
      */
     String refusal(Target target, String context, String namespace);
 }

@@ -29,6 +29,11 @@ record Again(String target, Optional<String> namespace, Optional<String> contain
         return new Again(pod, namespace, container, context, pid, mainClass);
     }
 
+    /** Whether the target is a pod (siblings to compare with exist only for pods). */
+    boolean isPod() {
+        return !(target.startsWith("local") || target.startsWith("ssh://") || target.startsWith("hosts/"));
+    }
+
     Conversation.Diagnose diagnose() {
         return new Conversation.Diagnose(target, namespace, container, context, pid, mainClass, Optional.empty(),
                 Optional.empty());

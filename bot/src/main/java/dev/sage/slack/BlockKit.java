@@ -229,7 +229,8 @@ public final class BlockKit {
     private static String finding(Finding f) {
         StringBuilder out = new StringBuilder();
         out.append(icon(f)).append(" *").append(Mrkdwn.escape(f.title())).append("*  `").append(f.id()).append("`\n");
-        f.evidence().stream().limit(6).forEach(e -> out.append("> ").append(Mrkdwn.escape(Mrkdwn.cut(e, 300))).append('\n'));
+        // evidence quotes the target (thread names, frames): no backtick of theirs may open a code block in ours
+        f.evidence().stream().limit(6).forEach(e -> out.append("> ").append(Mrkdwn.code(Mrkdwn.cut(e, 300))).append('\n'));
         if (f.evidence().size() > 6) {
             out.append("> _and ").append(f.evidence().size() - 6).append(" more lines_\n");
         }
@@ -264,11 +265,14 @@ public final class BlockKit {
 
     private static Map<String, Object> buttons(Again again) {
         String value = again.encode();
-        return obj("type", "actions", "block_id", "sage_actions", "elements", List.of(
-                button("Re-run", RERUN, value, "primary"),
-                button("Compare with a healthy sibling", COMPARE, value, null),
-                button("Watch 30 s", WATCH, value, null),
-                button("Show raw", RAW, value, null)));
+        List<Map<String, Object>> elements = new ArrayList<>();
+        elements.add(button("Re-run", RERUN, value, "primary"));
+        if (again.isPod()) {
+            elements.add(button("Compare with a healthy sibling", COMPARE, value, null));
+        }
+        elements.add(button("Watch 30 s", WATCH, value, null));
+        elements.add(button("Show raw", RAW, value, null));
+        return obj("type", "actions", "block_id", "sage_actions", "elements", elements);
     }
 
     private static Map<String, Object> button(String text, String actionId, String value, String style) {
@@ -306,7 +310,7 @@ public final class BlockKit {
 
     /** For plain_text: no angle brackets (nothing to read as a mention or a link), no control characters. */
     private static String plain(String s) {
-        return s.replace('<', '\u2039').replace('>', '\u203A').replaceAll("[\\p{Cntrl}&&[^\\n]]", "\uFFFD");
+        return Redaction.redact(s).replace('<', '\u2039').replace('>', '\u203A').replaceAll("[\\p{Cntrl}&&[^\\n]]", "\uFFFD");
     }
 
     /** A JSON object with its keys in the order given, so that the same reply always serialises the same way. */

@@ -49,6 +49,9 @@ public final class Conversation {
     public record Help(String why) implements Ask {
     }
 
+    private static final java.util.Set<String> FILLER = java.util.Set.of("a", "the", "another", "its", "pod", "one");
+    private static final java.util.Set<String> SIBLING = java.util.Set.of("auto", "healthy", "sibling", "one");
+
     /** The longest watch a chat message may ask for. */
     static final Duration MAX_WATCH = Duration.ofMinutes(5);
     static final Duration DEFAULT_WATCH = Duration.ofSeconds(30);
@@ -179,11 +182,21 @@ public final class Conversation {
                     if (next == null) {
                         return new Help("compare with what? `auto` (a healthy sibling) or a pod name.");
                     }
-                    List<String> rest = words.subList(i + 1, words.size()).stream()
-                            .map(x -> trimPunctuation(x).toLowerCase(Locale.ROOT)).toList();
-                    boolean sibling = rest.contains("sibling") || rest.contains("healthy") || next.equalsIgnoreCase("auto");
-                    compareWith = Optional.of(sibling ? "auto" : next);
-                    i = sibling ? words.size() : i + 1;
+                    // "with auto", "with a healthy sibling", "with the pod payments-2"
+                    int j = i + 1;
+                    while (j < words.size() && FILLER.contains(lower(words.get(j)))) {
+                        j++;
+                    }
+                    boolean sibling = false;
+                    while (j < words.size() && SIBLING.contains(lower(words.get(j)))) {
+                        sibling = true;
+                        j++;
+                    }
+                    if (!sibling && j >= words.size()) {
+                        return new Help("compare with what? `auto` (a healthy sibling) or a pod name.");
+                    }
+                    compareWith = Optional.of(sibling ? "auto" : trimPunctuation(words.get(j)));
+                    i = sibling ? j - 1 : j;
                 }
                 case "for", "--watch" -> {
                     String amount = next == null ? "" : next;
@@ -274,6 +287,10 @@ public final class Conversation {
         long n = Long.parseLong(d.group(1));
         String unit = d.group(2) == null ? "s" : d.group(2).toLowerCase(Locale.ROOT);
         return unit.startsWith("m") ? Duration.ofMinutes(n) : Duration.ofSeconds(n);
+    }
+
+    private static String lower(String w) {
+        return trimPunctuation(w).toLowerCase(Locale.ROOT);
     }
 
     private static String trimPunctuation(String w) {

@@ -2,13 +2,15 @@ package dev.sage.slack;
 
 /**
  * Escapes text from a target or a person (thread names, class names, messages, file names) for Slack's mrkdwn, so
- * that {@code <!channel>} never pings anyone and {@code <https://evil|click>} never renders as a link. Pure.
+ * that {@code <!channel>} never pings anyone and {@code <https://evil|click>} never renders as a link, and
+ * {@linkplain Redaction redacts} what looks like a credential: every text Sage posts goes through here. Pure.
  */
 public final class Mrkdwn {
     private Mrkdwn() {}
 
     /** Slack's three control characters, and the ASCII control characters a terminal would act on. */
-    public static String escape(String s) {
+    public static String escape(String text) {
+        String s = Redaction.redact(text);
         StringBuilder out = new StringBuilder(s.length() + 16);
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);

@@ -9,6 +9,7 @@ import com.slack.api.model.event.MessageFileShareEvent;
 import dev.sage.chart.MemoryChart;
 import dev.sage.collect.CollectionPlan;
 import dev.sage.config.BotConfig;
+import dev.sage.config.Durations;
 import dev.sage.diagnosis.SnapshotDigest;
 import dev.sage.kube.PodCollector;
 import dev.sage.playbook.Playbook;
@@ -35,9 +36,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -65,7 +65,7 @@ public final class SageBot implements AutoCloseable {
     private final SlackWeb web;
     private final App app;
     private final ThreadPoolExecutor diagnoses;
-    private final ExecutorService replies;
+    private final ThreadPoolExecutor replies;
     private final Map<String, Boolean> seen = Collections.synchronizedMap(lru(SEEN_EVENTS));
     private final Map<String, String> reports = Collections.synchronizedMap(lru(KEPT_REPORTS));
 
@@ -79,11 +79,16 @@ public final class SageBot implements AutoCloseable {
         this.web = web;
         AtomicInteger n = new AtomicInteger();
         this.diagnoses = new ThreadPoolExecutor(config.limits().concurrentDiagnoses(), config.limits().concurrentDiagnoses(),
-                60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(Math.max(1, config.limits().queued())),
+                60, TimeUnit.SECONDS, config.limits().queued() == 0 ? new SynchronousQueue<>()
+                : new ArrayBlockingQueue<>(config.limits().queued()),
                 r -> daemon(r, "sage-diagnosis-" + n.incrementAndGet()));
         this.diagnoses.allowCoreThreadTimeOut(true);
         AtomicInteger m = new AtomicInteger();
-        this.replies = Executors.newFixedThreadPool(2, r -> daemon(r, "sage-reply-" + m.incrementAndGet()));
+        // acknowledgements, help and uploads: a few threads, so that one rate-limited channel does not hold the others
+        this.replies = new ThreadPoolExecutor(4, 4, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(1000),
+                r -> daemon(r, "sage-reply-" + m.incrementAndGet()),
+                (r, pool) -> LOG.error("{} replies are waiting to be posted; a request was dropped unanswered",
+                        pool.getQueue().size()));
         this.app = new App(appConfig);
         register();
     }
@@ -96,7 +101,7 @@ public final class SageBot implements AutoCloseable {
     private void register() {
         app.event(AppMentionEvent.class, (payload, ctx) -> {
             AppMentionEvent e = payload.getEvent();
-            if (once(payload.getEventId())) {
+            if (!fromSage(e.getUser(), e.getBotId(), ctx.getBotUserId()) && once(payload.getEventId())) {
                 String thread = e.getThreadTs() != null ? e.getThreadTs() : e.getTs();
                 replies.execute(() -> serve(e.getText(), files(e.getFiles()), new Where(e.getChannel(), thread), e.getUser()));
             }
@@ -104,7 +109,8 @@ public final class SageBot implements AutoCloseable {
         });
         app.event(MessageEvent.class, (payload, ctx) -> {
             MessageEvent e = payload.getEvent();
-            if ("im".equals(e.getChannelType()) && e.getBotId() == null && once(payload.getEventId())) {
+            if ("im".equals(e.getChannelType()) && !fromSage(e.getUser(), e.getBotId(), ctx.getBotUserId())
+                    && once(payload.getEventId())) {
                 String thread = e.getThreadTs() != null ? e.getThreadTs() : e.getTs();
                 replies.execute(() -> serve(e.getText(), files(e.getFiles()), new Where(e.getChannel(), thread), e.getUser()));
             }
@@ -112,7 +118,8 @@ public final class SageBot implements AutoCloseable {
         });
         app.event(MessageFileShareEvent.class, (payload, ctx) -> {
             MessageFileShareEvent e = payload.getEvent();
-            if ("im".equals(e.getChannelType()) && once(payload.getEventId())) {
+            if ("im".equals(e.getChannelType()) && !fromSage(e.getUser(), null, ctx.getBotUserId())
+                    && Boolean.TRUE != e.getDisplayAsBot() && once(payload.getEventId())) {
                 String thread = e.getThreadTs() != null ? e.getThreadTs() : e.getTs();
                 replies.execute(() -> serve(e.getText(), files(e.getFiles()), new Where(e.getChannel(), thread), e.getUser()));
             }
@@ -152,6 +159,11 @@ public final class SageBot implements AutoCloseable {
         });
     }
 
+    /** Whether a message is Sage's own (or another bot's): never answered, or Sage would talk to itself. */
+    private static boolean fromSage(String user, String botId, String sageUserId) {
+        return botId != null || user == null || user.equals(sageUserId);
+    }
+
     /** Where a reply goes: a channel (or a direct message) and the thread in it. */
     record Where(String channel, String thread) {}
 
@@ -165,7 +177,7 @@ public final class SageBot implements AutoCloseable {
         List<Shared> out = new ArrayList<>();
         for (File f : files) {
             String url = f.getUrlPrivateDownload() != null ? f.getUrlPrivateDownload() : f.getUrlPrivate();
-            if (url != null) {
+            if (url != null && !f.isExternal()) {
                 out.add(new Shared(f.getName() == null ? "shared file" : f.getName(), url,
                         f.getSize() == null ? -1 : f.getSize()));
             }
@@ -230,6 +242,8 @@ public final class SageBot implements AutoCloseable {
             return;
         }
         Again again = Again.of(ask).in(request.namespace());
+        LOG.info("{} in channel {} asked to diagnose {} (context {}, namespace {})", user, where.channel(), ask.target(),
+                request.context().orElse("default"), request.namespace().orElse("default"));
         String doing = doing(ask, request);
         Optional<String> ts = web.post(where.channel(), where.thread(), BlockKit.progress(doing, List.of()));
         if (ts.isEmpty()) {
@@ -237,11 +251,19 @@ public final class SageBot implements AutoCloseable {
         }
         ThreadReply reply = new ThreadReply(web, where.channel(), where.thread(), ts.get(), doing, again);
         try {
-            diagnoses.execute(() -> run(request, reply, again));
+            diagnoses.execute(new Pending(reply, () -> run(request, reply, again)));
         } catch (RejectedExecutionException e) {
             reply.show(BlockKit.failure("Sage is busy", new DiagnosisException(DiagnosisException.Kind.UNSUPPORTED,
                     diagnoses.getActiveCount() + " diagnoses are running and " + diagnoses.getQueue().size()
                             + " are waiting, as many as this Sage takes on; try again in a minute."), again));
+        }
+    }
+
+    /** A diagnosis waiting for a thread, with the reply to tell if it never runs. */
+    private record Pending(ThreadReply reply, Runnable work) implements Runnable {
+        @Override
+        public void run() {
+            work.run();
         }
     }
 
@@ -251,7 +273,8 @@ public final class SageBot implements AutoCloseable {
         int rounds = request.plan().rounds();
         return what + " `" + Mrkdwn.code(ask.target()) + "`" + ns
                 + (ask.compareWith().isPresent() ? " and a sibling to compare with" : "")
-                + ": " + rounds + " round" + (rounds > 1 ? "s " + Units.seconds(request.plan().interval()) + " apart" : "") + "…";
+                + ": " + rounds + " round" + (rounds > 1 ? "s " + Durations.show(request.plan().interval()) + " apart" : "")
+                + "…";
     }
 
     private void run(DiagnoseRequest request, ThreadReply reply, Again again) {
@@ -288,15 +311,35 @@ public final class SageBot implements AutoCloseable {
 
     private void finish(Report report, ThreadReply reply, Again again) {
         BlockKit.Message m = BlockKit.report(report, again, false, "");
-        reply.show(m);
-        attach(report, reply.channel, reply.thread, reply.ts, m.cut());
+        String ts = reply.ts;
+        if (!reply.show(m)) {
+            // the progress message could not be replaced: the answer goes in a new message rather than nowhere
+            ts = web.post(reply.channel, reply.thread, m).orElse(null);
+        }
+        if (ts != null) {
+            attach(report, reply.channel, reply.thread, ts, m.cut());
+        }
     }
 
-    /** The chart, the raw captures and, when the blocks were cut, the full report, in one message under the reply. */
+    /**
+     * The chart, the raw captures and, when the blocks were cut, the full report, in one message under the reply. A
+     * failure here (a chart that cannot be drawn, an upload refused) is said in the thread; the answer above stands.
+     */
     private void attach(Report report, String channel, String thread, String ts, boolean cut) {
-        String text = TextReport.render(report.diagnosis(), report.snapshot(), SnapshotDigest.of(report.snapshot()),
-                report.reads()) + ComparisonText.text(report.diagnosis().comparison().orElse(null))
-                + TextReport.timings(report.diagnosis().timings());
+        try {
+            attachments(report, channel, thread, ts, cut);
+        } catch (RuntimeException | LinkageError | java.awt.AWTError e) {
+            LOG.error("attaching to the reply in channel {} thread {} failed", channel, thread, e);
+            web.post(channel, thread, BlockKit.text(":warning: Sage could not attach the chart and the captures ("
+                    + Mrkdwn.escape(e.getClass().getSimpleName()) + "); the bot's log has the details."));
+        }
+    }
+
+    private void attachments(Report report, String channel, String thread, String ts, boolean cut) {
+        String text = Redaction.redact(TextReport.render(report.diagnosis(), report.snapshot(),
+                SnapshotDigest.of(report.snapshot()), report.reads())
+                + ComparisonText.text(report.diagnosis().comparison().orElse(null))
+                + TextReport.timings(report.diagnosis().timings()));
         reports.put(ts, text);
         List<SlackWeb.Upload> files = new ArrayList<>();
         MemoryChart.breakdown(report.snapshot()).ifPresent(b -> files.add(new SlackWeb.Upload("memory.png",
@@ -338,6 +381,10 @@ public final class SageBot implements AutoCloseable {
                 } catch (DiagnosisException e) {
                     reply.show(BlockKit.failure("Sage could not read " + (files.isEmpty() ? "the pasted dump" : "the files"),
                             e, null));
+                } catch (RuntimeException e) {
+                    LOG.error("analysing for channel {} thread {} failed", where.channel(), where.thread(), e);
+                    reply.show(BlockKit.text(":warning: Sage failed unexpectedly (" + Mrkdwn.escape(e.getClass().getSimpleName())
+                            + "); the bot's log has the details."));
                 }
             });
         } catch (RejectedExecutionException e) {
@@ -437,23 +484,23 @@ public final class SageBot implements AutoCloseable {
         return t;
     }
 
-    /** Stops taking work and waits up to 30 s for running diagnoses to answer. */
+    /**
+     * Stops taking work: diagnoses still waiting are told that Sage stopped, running ones get up to 30 s to answer.
+     */
     @Override
     public void close() {
-        diagnoses.shutdown();
+        for (Runnable waiting : diagnoses.shutdownNow()) {
+            if (waiting instanceof Pending p) {
+                p.reply().show(BlockKit.text(":warning: Sage stopped before this diagnosis started; press Re-run or"
+                        + " ask again once it is back."));
+            }
+        }
         replies.shutdown();
         try {
             diagnoses.awaitTermination(30, TimeUnit.SECONDS);
             replies.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    /** Durations as a chat reply words them. */
-    private static final class Units {
-        static String seconds(Duration d) {
-            return dev.sage.config.Durations.show(d);
         }
     }
 }

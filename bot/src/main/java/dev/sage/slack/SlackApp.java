@@ -44,7 +44,13 @@ public final class SlackApp {
                 .slack(slack)
                 .build();
         OkHttpClient http = new OkHttpClient.Builder().callTimeout(Duration.ofSeconds(60)).build();
-        return new SageBot(config, service, new SlackWeb(slack.methods(token), token, http, Duration.ofMillis(500)), app);
+        java.util.Set<String> fileHosts = new java.util.HashSet<>(java.util.Set.of("files.slack.com"));
+        okhttp3.HttpUrl api = okhttp3.HttpUrl.parse(config.slack().apiUrl());
+        if (api != null) {
+            fileHosts.add(api.host());
+        }
+        return new SageBot(config, service, new SlackWeb(slack.methods(token), token, http, Duration.ofMillis(500),
+                fileHosts), app);
     }
 
     /** Connects over Socket Mode (no public endpoint); returns once connected. */

@@ -38,17 +38,22 @@ public final class SlackWeb {
     private final String token;
     private final OkHttpClient http;
     private final Duration firstBackoff;
+    private final java.util.Set<String> fileHosts;
 
     /**
      * @param methods the Web API client, with the bot token
      * @param token the bot token, for downloading files people share
      * @param firstBackoff the first wait after a 5xx or a network error; each next wait doubles
+     * @param fileHosts the only hosts the bot token is ever sent to for a download: {@code files.slack.com}, and the
+     *     Web API's own host when it is a proxy
      */
-    public SlackWeb(MethodsClient methods, String token, OkHttpClient http, Duration firstBackoff) {
+    public SlackWeb(MethodsClient methods, String token, OkHttpClient http, Duration firstBackoff,
+                    java.util.Set<String> fileHosts) {
         this.methods = methods;
         this.token = token;
         this.http = http;
         this.firstBackoff = firstBackoff;
+        this.fileHosts = java.util.Set.copyOf(fileHosts);
     }
 
     /** Posts in {@code thread} (or at the channel's top level when null); the new message's ts, or empty when it failed. */
@@ -56,21 +61,43 @@ public final class SlackWeb {
         var r = call("chat.postMessage", channel, thread, () -> methods.chatPostMessage(b -> b.channel(channel)
                 .threadTs(thread).text(m.text()).blocksAsString(m.blocksJson()).unfurlLinks(false).unfurlMedia(false)));
         if (r.blocksRefused()) {
+            BlockKit.Message plain = asText(m);
             r = call("chat.postMessage (as text)", channel, thread, () -> methods.chatPostMessage(b -> b.channel(channel)
-                    .threadTs(thread).text(m.text()).unfurlLinks(false).unfurlMedia(false)));
+                    .threadTs(thread).text(plain.text()).blocksAsString(plain.blocksJson()).unfurlLinks(false)
+                    .unfurlMedia(false)));
         }
         return r.response().map(x -> x.getTs());
     }
 
     /** Replaces message {@code ts}; false when it failed (logged). */
     public boolean update(String channel, String thread, String ts, BlockKit.Message m) {
-        var r = call("chat.update", channel, thread, () -> methods.chatUpdate(b -> b.channel(channel).ts(ts).text(m.text())
-                .blocksAsString(m.blocksJson())));
+        return update(channel, thread, ts, m, ATTEMPTS);
+    }
+
+    /**
+     * Shows progress in message {@code ts}, trying once: a later update shows a later state anyway, and the thread that
+     * collects from the target must not wait out Slack's rate limits.
+     */
+    public boolean progress(String channel, String thread, String ts, BlockKit.Message m) {
+        return update(channel, thread, ts, m, 1);
+    }
+
+    private boolean update(String channel, String thread, String ts, BlockKit.Message m, int attempts) {
+        var r = call("chat.update", channel, thread, attempts, () -> methods.chatUpdate(b -> b.channel(channel).ts(ts)
+                .text(m.text()).blocksAsString(m.blocksJson())));
         if (r.blocksRefused()) {
+            // without blocks, chat.update would keep the old ones: replace them with the text
+            BlockKit.Message plain = asText(m);
             r = call("chat.update (as text)", channel, thread, () -> methods.chatUpdate(b -> b.channel(channel).ts(ts)
-                    .text(m.text())));
+                    .text(plain.text()).blocksAsString(plain.blocksJson())));
         }
         return r.response().isPresent();
+    }
+
+    /** A message Slack refused, as its notification text in one section. */
+    private static BlockKit.Message asText(BlockKit.Message m) {
+        return BlockKit.text(m.text() + "\n_(Slack refused this reply's layout; the full report is attached when there is"
+                + " one)_");
     }
 
     /** Attaches files to the thread in one message; false when it failed (logged). */
@@ -90,6 +117,11 @@ public final class SlackWeb {
      * @throws IOException with a message for the person: too large, not reachable, not the file
      */
     public byte[] download(String url, long cap) throws IOException {
+        okhttp3.HttpUrl parsed = okhttp3.HttpUrl.parse(url);
+        if (parsed == null || !fileHosts.contains(parsed.host())) {
+            throw new IOException("the file is not stored on Slack (" + (parsed == null ? "no URL" : parsed.host())
+                    + "); Sage downloads only files uploaded to Slack");
+        }
         Request request = new Request.Builder().url(url).header("Authorization", "Bearer " + token).build();
         try (Response response = http.newCall(request).execute()) {
             if (response.code() != 200) {
@@ -124,9 +156,14 @@ public final class SlackWeb {
     private record Answer<T>(Optional<T> response, boolean blocksRefused) {}
 
     private <T extends SlackApiTextResponse> Answer<T> call(String method, String channel, String thread, Call<T> call) {
+        return call(method, channel, thread, ATTEMPTS, call);
+    }
+
+    private <T extends SlackApiTextResponse> Answer<T> call(String method, String channel, String thread, int attempts,
+                                                            Call<T> call) {
         Duration backoff = firstBackoff;
         String last = "";
-        for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+        for (int attempt = 1; attempt <= attempts; attempt++) {
             Duration wait;
             try {
                 T response = call.run();
@@ -163,7 +200,7 @@ public final class SlackWeb {
                 LOG.error("{} to channel {} thread {} failed: {}", method, channel, thread, e.getMessage());
                 return new Answer<>(Optional.empty(), false);
             }
-            if (attempt < ATTEMPTS) {
+            if (attempt < attempts) {
                 LOG.warn("{} to channel {} thread {}: {}; trying again in {} ms", method, channel, thread, last, wait.toMillis());
                 try {
                     Thread.sleep(wait.toMillis());
@@ -173,8 +210,13 @@ public final class SlackWeb {
                 }
             }
         }
-        LOG.error("{} to channel {} thread {} failed after {} attempts ({}); the reply is lost", method, channel, thread,
-                ATTEMPTS, last);
+        if (attempts == 1) {
+            LOG.info("{} to channel {} thread {} skipped ({}): a later update will show where it stands", method, channel,
+                    thread, last);
+        } else {
+            LOG.error("{} to channel {} thread {} failed after {} attempts ({}); the reply is lost", method, channel,
+                    thread, attempts, last);
+        }
         return new Answer<>(Optional.empty(), false);
     }
 

@@ -23,6 +23,9 @@ final class ThreadReply implements DiagnosisListener {
     private final Again again;
     private final List<String> steps = new ArrayList<>();
     private long lastUpdate = System.nanoTime();
+    /** The first judgement once shown: later steps go under it instead of replacing it. */
+    private Report judged;
+    private String judgedPending = "";
 
     ThreadReply(SlackWeb web, String channel, String thread, String ts, String doing, Again again) {
         this.web = web;
@@ -37,19 +40,28 @@ final class ThreadReply implements DiagnosisListener {
     public void step(String what) {
         steps.add(what);
         if ((System.nanoTime() - lastUpdate) / 1_000_000 >= MIN_UPDATE_MILLIS) {
-            show(BlockKit.progress(doing, steps));
+            progress(judged == null ? BlockKit.progress(doing, steps)
+                    : BlockKit.report(judged, again, true, judgedPending + "; " + Mrkdwn.escape(what)));
         }
     }
 
     @Override
     public void roundJudged(int round, int rounds, Report soFar) {
         if (round < rounds) {
-            show(BlockKit.report(soFar, again, true, "round " + round + " of " + rounds + " is in; growth and \u201cstuck\u201d"
-                    + " are judged once round " + rounds + " is in"));
+            judged = soFar;
+            judgedPending = "round " + round + " of " + rounds + " is in; growth and \u201cstuck\u201d are judged once round "
+                    + rounds + " is in";
+            progress(BlockKit.report(soFar, again, true, judgedPending));
         }
     }
 
-    /** Replaces the message; false when Slack would not take it (logged). */
+    /** Progress: tried once, since a later state follows; the collecting thread never waits out a rate limit. */
+    private void progress(BlockKit.Message m) {
+        lastUpdate = System.nanoTime();
+        web.progress(channel, thread, ts, m);
+    }
+
+    /** Replaces the message with a final state, retrying; false when Slack would not take it (logged). */
     boolean show(BlockKit.Message m) {
         lastUpdate = System.nanoTime();
         return web.update(channel, thread, ts, m);

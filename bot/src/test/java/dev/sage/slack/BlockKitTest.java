@@ -107,7 +107,8 @@ class BlockKitTest {
         Report r = new Report(d, new dev.sage.parse.SnapshotReader("t").snapshot(), List.of(), List.of());
         String json = BlockKit.report(r, PAYMENTS, false, "").blocksJson();
         assertThat(json).doesNotContain("<!").doesNotContain("<https").doesNotContain("<@").doesNotContain("<mailto")
-                .doesNotContain("\\u0007").doesNotContain("\\u001b").contains("&lt;!channel&gt;");
+                .doesNotContain("\\u0007").doesNotContain("\\u001b").contains("&lt;!channel&gt;")
+                .as("a code span cannot be closed from inside").doesNotContain("```").doesNotContain("`x`");
     }
 
     private static JsonNode read(BlockKit.Message m) {

@@ -26,7 +26,7 @@ import java.util.Map;
  * real JVM on this machine with the default plan's two rounds (the interval given, 10 s by default). Prints, per
  * mention, the time to the HTTP acknowledgement, to the "collecting" reply, to the first judgement (round 1 judged)
  * and to the completed reply, beside the collection's own time; then the bot's heap (after a full GC) while idle and
- * after {@code N} more diagnoses (one round each, four at a time).
+ * after {@code N} more diagnoses (sent at once, four running at a time).
  */
 public final class BotBenchmark {
     private BotBenchmark() {}
@@ -52,12 +52,12 @@ public final class BotBenchmark {
                     send(client, http.port(), json, "<@USAGE> diagnose local:" + jvm.pid(), ts, "Ev" + i);
                     long ack = System.nanoTime();
                     FakeSlack.Call reply = slack.await("chat.postMessage", c -> c.get("thread_ts").equals(ts), Duration.ofSeconds(10));
-                    FakeSlack.Call first = slack.await("chat.update", c -> c.get("ts").equals(reply.get("ts"))
+                    FakeSlack.Call first = slack.await("chat.update", c -> c.ts().equals(reply.ts())
                             && c.get("blocks").contains("round 1 of 2 is in"), Duration.ofSeconds(120));
-                    FakeSlack.Call done = slack.await("chat.update", c -> c.get("ts").equals(reply.get("ts"))
+                    FakeSlack.Call done = slack.await("chat.update", c -> c.ts().equals(reply.ts())
                             && c.get("blocks").contains("sage_rerun"), Duration.ofSeconds(120));
                     // the collection's own time, as the report states it: every jcmd round and the survey
-                    String text = awaitReport(bot, reply.get("ts"));
+                    String text = awaitReport(bot, reply.ts());
                     long jcmd = 0;
                     java.util.regex.Matcher m = java.util.regex.Pattern.compile(
                             "(?m)^\\s+(?:find the JVM|round \\d+ jcmd)\\s+(\\d+) ms$").matcher(text);
@@ -68,6 +68,7 @@ public final class BotBenchmark {
                             ms(first.at() - t0), ms(done.at() - t0), jcmd);
                 }
                 Thread.sleep(2000);
+                slack.forget();
                 System.out.printf(Locale.ROOT, "heap after %d diagnoses, idle: %.1f MiB%n", mentions, heap());
                 List<String> pending = new ArrayList<>();
                 for (int i = 0; i < more; i++) {
@@ -77,12 +78,13 @@ public final class BotBenchmark {
                 }
                 for (String ts : pending) {
                     FakeSlack.Call reply = slack.await("chat.postMessage", c -> c.get("thread_ts").equals(ts), Duration.ofSeconds(30));
-                    slack.await("chat.update", c -> c.get("ts").equals(reply.get("ts")) && c.get("blocks").contains("sage_rerun"),
+                    slack.await("chat.update", c -> c.ts().equals(reply.ts()) && c.get("blocks").contains("sage_rerun"),
                             Duration.ofSeconds(600));
                 }
                 Thread.sleep(2000);
-                System.out.printf(Locale.ROOT, "heap after %d more diagnoses: %.1f MiB (this JVM also holds the Slack fake"
-                        + " and its record of every call)%n", more, heap());
+                slack.forget();
+                System.out.printf(Locale.ROOT, "heap after %d more diagnoses: %.1f MiB (the bot, the Slack fake with its"
+                        + " record emptied, and this harness)%n", more, heap());
             }
         }
     }

@@ -36,6 +36,11 @@ class ConversationTest {
     void compareAndWatchTakeWhatFollows() {
         Conversation.Diagnose c = (Conversation.Diagnose) Conversation.read("<@U1> compare payments-1 with a healthy sibling", false);
         assertThat(c.compareWith()).contains("auto");
+        Conversation.Diagnose in = (Conversation.Diagnose) Conversation.read("compare payments-1 with a healthy sibling in staging", false);
+        assertThat(in.compareWith()).contains("auto");
+        assertThat(in.namespace()).as("what follows the sibling is still read").contains("staging");
+        assertThat(((Conversation.Diagnose) Conversation.read("compare payments-1 with the pod payments-2", false)).compareWith())
+                .contains("payments-2");
         Conversation.Diagnose o = (Conversation.Diagnose) Conversation.read("compare payments-1 with payments-2 -n prod", false);
         assertThat(o.compareWith()).contains("payments-2");
         assertThat(o.namespace()).contains("prod");

@@ -33,8 +33,11 @@ import java.util.function.Predicate;
 final class FakeSlack implements AutoCloseable {
     static final String BOT_TOKEN = "xoxb-test-token";
 
-    /** One Web API call: its method and form fields, and when it arrived ({@link System#nanoTime()}). */
-    record Call(String method, Map<String, String> form, long at) {
+    /**
+     * One Web API call: its method and form fields, when it arrived ({@link System#nanoTime()}), and the ts of the
+     * message it posted or updated (empty for other methods).
+     */
+    record Call(String method, Map<String, String> form, long at, String ts) {
         String get(String field) {
             return form.getOrDefault(field, "");
         }
@@ -102,6 +105,12 @@ final class FakeSlack implements AutoCloseable {
         return List.copyOf(socketReceived);
     }
 
+    /** Forgets every call and upload so far (so that a measure of the heap counts the bot, not this record). */
+    void forget() {
+        calls.clear();
+        uploads.clear();
+    }
+
     List<Call> calls() {
         return List.copyOf(calls);
     }
@@ -165,7 +174,9 @@ final class FakeSlack implements AutoCloseable {
         }
         String method = path.startsWith("/api/") ? path.substring("/api/".length()) : path;
         Map<String, String> form = form(r);
-        calls.add(new Call(method, form, System.nanoTime()));
+        String ts = method.equals("chat.postMessage") ? ids.incrementAndGet() + ".000100"
+                : method.equals("chat.update") ? form.getOrDefault("ts", "") : "";
+        calls.add(new Call(method, form, System.nanoTime(), ts));
         Deque<Integer> q = faults.get(method);
         Integer fault = null;
         if (q != null) {
@@ -183,8 +194,7 @@ final class FakeSlack implements AutoCloseable {
         return json(switch (method) {
             case "auth.test" -> "{\"ok\":true,\"url\":\"https://test.slack.com/\",\"team\":\"test\",\"user\":\"sage\","
                     + "\"team_id\":\"T1\",\"user_id\":\"USAGE\",\"bot_id\":\"B1\"}";
-            case "chat.postMessage" -> "{\"ok\":true,\"channel\":\"" + form.get("channel") + "\",\"ts\":\""
-                    + ids.incrementAndGet() + ".000100\"}";
+            case "chat.postMessage" -> "{\"ok\":true,\"channel\":\"" + form.get("channel") + "\",\"ts\":\"" + ts + "\"}";
             case "chat.update" -> "{\"ok\":true,\"channel\":\"" + form.get("channel") + "\",\"ts\":\"" + form.get("ts") + "\"}";
             case "files.getUploadURLExternal" -> {
                 String id = "F" + ids.incrementAndGet();

@@ -94,8 +94,8 @@ class SlackBotTest {
             assertThat(slack.calls("chat.update")).as("the first judgement comes before round 2")
                     .anySatisfy(c -> assertThat(c.get("blocks")).contains("round 1 of 2 is in").contains("deadlock"));
             String blocks = done.get("blocks");
-            assertThat(blocks).contains("`deadlock`").contains("Re-run").contains("Compare with a healthy sibling")
-                    .contains("Watch 30 s").contains("Show raw");
+            assertThat(blocks).contains("`deadlock`").contains("Re-run").contains("Watch 30 s").contains("Show raw")
+                    .as("a JVM on this machine has no sibling").doesNotContain("Compare with a healthy sibling");
             assertThat(blocks).as("a thread name never pings or links").doesNotContain("<!channel>")
                     .doesNotContain("<https://evil").contains("&lt;!channel&gt; deadlock-A");
             BlockKitLimits.check(done.blocks());
@@ -117,24 +117,55 @@ class SlackBotTest {
         serve(LOCAL);
         try (ScenarioJvm jvm = ScenarioJvm.start("deadlock-monitors")) {
             String value = Again.of((Conversation.Diagnose) Conversation.read("local:" + jvm.pid(), false)).encode();
-            String payload = JSON.writeValueAsString(Map.of(
-                    "type", "block_actions",
-                    "team", Map.of("id", "T1"),
-                    "user", Map.of("id", "U2", "team_id", "T1"),
-                    "api_app_id", "A1",
-                    "trigger_id", "1.2.3",
-                    "container", Map.of("type", "message", "message_ts", "1700000001.000200", "channel_id", "C1",
-                            "thread_ts", "1700000000.000100"),
-                    "channel", Map.of("id", "C1"),
-                    "actions", List.of(Map.of("type", "button", "action_id", "sage_rerun", "block_id", "sage_actions",
-                            "value", value, "action_ts", "1700000002.1"))));
-            HttpResponse<String> ack = post("payload=" + URLEncoder.encode(payload, StandardCharsets.UTF_8),
+            HttpResponse<String> ack = post(click("sage_rerun", value, "1700000001.000200", "1700000000.000100"),
                     "application/x-www-form-urlencoded");
             assertThat(ack.statusCode()).isEqualTo(200);
-            slack.await("chat.postMessage", c -> c.get("thread_ts").equals("1700000000.000100")
+            FakeSlack.Call posted = slack.await("chat.postMessage", c -> c.get("thread_ts").equals("1700000000.000100")
                     && c.get("text").contains("Collecting from"), Duration.ofSeconds(5));
-            slack.await("chat.update", c -> c.get("blocks").contains("`deadlock`") && c.get("blocks").contains("sage_rerun"),
-                    Duration.ofSeconds(60));
+            slack.await("chat.update", c -> c.ts().equals(posted.ts()) && c.get("blocks").contains("`deadlock`")
+                    && c.get("blocks").contains("sage_rerun"), Duration.ofSeconds(60));
+        }
+    }
+
+    @Test
+    void showRawAttachesTheFullReportAndAButtonNamingAnotherContextIsRefusedBeforeConnecting() throws Exception {
+        serve(LOCAL.replace("rounds: 2", "rounds: 1") + """
+                kubernetes:
+                  contexts:
+                    - namespaces: [prod]
+                """);
+        try (ScenarioJvm jvm = ScenarioJvm.start("deadlock-monitors")) {
+            post(mention("<@USAGE> diagnose local:" + jvm.pid(), "1700000000.001200"));
+            FakeSlack.Call done = slack.await("chat.update", c -> c.get("blocks").contains("sage_raw"), Duration.ofSeconds(60));
+            slack.await("files.completeUploadExternal", c -> c.get("thread_ts").equals("1700000000.001200"), Duration.ofSeconds(20));
+            post(click("sage_raw", Again.of((Conversation.Diagnose) Conversation.read("local:" + jvm.pid(), false)).encode(),
+                    done.ts(), "1700000000.001200"), "application/x-www-form-urlencoded");
+            slack.await("files.completeUploadExternal", c -> c.get("initial_comment").contains("full report"), Duration.ofSeconds(20));
+            assertThat(slack.uploads()).anySatisfy(u -> {
+                assertThat(u.filename()).isEqualTo("sage-report.txt");
+                assertThat(new String(u.data(), StandardCharsets.UTF_8)).contains("Sage analysis of pid " + jvm.pid())
+                        .contains("Timings:");
+            });
+        }
+        String crafted = "{\"t\":\"payments-1\",\"n\":\"kube-system\",\"x\":\"other-cluster\"}";
+        post(click("sage_rerun", crafted, "1700000000.001300", "1700000000.001300"), "application/x-www-form-urlencoded");
+        FakeSlack.Call refused = slack.await("chat.update", c -> c.get("blocks").contains("other-cluster"), Duration.ofSeconds(10));
+        assertThat(refused.get("blocks")).contains("context other-cluster is not one this Sage may reach");
+    }
+
+    @Test
+    void aRequestBeyondTheQueueIsToldSageIsBusy() throws Exception {
+        serve(LOCAL + """
+                limits:
+                  concurrent_diagnoses: 1
+                  queued: 0
+                """);
+        try (ScenarioJvm jvm = ScenarioJvm.start("idle")) {
+            post(mention("<@USAGE> diagnose local:" + jvm.pid(), "1700000000.001400"));
+            slack.await("chat.postMessage", c -> c.get("thread_ts").equals("1700000000.001400"), Duration.ofSeconds(5));
+            post(mention("<@USAGE> diagnose local:" + jvm.pid(), "1700000000.001500"));
+            FakeSlack.Call busy = slack.await("chat.update", c -> c.get("blocks").contains("Sage is busy"), Duration.ofSeconds(10));
+            assertThat(busy.get("blocks")).contains("1 diagnoses are running and 0 are waiting");
         }
     }
 
@@ -162,6 +193,25 @@ class SlackBotTest {
         slack.await("chat.postMessage", c -> c.get("blocks").contains("What Sage can do"), Duration.ofSeconds(5));
         Thread.sleep(1000);
         assertThat(slack.calls("chat.postMessage")).hasSize(1);
+    }
+
+    @Test
+    void aDirectMessageIsAnsweredAndTheBotsOwnMessagesAreNot() throws Exception {
+        serve(LOCAL);
+        Map<String, Object> own = event("help", "1700000000.001000");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> ownEvent = (Map<String, Object>) own.get("event");
+        ownEvent.putAll(Map.of("type", "message", "channel", "D1", "channel_type", "im", "bot_id", "B1"));
+        post(JSON.writeValueAsString(own));
+        Map<String, Object> dm = event("help", "1700000000.001100");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> dmEvent = (Map<String, Object>) dm.get("event");
+        dmEvent.putAll(Map.of("type", "message", "channel", "D1", "channel_type", "im"));
+        post(JSON.writeValueAsString(dm));
+        slack.await("chat.postMessage", c -> c.get("channel").equals("D1") && c.get("thread_ts").equals("1700000000.001100"),
+                Duration.ofSeconds(5));
+        Thread.sleep(500);
+        assertThat(slack.calls("chat.postMessage")).as("the bot's own message is not answered").hasSize(1);
     }
 
     @Test
@@ -217,7 +267,10 @@ class SlackBotTest {
                     """);
             post(mention("<@USAGE> what's wrong with payments-7d9f8-x2kq in prod --main-class Scenario?", "1700000000.000700"));
             FakeSlack.Call done = slack.await("chat.update", c -> c.get("blocks").contains("sage_rerun"), Duration.ofSeconds(60));
-            assertThat(done.get("blocks")).contains("`deadlock`").contains("pod/payments-7d9f8-x2kq -n prod -c app");
+            assertThat(done.get("blocks")).contains("`deadlock`").contains("pod/payments-7d9f8-x2kq -n prod -c app")
+                    .contains("Compare with a healthy sibling");
+            slack.await("files.completeUploadExternal", c -> c.get("thread_ts").equals("1700000000.000700"), Duration.ofSeconds(20));
+            assertThat(slack.uploads()).extracting(FakeSlack.Upload::filename).contains("memory.png", "thread-dumps.txt");
 
             post(mention("<@USAGE> paymnts-7d9f8-x2kq --main-class Scenario", "1700000000.000800"));
             FakeSlack.Call missing = slack.await("chat.update", c -> c.get("blocks").contains("did you mean"),
@@ -241,6 +294,20 @@ class SlackBotTest {
         FakeSlack.Call done = slack.await("chat.update", c -> c.get("blocks").contains("threads.txt")
                 && !c.get("blocks").contains("hourglass"), Duration.ofSeconds(30));
         assertThat(done.get("blocks")).contains("pool-*-thread-1").doesNotContain("sage_rerun");
+    }
+
+    private static String click(String actionId, String value, String messageTs, String threadTs) throws Exception {
+        String payload = JSON.writeValueAsString(Map.of(
+                "type", "block_actions",
+                "team", Map.of("id", "T1"),
+                "user", Map.of("id", "U2", "team_id", "T1"),
+                "api_app_id", "A1",
+                "trigger_id", "1.2.3",
+                "container", Map.of("type", "message", "message_ts", messageTs, "channel_id", "C1", "thread_ts", threadTs),
+                "channel", Map.of("id", "C1"),
+                "actions", List.of(Map.of("type", "button", "action_id", actionId, "block_id", "sage_actions",
+                        "value", value, "action_ts", "1700000002.1"))));
+        return "payload=" + URLEncoder.encode(payload, StandardCharsets.UTF_8);
     }
 
     private static Map<String, Object> event(String text, String ts) {

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -26,7 +27,7 @@ class SlackWebTest {
         SlackConfig config = new SlackConfig();
         config.setMethodsEndpointUrlPrefix(slack.apiUrl());
         web = new SlackWeb(Slack.getInstance(config).methods(FakeSlack.BOT_TOKEN), FakeSlack.BOT_TOKEN, new OkHttpClient(),
-                Duration.ofMillis(50));
+                Duration.ofMillis(50), Set.of("localhost", "127.0.0.1"));
     }
 
     @AfterEach
@@ -70,7 +71,15 @@ class SlackWebTest {
         String url = slack.share("dump.txt", "x".repeat(1000).getBytes(StandardCharsets.UTF_8));
         assertThat(web.download(url, 4096)).hasSize(1000);
         assertThatThrownBy(() -> web.download(url, 999)).hasMessageContaining("more than");
-        SlackWeb anonymous = new SlackWeb(null, "xoxb-wrong", new OkHttpClient(), Duration.ofMillis(50));
+        SlackWeb anonymous = new SlackWeb(null, "xoxb-wrong", new OkHttpClient(), Duration.ofMillis(50),
+                Set.of("localhost", "127.0.0.1"));
         assertThatThrownBy(() -> anonymous.download(url, 4096)).hasMessageContaining("files:read");
+    }
+
+    @Test
+    void theBotTokenIsNeverSentToAHostOtherThanSlack() {
+        assertThatThrownBy(() -> web.download("https://drive.example.com/file/d/1/view", 4096))
+                .hasMessageContaining("not stored on Slack (drive.example.com)");
+        assertThat(slack.calls()).isEmpty();
     }
 }
