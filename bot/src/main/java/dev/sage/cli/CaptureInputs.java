@@ -1,6 +1,7 @@
 package dev.sage.cli;
 
 import dev.sage.service.CaptureInput;
+import dev.sage.service.MemoryGuard;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,13 +16,10 @@ import java.util.stream.Stream;
 /**
  * Turns the paths given to {@code sage analyze} into inputs: files as given, directories as their files in
  * natural name order ({@code dump-2} before {@code dump-10}; hidden files skipped), {@code -} as standard
- * input. Each input is read only when asked for, so inputs are read one at a time; one larger than
- * {@link #MAX_BYTES} is refused with a message rather than read.
+ * input. Each input is read only when asked for, so inputs are read one at a time; one larger than the heap can
+ * take ({@link MemoryGuard}) is refused with a message rather than read.
  */
 final class CaptureInputs {
-    /** The largest capture read: a 5,000-thread dump is 7 MB; a 256 MiB file is a heap dump or a mistake. */
-    static final long MAX_BYTES = 256L << 20;
-
     private CaptureInputs() {}
 
     static List<CaptureInput> expand(List<String> paths, InputStream stdin) {
@@ -29,9 +27,10 @@ final class CaptureInputs {
         for (String p : paths) {
             if (p.equals("-")) {
                 out.add(input("<stdin>", () -> {
-                    byte[] bytes = stdin.readNBytes((int) MAX_BYTES + 1);
-                    if (bytes.length > MAX_BYTES) {
-                        throw new IOException("is larger than the " + (MAX_BYTES >> 20) + " MiB Sage reads");
+                    long max = MemoryGuard.maxInputBytes();
+                    byte[] bytes = stdin.readNBytes((int) max + 1);
+                    if (bytes.length > max) {
+                        throw new IOException(MemoryGuard.streamRefusal(max));
                     }
                     return bytes;
                 }));
@@ -136,9 +135,9 @@ final class CaptureInputs {
             } catch (IOException e) {
                 throw new IOException("cannot be read: " + e.getMessage(), e);
             }
-            if (size > MAX_BYTES) {
-                throw new IOException("is " + (size >> 20) + " MiB, larger than the " + (MAX_BYTES >> 20)
-                        + " MiB Sage reads (is it a heap dump? Sage reads text captures: jcmd, jstack)");
+            String tooLarge = MemoryGuard.refusal(size);
+            if (tooLarge != null) {
+                throw new IOException(tooLarge);
             }
             try {
                 return Files.readAllBytes(f);

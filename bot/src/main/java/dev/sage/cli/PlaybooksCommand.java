@@ -7,6 +7,8 @@ import dev.sage.check.Requirement;
 import dev.sage.playbook.Fixtures;
 import dev.sage.playbook.Playbook;
 import dev.sage.playbook.PlaybookError;
+import dev.sage.playbook.Costs;
+import dev.sage.playbook.Expressions;
 import dev.sage.playbook.PlaybookLoader;
 import dev.sage.service.DiagnosisService;
 import picocli.CommandLine.Command;
@@ -81,10 +83,20 @@ final class PlaybooksCommand implements Runnable {
         public Integer call() {
             PlaybookLoader.Loaded loaded = PlaybookLoader.directory(dir);
             PrintWriter out = spec.commandLine().getOut();
-            loaded.playbooks().forEach(p -> out.println("ok        " + p.id() + "  (" + p.source() + ")"));
+            int tooCostly = 0;
+            for (var p : loaded.playbooks()) {
+                Costs.Cost cost = Costs.of(p, Expressions.Budget.DEFAULT);
+                if (cost.overBudget() != null) {
+                    tooCostly++;
+                    out.println("too costly " + p.id() + "  (" + p.source() + "): on a 5,000-thread JVM its expressions were "
+                            + cost.overBudget() + "; in a diagnosis it would be stopped and listed as not evaluated");
+                } else {
+                    out.println("ok        " + p.id() + "  (" + p.source() + ")" + cost(cost));
+                }
+            }
             loaded.disabled().forEach(id -> out.println("disables  " + id));
             printErrors(spec.commandLine().getErr(), loaded.errors());
-            return loaded.errors().isEmpty() ? ExitCodes.OK : ExitCodes.FAILED;
+            return loaded.errors().isEmpty() && tooCostly == 0 ? ExitCodes.OK : ExitCodes.FAILED;
         }
     }
 
@@ -109,6 +121,7 @@ final class PlaybooksCommand implements Runnable {
             printErrors(spec.commandLine().getErr(), loaded.errors());
             List<Fixtures.Case> cases = Fixtures.teamCases(dir);
             int failed = loaded.errors().size();
+            int costly = 0;
             for (Fixtures.Case c : cases) {
                 Fixtures.Outcome o = Fixtures.run(loaded.playbooks(), c);
                 out.printf("%s  %s %s: %s%n", o.passed() ? "PASS" : "FAIL", c.playbookId(),
@@ -119,13 +132,29 @@ final class PlaybooksCommand implements Runnable {
                             : (o.fired() ? "it fired: " : "it stayed quiet") + String.join(" | ", o.said())));
                 }
             }
-            out.printf("%d passed, %d failed%n", cases.size() - (failed - loaded.errors().size()), failed);
+            for (var p : loaded.playbooks()) {
+                Costs.Cost cost = p.expr().isEmpty() ? null : Costs.of(p, Expressions.Budget.DEFAULT);
+                if (cost != null && cost.overBudget() != null) {
+                    costly++;
+                    out.println("FAIL  " + p.id() + " is too costly: on a 5,000-thread JVM its expressions were "
+                            + cost.overBudget());
+                } else if (cost != null) {
+                    out.println("cost  " + p.id() + ":" + cost(cost));
+                }
+            }
+            out.printf("%d passed, %d failed%n", cases.size() - (failed - loaded.errors().size()), failed + costly);
             if (cases.isEmpty()) {
                 spec.commandLine().getErr().println("sage playbooks test: " + dir + " has no fixtures (DIR/<id>/fires/*, DIR/<id>/quiet/*)");
                 return ExitCodes.FAILED;
             }
-            return failed == 0 ? ExitCodes.OK : ExitCodes.FAILED;
+            return failed + costly == 0 ? ExitCodes.OK : ExitCodes.FAILED;
         }
+    }
+
+    /** What expressions cost on the large JVM, for authors: empty for a playbook without expressions. */
+    static String cost(Costs.Cost cost) {
+        return cost.steps() == 0 ? "" : String.format(java.util.Locale.ROOT, "  %,d steps, %d ms on a 5,000-thread JVM",
+                cost.steps(), cost.millis());
     }
 
     static void printErrors(PrintWriter err, List<PlaybookError> errors) {

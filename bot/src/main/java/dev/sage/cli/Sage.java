@@ -21,12 +21,31 @@ public final class Sage implements Runnable {
     /** Runs the command line and returns its exit code, without exiting. */
     public static int run(String... args) {
         CommandLine cl = new CommandLine(new Sage());
+        // what a capture holds never reaches the terminal as control characters (so no ANSI colours of our own either)
+        cl.setColorScheme(CommandLine.Help.defaultColorScheme(CommandLine.Help.Ansi.OFF));
+        cl.setOut(new java.io.PrintWriter(new TerminalWriter(new java.io.OutputStreamWriter(System.out,
+                java.nio.charset.StandardCharsets.UTF_8)), true));
+        cl.setErr(new java.io.PrintWriter(new TerminalWriter(new java.io.OutputStreamWriter(System.err,
+                java.nio.charset.StandardCharsets.UTF_8)), true));
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
             cmd.getErr().println("sage: internal error (please report it): " + e);
             e.printStackTrace(cmd.getErr());
             return ExitCodes.FAILED;
         });
-        return cl.execute(args);
+        if (args.length > 0 && !args[0].startsWith("-") && !cl.getSubcommands().containsKey(args[0])) {
+            // without this, "sage NOSUCHCOMMAND --help" would print the top-level help and exit 0
+            cl.getErr().println("sage: '" + args[0] + "' is not a command; the commands are "
+                    + String.join(", ", cl.getSubcommands().keySet()) + " (sage --help)");
+            cl.getErr().flush();
+            return ExitCodes.USAGE;
+        }
+        try {
+            return cl.execute(args);
+        } catch (OutOfMemoryError e) {
+            cl.getErr().println("sage: " + dev.sage.service.MemoryGuard.outOfMemory("on this input"));
+            cl.getErr().flush();
+            return ExitCodes.NOTHING_ANALYSED;
+        }
     }
 
     @Override

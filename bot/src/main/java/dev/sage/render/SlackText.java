@@ -52,7 +52,7 @@ public final class SlackText {
             out.append("• Threads: ").append(d.threadCount()).append(" (").append(states).append(')');
             if (d.threadCountSeries().size() > 1) {
                 out.append(", over ").append(d.threadCountSeries().size()).append(" dumps: ")
-                        .append(d.threadCountSeries().stream().map(String::valueOf).collect(Collectors.joining(" → ")));
+                        .append(d.threadCountSeries(" → "));
             }
             out.append('\n');
         }

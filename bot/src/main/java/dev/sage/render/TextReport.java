@@ -89,7 +89,7 @@ public final class TextReport {
                 .collect(Collectors.joining(", "));
         String series = d.threadCountSeries().size() > 1
                 ? "  (" + d.threadCountSeries().size() + " dumps: "
-                + d.threadCountSeries().stream().map(String::valueOf).collect(Collectors.joining(" -> ")) + ")"
+                + d.threadCountSeries(" -> ") + ")"
                 : "";
         row(out, "Threads", d.threadCount() + " threads: " + states + series);
         if (d.listedVirtualThreads() > 0) {

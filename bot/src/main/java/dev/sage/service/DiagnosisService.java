@@ -116,6 +116,15 @@ public final class DiagnosisService {
         check(request);
         Progress progress = new Progress(listener, request);
         try {
+            return diagnoseWithinHeap(request, progress);
+        } catch (OutOfMemoryError e) {
+            throw new DiagnosisException(DiagnosisException.Kind.UNSUPPORTED, MemoryGuard.outOfMemory("judging what "
+                    + request.target() + " printed"));
+        }
+    }
+
+    private Report diagnoseWithinHeap(DiagnoseRequest request, Progress progress) throws DiagnosisException {
+        try {
             if (request.target() instanceof Target.Local l) {
                 return local(l, request, progress);
             }
@@ -182,6 +191,16 @@ public final class DiagnosisService {
      *     each input's problem in the message
      */
     public Report analyze(AnalyzeRequest request) throws DiagnosisException {
+        try {
+            return analyzeWithinHeap(request);
+        } catch (OutOfMemoryError e) {
+            // what was read is garbage once this frame is gone: the process goes on serving others
+            throw new DiagnosisException(DiagnosisException.Kind.UNSUPPORTED, MemoryGuard.outOfMemory("reading "
+                    + request.target()));
+        }
+    }
+
+    private Report analyzeWithinHeap(AnalyzeRequest request) throws DiagnosisException {
         SnapshotReader reader = new SnapshotReader(request.target());
         long[] nanos = new long[2];
         readAll(reader, request.inputs(), nanos);

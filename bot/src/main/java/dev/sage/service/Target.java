@@ -59,13 +59,28 @@ public sealed interface Target {
                 rest = rest.substring(at + 1);
             }
             OptionalInt port = OptionalInt.empty();
+            if (rest.startsWith("[")) {
+                int close = rest.indexOf(']');
+                if (close < 0) {
+                    throw new IllegalArgumentException("'" + rest + "' has no closing ']': an IPv6 address is written"
+                            + " ssh://[::1] or ssh://[::1]:2222");
+                }
+                String after = rest.substring(close + 1);
+                if (!after.isEmpty() && !after.startsWith(":")) {
+                    throw new IllegalArgumentException("'" + after + "' after the IPv6 address is not ':PORT'");
+                }
+                if (!after.isEmpty()) {
+                    port = OptionalInt.of(port(after.substring(1)));
+                }
+                String v6 = rest.substring(1, close);
+                if (!v6.matches("[0-9A-Fa-f:.]{2,45}") || !v6.contains(":")) {
+                    throw new IllegalArgumentException("'" + v6 + "' in brackets is not an IPv6 address");
+                }
+                return new Ssh(user, v6, port);
+            }
             int colon = rest.lastIndexOf(':');
             if (colon >= 0) {
-                String p = rest.substring(colon + 1);
-                if (!p.matches("\\d{1,5}") || Integer.parseInt(p) < 1 || Integer.parseInt(p) > 65535) {
-                    throw new IllegalArgumentException("'" + p + "' is not a TCP port (1 to 65535)");
-                }
-                port = OptionalInt.of(Integer.parseInt(p));
+                port = OptionalInt.of(port(rest.substring(colon + 1)));
                 rest = rest.substring(0, colon);
             }
             return new Ssh(user, Names.host(rest), port);
@@ -73,7 +88,18 @@ public sealed interface Target {
         if (namespaceGiven) {
             return new Pod(Names.pod(text));
         }
+        if (text.contains("://")) {
+            throw new IllegalArgumentException("'" + text.substring(0, text.indexOf("://") + 3) + "' is not a scheme Sage"
+                    + " reaches: give ssh://USER@HOST, pod/NAME, local:PID or hosts/GROUP");
+        }
         throw new IllegalArgumentException("'" + text + "' is not a target: give local:PID, local, pod/NAME (or NAME"
                 + " with -n NAMESPACE), ssh://USER@HOST or hosts/GROUP");
+    }
+
+    private static int port(String p) {
+        if (!p.matches("\\d{1,5}") || Integer.parseInt(p) < 1 || Integer.parseInt(p) > 65535) {
+            throw new IllegalArgumentException("'" + p + "' is not a TCP port (1 to 65535)");
+        }
+        return Integer.parseInt(p);
     }
 }

@@ -215,7 +215,7 @@ public final class BlockKit {
         StringBuilder out = new StringBuilder("\n*Threads*: " + d.threadCount() + " (" + states + ")");
         if (d.threadCountSeries().size() > 1) {
             out.append(", over ").append(d.threadCountSeries().size()).append(" dumps: ")
-                    .append(d.threadCountSeries().stream().map(String::valueOf).collect(Collectors.joining(" → ")));
+                    .append(d.threadCountSeries(" → "));
         }
         List<ThreadFamilies.Family> big = d.families().stream().filter(f -> f.count() > 1).limit(3).toList();
         if (!big.isEmpty()) {

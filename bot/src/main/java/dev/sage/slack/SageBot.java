@@ -21,6 +21,7 @@ import dev.sage.service.CaptureInput;
 import dev.sage.service.DiagnoseRequest;
 import dev.sage.service.DiagnosisException;
 import dev.sage.service.DiagnosisService;
+import dev.sage.service.MemoryGuard;
 import dev.sage.service.Report;
 import dev.sage.service.Target;
 import org.slf4j.Logger;
@@ -404,9 +405,14 @@ public final class SageBot implements AutoCloseable {
             @Override
             public byte[] read() throws IOException {
                 if (f.size() > cap) {
-                    throw new IOException("is " + (f.size() >> 20) + " MiB, more than the " + (cap >> 20) + " MiB Sage reads");
+                    throw new IOException("is " + (f.size() >> 20) + " MiB, more than the " + (cap >> 20) + " MiB this Sage"
+                            + " downloads (limits.analyze_max_mib)");
                 }
-                return web.download(f.url(), cap);
+                String tooLarge = MemoryGuard.refusal(Math.max(0, f.size()));
+                if (tooLarge != null) {
+                    throw new IOException(tooLarge);
+                }
+                return web.download(f.url(), Math.min(cap, MemoryGuard.maxInputBytes()));
             }
         };
     }

@@ -66,6 +66,23 @@ class AnalyzeCommandTest {
     }
 
     @Test
+    void controlCharactersFromACaptureNeverReachTheTerminal() throws Exception {
+        String stanza = "\"evil\u001b]0;pwned\u0007 \u202Ethread-%d\" #%d prio=5 os_prio=0 tid=0x00007f000000000%d nid=0x%d"
+                + " runnable  [0x0]\n   java.lang.Thread.State: RUNNABLE\n"
+                + "\tat java.net.SocketInputStream.socketRead0(java.base@17/Native Method)\n"
+                + "\tat java.net.SocketInputStream.read(java.base@17/SocketInputStream.java:168)\n"
+                + "\tat com.example.Client.call(Client.java:42)\n"
+                + "\tat java.lang.Thread.run(java.base@17/Thread.java:840)\n\n";
+        String dump = "2026-01-01 10:00:00\nFull thread dump OpenJDK 64-Bit Server VM (17.0.15+6 mixed mode):\n\n"
+                + String.format(stanza, 1, 1, 1, 1) + String.format(stanza, 2, 2, 2, 2) + String.format(stanza, 3, 3, 3, 3)
+                + "JNI global refs: 1, weak refs: 0\n";
+        SageProcess.Run r = sage(dump.getBytes(java.nio.charset.StandardCharsets.UTF_8), "analyze", "-");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out() + r.err()).doesNotContain("\u001b").doesNotContain("\u0007").doesNotContain("\u202E");
+        assertThat(r.out()).contains("evil\\x1B]0;pwned\\x07");
+    }
+
+    @Test
     void aDirectoryIsReadInNameOrderAsATimeSeries(@TempDir Path dir) throws Exception {
         Files.write(dir.resolve("b-later.txt"), resource("samples/leaky-service/03-thread-print.txt"));
         Files.write(dir.resolve("a-earlier.txt"), resource("samples/leaky-service/01-thread-print.txt"));
@@ -131,6 +148,9 @@ class AnalyzeCommandTest {
         assertThat(badFormat.err()).contains("--format").contains("text, json");
         SageProcess.Run unknown = sage(null, "frobnicate");
         assertThat(unknown.exit()).isEqualTo(2);
+        SageProcess.Run unknownHelp = sage(null, "frobnicate", "--help");
+        assertThat(unknownHelp.exit()).isEqualTo(2);
+        assertThat(unknownHelp.err()).contains("'frobnicate' is not a command").contains("analyze, diagnose");
     }
 
     @Test

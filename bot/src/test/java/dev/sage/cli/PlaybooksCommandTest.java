@@ -37,6 +37,43 @@ class PlaybooksCommandTest {
     }
 
     @Test
+    void aRunawayExpressionIsReportedByValidateWithItsCost(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("runaway.yaml"), """
+                id: acme-runaway
+                title: copies
+                severity: warning
+                expr: ["threads.exists(a, threads.exists(b, a.name == b.name + '-copy'))"]
+                evidence: ["copies"]
+                """);
+        Files.writeString(dir.resolve("cheap.yaml"), """
+                id: acme-cheap
+                title: pools
+                severity: warning
+                expr: ["threads.filter(t, t.name.startsWith('pool-')).size() > 100"]
+                evidence: ["pools"]
+                """);
+        SageProcess.Run v = SageProcess.run(null, "playbooks", "validate", dir.toString());
+        assertThat(v.exit()).isEqualTo(1);
+        assertThat(v.out()).containsPattern("too costly acme-runaway .*stopped after (1,000,00\\d steps|[\\d,]+ steps and 1\\d\\d\\d ms)")
+                .containsPattern("ok        acme-cheap .*steps, \\d+ ms on a 5,000-thread JVM");
+    }
+
+    @Test
+    void aTeamFileThatReplacesABuiltInIsNamedInTheReport(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("leak.yaml"), """
+                id: thread-leak
+                title: our own leak rule
+                severity: info
+                when:
+                  - thread_pile_up: {min_per_call: 1000}
+                evidence: ["{{family}}"]
+                """);
+        SageProcess.Run a = SageProcess.run(null, "analyze", "--sample", "--playbooks", dir.toString());
+        assertThat(a.exit()).as(a.err()).isZero();
+        assertThat(a.out()).contains("playbook thread-leak: the built-in is replaced by " + dir.resolve("leak.yaml"));
+    }
+
+    @Test
     void aFailingFixtureFailsTheTest(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("p.yaml"), "id: acme-heap\ntitle: heap\nseverity: warning\nwhen:\n"
                 + "  - heap_used_fraction: {min: 0.99}\nevidence: [\"{{percent}}%\"]\n");

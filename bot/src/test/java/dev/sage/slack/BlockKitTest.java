@@ -131,4 +131,23 @@ class BlockKitTest {
         assertThat(file).as("golden file (create it with -Dsage.golden.update=true, then read it)").exists();
         assertThat(actual).isEqualTo(Files.readString(file));
     }
+
+    @Test
+    void aLongSeriesOfDumpsIsShownByItsEnds() {
+        StringBuilder dumps = new StringBuilder();
+        for (int i = 0; i < 40; i++) {
+            dumps.append("2026-01-01 10:00:").append(String.format("%02d", i)).append('\n')
+                    .append("Full thread dump OpenJDK 64-Bit Server VM (17.0.15+6 mixed mode):\n\n");
+            for (int t = 0; t <= i; t++) {
+                dumps.append("\"w-").append(t).append("\" #").append(t + 1).append(" prio=5 tid=0x1 nid=0x").append(t + 1)
+                        .append(" waiting on condition [0x0]\n   java.lang.Thread.State: WAITING (parking)\n")
+                        .append("\tat jdk.internal.misc.Unsafe.park(java.base@17/Native Method)\n\n");
+            }
+            dumps.append("JNI global refs: 1, weak refs: 0\n\n");
+        }
+        dev.sage.parse.SnapshotReader r = new dev.sage.parse.SnapshotReader("t");
+        r.add("series", dumps.toString());
+        String series = dev.sage.diagnosis.SnapshotDigest.of(r.snapshot()).threadCountSeries(" -> ");
+        assertThat(series).isEqualTo("1 -> 2 -> 3 -> 4 -> 5 -> \u2026 -> 36 -> 37 -> 38 -> 39 -> 40");
+    }
 }

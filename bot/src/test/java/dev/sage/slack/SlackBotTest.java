@@ -170,6 +170,41 @@ class SlackBotTest {
     }
 
     @Test
+    void aRunawayTeamPlaybookAndABinaryFileAreRefusedWhileTheBotKeepsAnswering() throws Exception {
+        Path playbooks = java.nio.file.Files.createDirectories(dir.resolve("playbooks"));
+        java.nio.file.Files.writeString(playbooks.resolve("runaway.yaml"), """
+                id: acme-runaway
+                title: copies
+                severity: warning
+                expr: ["threads.exists(a, threads.exists(b, threads.exists(c, threads.exists(d, threads.exists(e, a.name == b.name + c.name + d.name + e.name)))))"]
+                evidence: ["copies"]
+                """);
+        serve(LOCAL.replace("rounds: 2", "rounds: 1") + "playbooks: [" + playbooks + "]\n");
+        try (ScenarioJvm jvm = ScenarioJvm.start("deadlock-monitors")) {
+            post(mention("<@USAGE> diagnose local:" + jvm.pid(), "1700000000.001600"));
+            byte[] random = new byte[1 << 20];
+            new java.util.Random(3).nextBytes(random);
+            Map<String, Object> share = event("<@USAGE> analyze", "1700000000.001700");
+            @SuppressWarnings("unchecked")
+            Map<String, Object> inner = (Map<String, Object>) share.get("event");
+            String url = slack.share("core.bin", random);
+            inner.put("files", List.of(Map.of("id", "F9", "name", "core.bin", "size", random.length,
+                    "url_private_download", url, "url_private", url)));
+            post(JSON.writeValueAsString(share));
+            post(mention("<@USAGE> help", "1700000000.001800"));
+            slack.await("chat.postMessage", c -> c.get("thread_ts").equals("1700000000.001800")
+                    && c.get("blocks").contains("What Sage can do"), Duration.ofSeconds(5));
+
+            FakeSlack.Call judged = slack.await("chat.update", c -> c.get("blocks").contains("sage_rerun"), Duration.ofSeconds(60));
+            assertThat(judged.get("blocks")).contains("`deadlock`").contains("acme-runaway: needs its expressions to finish")
+                    .contains("over the budget");
+            FakeSlack.Call binary = slack.await("chat.update", c -> c.get("blocks").contains("core.bin")
+                    && c.get("blocks").contains("binary data"), Duration.ofSeconds(30));
+            assertThat(binary.get("blocks")).doesNotContain("threads (");
+        }
+    }
+
+    @Test
     void aBadOrStaleSignatureGets401AndNoReply() throws Exception {
         serve(LOCAL);
         String body = mention("<@USAGE> help", "1700000000.000300");

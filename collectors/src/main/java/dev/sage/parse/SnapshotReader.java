@@ -66,9 +66,18 @@ public final class SnapshotReader {
         this.target = target;
     }
 
-    /** Adds captured bytes in any supported encoding (see {@link TextDecoder}). */
+    /** Adds captured bytes in any supported encoding (see {@link TextDecoder}); binary data is refused as a problem. */
     public Read add(String source, byte[] bytes) {
-        return add(source, TextDecoder.decode(bytes));
+        String text = TextDecoder.decode(bytes);
+        String binary = TextDecoder.binaryReason(text);
+        if (binary != null) {
+            // refused before any parser sees it: binary data read as text gives nonsense, not an error
+            problems.add(new Problem(source, 0, binary));
+            Read read = new Read(source, List.of());
+            reads.add(read);
+            return read;
+        }
+        return add(source, text);
     }
 
     /** Adds a text holding one or more captures, detecting each. */

@@ -58,4 +58,46 @@ public final class TextDecoder {
         }
         return new String(bytes, offset, bytes.length - offset, StandardCharsets.ISO_8859_1);
     }
+
+    /** More than this share of control characters (NUL, ESC, ...; not tab, CR, LF, FF) is not text. */
+    static final double MAX_CONTROL_SHARE = 0.01;
+
+    /**
+     * Why decoded text is binary data rather than a capture (random bytes, a jar, a heap dump, {@code lib/modules}), or
+     * null when it is text. Looks at up to 256 KiB spread over the text, so a large input costs no more to check.
+     */
+    public static String binaryReason(String text) {
+        int n = text.length();
+        if (n == 0) {
+            return null;
+        }
+        int window = 4096;
+        int windows = 64;
+        long seen = 0;
+        long controls = 0;
+        long nuls = 0;
+        for (int w = 0; w < windows; w++) {
+            int start = n <= window * windows ? w * window : (int) ((long) (n - window) * w / (windows - 1));
+            if (start >= n) {
+                break;
+            }
+            int end = Math.min(n, start + window);
+            for (int i = start; i < end; i++) {
+                char c = text.charAt(i);
+                seen++;
+                if (c == 0) {
+                    nuls++;
+                    controls++;
+                } else if (c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' || c == 0x7f) {
+                    controls++;
+                }
+            }
+        }
+        if (controls > seen * MAX_CONTROL_SHARE) {
+            return String.format(java.util.Locale.ROOT, "is binary data, not the text of a capture (%.1f %% control"
+                    + " characters%s): Sage reads what jcmd, jstack and /proc print", 100.0 * controls / seen,
+                    nuls > 0 ? ", " + nuls + " NUL bytes" : "");
+        }
+        return null;
+    }
 }

@@ -72,6 +72,13 @@ public final class ThreadDumpParser {
     private boolean dumpToFileLayout;
     private boolean endMarkerSeen;
     private boolean lastLineInStanza;
+    /** The banner of HotSpot 8 ("25.144-b01") or 9 and later ("17.0.11+9", "25+36-LTS"), which print an end marker. */
+    private static final java.util.regex.Pattern MODERN_HOTSPOT =
+            java.util.regex.Pattern.compile("\\((?:25\\.\\d+-b\\d+|\\d+(?:\\.\\d+)*\\+\\d+)[^)]*mode");
+
+    /** HotSpot 10+ prints this before the threads, and always ends such a dump with its "JNI global refs" line. */
+    private boolean smrInfoSeen;
+
 
     private ThreadDumpParser(byte[] utf8, int start, int end) {
         this.b = utf8;
@@ -119,9 +126,20 @@ public final class ThreadDumpParser {
         }
         boolean truncated = false;
         if (inThread) {
-            // an excerpt pasted without its "Full thread dump" line is not called cut unless a line is cut
-            truncated = !endMarkerSeen && lastLineInStanza
-                    && (!lastLineTerminated || (!banner.isEmpty() && (frameCount > 0 || carriedCount > 0)));
+            // HotSpot 8 and later (their banner gives a version like "25.144-b01" or "17.0.11+9", and 10+ prints
+            // "Threads class SMR info") always end a dump with its end marker: without it, the dump was cut, wherever.
+            // Any whole dump (it has its "Full thread dump" line) whose last line stops mid-way was cut ("\tat", half a
+            // state line, half of "Locked ownable synchronizers"), and so was one that ends at a line end inside a
+            // stack. An excerpt pasted without its header is called cut only when its last, recognised line is.
+            if (endMarkerSeen) {
+                truncated = false;
+            } else if (smrInfoSeen || MODERN_HOTSPOT.matcher(banner).find()) {
+                truncated = true;
+            } else if (!lastLineTerminated) {
+                truncated = !banner.isEmpty() || lastLineInStanza;
+            } else {
+                truncated = lastLineInStanza && !banner.isEmpty() && (frameCount > 0 || carriedCount > 0);
+            }
             finishThread();
         }
         if (inDeadlockReport || cycle != null) {
@@ -198,6 +216,12 @@ public final class ThreadDumpParser {
                         carriedId = number(p + "Mounted virtual thread #".length(), to);
                     }
                     lastLineInStanza = true;
+                    return;
+                }
+            }
+            case 'T' -> {
+                if (!indented && startsWith("Threads class SMR info:", p)) {
+                    smrInfoSeen = true;
                     return;
                 }
             }

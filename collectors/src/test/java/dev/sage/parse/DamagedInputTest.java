@@ -162,4 +162,51 @@ class DamagedInputTest {
         }
         throw new AssertionError(name + " not in dump");
     }
+
+    @Test
+    void binaryDataIsRefusedBeforeAnyParserSeesIt() throws Exception {
+        byte[] random = new byte[5 << 20];
+        new java.util.Random(7).nextBytes(random);
+        SnapshotReader r = new SnapshotReader("t");
+        r.add("random.bin", random);
+        java.nio.file.Path modules = java.nio.file.Path.of(System.getProperty("java.home"), "lib", "modules");
+        r.add("modules", java.util.Arrays.copyOf(java.nio.file.Files.readAllBytes(modules), 8 << 20));
+        JvmSnapshot s = r.snapshot();
+        assertThat(s.isEmpty()).as("no thread, no JVM named with binary garbage").isTrue();
+        assertThat(s.problems()).extracting(Object::toString).allSatisfy(p -> assertThat(p)
+                .contains("is binary data, not the text of a capture"));
+        assertThat(s.problems()).hasSize(2);
+    }
+
+    @Test
+    void aCaptureWithAFewHostileControlCharactersIsStillText() {
+        String dump = Corpus.capture("jdk17/thread-print-l.txt").replace("\"main\"", "\"ma\u001b[2Jin\u0000\"");
+        SnapshotReader r = new SnapshotReader("t");
+        r.add("dump", dump.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(r.snapshot().lastThreadDump()).isNotNull();
+        assertThat(r.snapshot().lastThreadDump().threads()).anySatisfy(t -> assertThat(t.name()).contains("\u001b[2J"));
+    }
+
+    @Test
+    void aCutAnywhereInAThreadIsSeenWhereverItFalls() {
+        String full = Corpus.capture("jdk17/thread-print-l.txt");
+        int frame = full.indexOf("\tat ", full.indexOf("\n\"") + 1);
+        int state = full.indexOf("java.lang.Thread.State:");
+        int ownable = full.indexOf("Locked ownable synchronizers");
+        for (int cut : new int[] {frame + 3, state + 20, ownable + 12, full.indexOf('\n', state) + 1}) {
+            assertThat(ThreadDumpParser.parse(full.substring(0, cut)).truncated())
+                    .as("cut at %d: ...%s", cut, full.substring(Math.max(0, cut - 40), cut)).isTrue();
+        }
+    }
+
+    @Test
+    void theFirstThreeAndAHalfMegabytesOfTheFiveThousandThreadDumpAreCut() throws Exception {
+        java.nio.file.Path big = Corpus.root().resolve("perf/thread-print-l-5k-jdk17.txt");
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.exists(big), "needs the shared corpus");
+        byte[] bytes = java.util.Arrays.copyOf(java.nio.file.Files.readAllBytes(big), 3_500_000);
+        SnapshotReader r = new SnapshotReader("t");
+        r.add("cut", bytes);
+        assertThat(r.snapshot().problems()).extracting(Object::toString)
+                .anySatisfy(p -> assertThat(p).contains("the thread dump is cut off"));
+    }
 }

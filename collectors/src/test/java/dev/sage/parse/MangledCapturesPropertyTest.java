@@ -20,8 +20,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 /**
- * Random truncations and byte mutations of real captures never make a parser throw anything but
- * {@link CaptureFormatException}, never make the reader throw at all, and never hang.
+ * Random truncations and mutations of real captures (byte flips, inserted NULs and invalid UTF-8, repeated and
+ * interleaved sections) never make a parser throw anything but {@link CaptureFormatException}, never make the reader
+ * throw at all, and never hang; a whole thread dump cut anywhere inside its threads is always reported as cut.
  */
 class MangledCapturesPropertyTest {
     private static final List<byte[]> SAMPLES = samples();
@@ -32,7 +33,7 @@ class MangledCapturesPropertyTest {
             NativeMemoryParser::parse, VmVersionParser::parse, VmFlagsParser::parse, ProcessStatusParser::parse,
             CgroupMemoryParser::parse, UptimeParser::parse, ContentDetector::sections, JcmdErrors::explain);
 
-    @Property(tries = 300)
+    @Property(tries = 10_000)
     void mangledCapturesFailOnlyWithTheParsersOwnError(@ForAll("mangled") byte[] bytes) {
         assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
             String text = TextDecoder.decode(bytes);
@@ -59,15 +60,67 @@ class MangledCapturesPropertyTest {
                     Arbitraries.integers().between(0, INTERESTING.length + 255))
                     .as((at, value) -> new int[] {at, value})
                     .list().ofMaxSize(8);
-            return Combinators.combine(cut, mutations).as((c, ms) -> {
+            Arbitrary<int[]> splice = Combinators.combine(Arbitraries.integers().between(0, 3),
+                    Arbitraries.integers().between(0, SAMPLES.size() - 1), Arbitraries.integers().between(0, 1 << 20),
+                    Arbitraries.integers().between(0, 4096)).as((kind, other, from, length) -> new int[] {kind, other, from, length});
+            return Combinators.combine(cut, mutations, splice).as((c, ms, sp) -> {
                 byte[] b = java.util.Arrays.copyOf(original, c);
                 for (int[] m : ms) {
                     if (m[0] < b.length) {
                         b[m[0]] = m[1] < INTERESTING.length ? INTERESTING[m[1]] : (byte) (m[1] - INTERESTING.length);
                     }
                 }
-                return b;
+                return splice(b, sp);
             });
+        });
+    }
+
+    /** Nothing, a slice of the input repeated, a slice of another capture interleaved, or NULs inserted. */
+    private static byte[] splice(byte[] b, int[] sp) {
+        if (sp[0] == 0 || b.length == 0) {
+            return b;
+        }
+        int at = sp[2] % b.length;
+        byte[] insert;
+        if (sp[0] == 1) {
+            insert = java.util.Arrays.copyOfRange(b, at, Math.min(b.length, at + sp[3]));
+        } else if (sp[0] == 2) {
+            byte[] other = SAMPLES.get(sp[1]);
+            int from = other.length == 0 ? 0 : sp[2] % other.length;
+            insert = java.util.Arrays.copyOfRange(other, from, Math.min(other.length, from + sp[3]));
+        } else {
+            insert = new byte[1 + sp[3] % 16];
+        }
+        byte[] out = new byte[b.length + insert.length];
+        System.arraycopy(b, 0, out, 0, at);
+        System.arraycopy(insert, 0, out, at, insert.length);
+        System.arraycopy(b, at, out, at + insert.length, b.length - at);
+        return out;
+    }
+
+    /**
+     * Whole thread dumps of HotSpot 8 and later (header and end marker; those JDKs always print the marker). Older
+     * formats are cut-checked only where the cut shows (a line stopped mid-way, a stack cut at a line end).
+     */
+    private static final List<String> WHOLE_DUMPS = SAMPLES.stream().map(TextDecoder::decode)
+            .filter(t -> t.contains("Full thread dump") && t.contains("JNI global ref") && t.indexOf("\n\"") > 0)
+            .filter(t -> java.util.regex.Pattern.compile("Full thread dump .*\\((?:25\\.\\d+-b\\d+|\\d+(?:\\.\\d+)*\\+\\d+)")
+                    .matcher(t).find())
+            .filter(t -> !ThreadDumpParser.parse(t).truncated())
+            .toList();
+
+    @Property(tries = 10_000)
+    void aWholeDumpCutAnywhereInsideItsThreadsIsReportedAsCut(@ForAll("cutDumps") String cut) {
+        assertThat(ThreadDumpParser.parse(cut).truncated()).as("cut at %d: ...%s", cut.length(),
+                cut.substring(Math.max(0, cut.length() - 80))).isTrue();
+    }
+
+    @Provide
+    Arbitrary<String> cutDumps() {
+        return Arbitraries.of(WHOLE_DUMPS).flatMap(dump -> {
+            int firstThread = dump.indexOf("\n\"") + 1;
+            int endMarker = dump.indexOf("JNI global ref");
+            return Arbitraries.integers().between(firstThread + 1, endMarker - 1).map(at -> dump.substring(0, at));
         });
     }
 

@@ -127,6 +127,19 @@ public record SnapshotDigest(
         return String.join("; ", parts);
     }
 
+    /**
+     * The thread counts of the dumps joined by {@code arrow}; a long series shows its first and last five around an
+     * ellipsis, so that 5,000 dumps do not print as one 30 KB line.
+     */
+    public String threadCountSeries(String arrow) {
+        List<String> counts = threadCountSeries.stream().map(String::valueOf).toList();
+        if (counts.size() <= 12) {
+            return String.join(arrow, counts);
+        }
+        return String.join(arrow, counts.subList(0, 5)) + arrow + "\u2026" + arrow
+                + String.join(arrow, counts.subList(counts.size() - 5, counts.size()));
+    }
+
     /** Counts by state with zero states left out, in {@link ThreadState} order. */
     public Map<ThreadState, Integer> nonZeroStates() {
         Map<ThreadState, Integer> m = new LinkedHashMap<>();

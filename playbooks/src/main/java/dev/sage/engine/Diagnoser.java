@@ -41,8 +41,10 @@ public final class Diagnoser {
         String headline = judged.findings().isEmpty() ? "no finding; " + summary
                 : judged.findings().get(0).title() + (judged.findings().size() > 1
                 ? " (+" + (judged.findings().size() - 1) + " more)" : "") + "; " + summary;
+        List<String> allNotes = new ArrayList<>(notes);
+        playbooks.replaced().forEach(r -> allNotes.add("playbook " + r));
         return new Diagnosis(target, snapshot.jvm() == null ? "" : snapshot.jvm().describe(),
-                summary.isEmpty() ? "nothing to summarise" : headline, judged.findings(), notEvaluated, millis, notes,
+                summary.isEmpty() ? "nothing to summarise" : headline, judged.findings(), notEvaluated, millis, allNotes,
                 sibling.map(s -> Comparison.of(snapshot, s)));
     }
 }

@@ -31,9 +31,16 @@ public final class Engine {
     private static final Pattern FIGURE = Pattern.compile("\\{\\{\\s*([a-z_][a-z0-9_]*)\\s*}}");
 
     private final List<Playbook> playbooks;
+    private final Expressions.Budget budget;
 
     public Engine(List<Playbook> playbooks) {
+        this(playbooks, Expressions.Budget.DEFAULT);
+    }
+
+    /** @param budget what each playbook's expressions may cost on one snapshot; one over it is stopped, not the rest */
+    public Engine(List<Playbook> playbooks, Expressions.Budget budget) {
         this.playbooks = List.copyOf(playbooks);
+        this.budget = budget;
     }
 
     /** What the playbooks found, and what they could not judge. */
@@ -55,7 +62,7 @@ public final class Engine {
             }
             Set<String> unmet = new LinkedHashSet<>();
             Set<Remedy> helps = new LinkedHashSet<>();
-            p.requires().stream().filter(r -> !r.satisfiedBy(snapshot)).forEach(r -> {
+            p.requires().stream().sorted().filter(r -> !r.satisfiedBy(snapshot)).forEach(r -> {
                 unmet.add(r.description());
                 r.remedy().ifPresent(helps::add);
             });
@@ -88,13 +95,18 @@ public final class Engine {
                 if (facts == null) {
                     facts = FactModel.of(snapshot);
                 }
+                Expressions.Meter meter = new Expressions.Meter(budget);
                 try {
                     for (Expressions.Compiled c : p.expr()) {
-                        if (!Expressions.holds(c, facts)) {
+                        if (!Expressions.holds(c, facts, meter)) {
                             holds = false;
                             break;
                         }
                     }
+                } catch (Expressions.OverBudget e) {
+                    missing.computeIfAbsent("its expressions to finish: they were " + e.getMessage(), k -> new ArrayList<>())
+                            .add(p.id());
+                    holds = false;
                 } catch (IllegalStateException e) {
                     missing.computeIfAbsent("its expression to evaluate: " + e.getMessage(), k -> new ArrayList<>()).add(p.id());
                     holds = false;
@@ -153,7 +165,7 @@ public final class Engine {
 
     private static Set<String> unmet(Check check, JvmSnapshot s) {
         Set<String> unmet = new LinkedHashSet<>();
-        for (Requirement r : check.requires()) {
+        for (Requirement r : check.requires().stream().sorted().toList()) { // in declaration order, every run
             if (!r.satisfiedBy(s)) {
                 unmet.add(r.description());
             }
@@ -163,7 +175,7 @@ public final class Engine {
 
     private static Set<Remedy> remedies(Check check, JvmSnapshot s) {
         Set<Remedy> helps = new LinkedHashSet<>();
-        check.requires().stream().filter(r -> !r.satisfiedBy(s)).forEach(r -> r.remedy().ifPresent(helps::add));
+        check.requires().stream().sorted().filter(r -> !r.satisfiedBy(s)).forEach(r -> r.remedy().ifPresent(helps::add));
         return helps;
     }
 

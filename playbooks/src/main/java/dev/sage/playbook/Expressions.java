@@ -24,6 +24,53 @@ public final class Expressions {
     /** A compiled condition. */
     public record Compiled(String source, CelRuntime.Program program) {}
 
+    /**
+     * What one playbook's expressions may cost on one snapshot, enforced while they run: evaluation steps (each
+     * expression node evaluated, inside comprehensions too, so that a nested {@code exists} or {@code map} over 5,000
+     * threads is stopped long before it allocates gigabytes) and wall time.
+     */
+    public record Budget(long steps, java.time.Duration time) {
+        /** About 1 s of evaluation on this project's machines; the team example costs a few thousand steps. */
+        public static final Budget DEFAULT = new Budget(1_000_000, java.time.Duration.ofSeconds(1));
+    }
+
+    /** A playbook's expressions went over their {@link Budget} and were stopped. */
+    public static final class OverBudget extends IllegalStateException {
+        OverBudget(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * Counts the steps of one playbook's evaluation against its budget; used by one thread at a time.
+     */
+    public static final class Meter {
+        private final Budget budget;
+        private final long deadline;
+        private final long start = System.nanoTime();
+        private long steps;
+
+        public Meter(Budget budget) {
+            this.budget = budget;
+            this.deadline = start + budget.time().toNanos();
+        }
+
+        void step() {
+            steps++;
+            if (steps > budget.steps() || (steps & 1023) == 0 && System.nanoTime() > deadline) {
+                throw new OverBudget("stopped after " + String.format(java.util.Locale.ROOT, "%,d", steps) + " steps and "
+                        + (System.nanoTime() - start) / 1_000_000 + " ms: over the budget of "
+                        + String.format(java.util.Locale.ROOT, "%,d", budget.steps()) + " steps or "
+                        + budget.time().toMillis() + " ms a playbook may take");
+            }
+        }
+
+        /** Steps taken so far. */
+        public long steps() {
+            return steps;
+        }
+    }
+
     /** Why an expression was refused: its 1-based line and column within the expression, and the reason. */
     record Refusal(int line, int column, String reason) {}
 
@@ -55,20 +102,47 @@ public final class Expressions {
         }
     }
 
+    /** Evaluates a compiled condition over the facts within the default budget. */
+    public static boolean holds(Compiled c, Map<String, Object> facts) {
+        return holds(c, facts, new Meter(Budget.DEFAULT));
+    }
+
     /**
-     * Evaluates a compiled condition over the facts.
+     * Evaluates a compiled condition over the facts, counting its steps on {@code meter}.
      *
+     * @throws OverBudget when the meter's budget runs out (the evaluation is stopped there)
      * @throws IllegalStateException with the reason when the expression fails (a missing key, a bad type)
      */
-    public static boolean holds(Compiled c, Map<String, Object> facts) {
+    public static boolean holds(Compiled c, Map<String, Object> facts, Meter meter) {
         try {
-            Object out = c.program().eval(facts);
+            Object out = c.program().trace(facts, (expr, result) -> meter.step());
             if (out instanceof Boolean b) {
                 return b;
             }
             throw new IllegalStateException("'" + c.source() + "' did not give true or false");
         } catch (CelEvaluationException e) {
+            OverBudget over = cause(e);
+            if (over != null) {
+                throw over;
+            }
             throw new IllegalStateException("'" + c.source() + "' failed: " + e.getMessage());
+        } catch (OverBudget e) {
+            throw e;
+        } catch (RuntimeException e) {
+            OverBudget over = cause(e);
+            if (over != null) {
+                throw over;
+            }
+            throw new IllegalStateException("'" + c.source() + "' failed: " + e);
         }
+    }
+
+    private static OverBudget cause(Throwable t) {
+        for (Throwable x = t; x != null; x = x.getCause()) {
+            if (x instanceof OverBudget o) {
+                return o;
+            }
+        }
+        return null;
     }
 }

@@ -52,11 +52,22 @@ public final class PlaybookLoader {
     private static final Pattern FIGURE = Pattern.compile("\\{\\{\\s*([a-z_][a-z0-9_]*)\\s*}}");
 
     /** What loading gave: the playbooks in force, the ids turned off, and the files refused. */
-    public record Loaded(List<Playbook> playbooks, List<String> disabled, List<PlaybookError> errors) {
+    /**
+     * What is in force.
+     *
+     * @param replaced what team files changed in the built-in catalogue, in words a report can show:
+     *     {@code thread-leak: the built-in is replaced by /etc/sage/playbooks/leak.yaml}, {@code timer-leak: disabled by ...}
+     */
+    public record Loaded(List<Playbook> playbooks, List<String> disabled, List<PlaybookError> errors, List<String> replaced) {
         public Loaded {
             playbooks = List.copyOf(playbooks);
             disabled = List.copyOf(disabled);
             errors = List.copyOf(errors);
+            replaced = List.copyOf(replaced);
+        }
+
+        public Loaded(List<Playbook> playbooks, List<String> disabled, List<PlaybookError> errors) {
+            this(playbooks, disabled, errors, List.of());
         }
     }
 
@@ -87,16 +98,25 @@ public final class PlaybookLoader {
         base.playbooks().forEach(p -> byId.put(p.id(), p));
         List<String> disabled = new ArrayList<>();
         List<PlaybookError> errors = new ArrayList<>(base.errors());
+        List<String> replaced = new ArrayList<>();
         for (Path dir : dirs) {
             Loaded team = directory(dir);
             errors.addAll(team.errors());
             for (String id : team.disabled()) {
-                byId.remove(id);
+                if (byId.remove(id) != null) {
+                    replaced.add(id + ": disabled by a team file in " + dir);
+                }
                 disabled.add(id);
             }
-            team.playbooks().forEach(p -> byId.put(p.id(), p));
+            team.playbooks().forEach(p -> {
+                Playbook before = byId.put(p.id(), p);
+                if (before != null) {
+                    replaced.add(p.id() + ": " + (before.source().startsWith("builtin/") ? "the built-in" : before.source())
+                            + " is replaced by " + p.source());
+                }
+            });
         }
-        return new Loaded(new ArrayList<>(byId.values()), disabled, errors);
+        return new Loaded(new ArrayList<>(byId.values()), disabled, errors, replaced);
     }
 
     /** The playbook files ({@code *.yaml}, {@code *.yml}) directly in {@code dir}, in name order. */
@@ -345,7 +365,11 @@ public final class PlaybookLoader {
         Node v = t.getValueNode();
         if (v instanceof MappingNode pm) {
             for (NodeTuple pt : pm.getValue()) {
-                given.put(scalar(pt.getKeyNode()), pt.getValueNode());
+                if (given.put(scalar(pt.getKeyNode()), pt.getValueNode()) != null) {
+                    // YAML lets the last one win silently: a typo'd threshold would pass unnoticed
+                    e.add(line(pt.getKeyNode()), path + "." + name + "." + scalar(pt.getKeyNode()), "given twice");
+                    return null;
+                }
             }
         } else if (!(v instanceof ScalarNode s && (s.getTag().equals(Tag.NULL) || s.getValue().isEmpty()))) {
             e.add(line(v), path + "." + name, "parameters are a mapping, like {min: 10}, or nothing");
@@ -568,6 +592,12 @@ public final class PlaybookLoader {
     }
 
     private static void checkFigures(Errors e, Node n, String key, String template, List<String> figures) {
+        // every "{{" must open a whole {{figure}}: a half-written one would print as it is, braces and all
+        String rest = FIGURE.matcher(template).replaceAll("");
+        if (rest.contains("{{") || rest.contains("}}")) {
+            e.add(line(n), key, "has a '{{' or '}}' that is not a whole {{figure}} (a figure name in double braces)");
+            return;
+        }
         if (figures == null) {
             return;
         }

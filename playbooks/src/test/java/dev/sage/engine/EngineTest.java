@@ -76,4 +76,44 @@ class EngineTest {
                 .noneMatch(x -> x.contains("ZUncommitDelay")).noneMatch(x -> x.contains("ShenandoahUncommitDelay"));
         assertThat(f.evidence()).singleElement().asString().contains("-Xms equals -Xmx, so the heap can never shrink");
     }
+
+    @Test
+    void whatCouldNotBeJudgedIsListedInTheSameOrderEveryRun() throws Exception {
+        SnapshotReader r = new SnapshotReader("t");
+        r.add("dump", Files.readAllBytes(REPO.resolve("bot/src/main/resources/samples/leaky-service/01-thread-print.txt")));
+        Engine.Result result = new Engine(PlaybookLoader.builtins().playbooks()).run(r.snapshot());
+        // the requirements of a check are a set: they are listed in their declaration order, not the set's
+        assertThat(result.notEvaluated()).extracting(n -> n.what()).anySatisfy(w -> assertThat(w)
+                .contains("needs native memory tracking (start the JVM with -XX:NativeMemoryTracking=summary) and the"
+                        + " process's memory"));
+    }
+
+    @Test
+    void aRunawayTeamExpressionIsStoppedAndTheOtherPlaybooksStillJudge(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("runaway.yaml"), """
+                id: acme-runaway
+                title: copies
+                severity: warning
+                expr: ["threads.exists(a, threads.exists(b, a.name == b.name + '-copy'))"]
+                evidence: ["copies"]
+                """);
+        Files.writeString(dir.resolve("huge.yaml"), """
+                id: acme-huge
+                title: pairs
+                severity: warning
+                expr: ["threads.map(a, threads.map(b, a.name + b.name)).size() > 0"]
+                evidence: ["pairs"]
+                """);
+        List<Playbook> all = new java.util.ArrayList<>(PlaybookLoader.builtins().playbooks());
+        all.addAll(PlaybookLoader.directory(dir).playbooks());
+        JvmSnapshot large = dev.sage.playbook.Costs.large();
+        long t0 = System.nanoTime();
+        Engine.Result r = new Engine(all).run(large);
+        long millis = (System.nanoTime() - t0) / 1_000_000;
+        assertThat(r.notEvaluated()).extracting(n -> n.what())
+                .anySatisfy(w -> assertThat(w).startsWith("acme-runaway: needs its expressions to finish: they were stopped after"))
+                .anySatisfy(w -> assertThat(w).startsWith("acme-huge: needs its expressions to finish: they were stopped after"));
+        assertThat(r.findings()).extracting(Finding::id).as("the built-ins still judge").contains("timer-leak");
+        assertThat(millis).as("two runaways, each stopped within its budget").isLessThan(10_000);
+    }
 }

@@ -102,6 +102,17 @@ class PlaybookLoaderTest {
         assertThat(loaded.playbooks()).filteredOn(p -> p.id().equals("lock-contention"))
                 .singleElement().extracting(Playbook::source).isEqualTo(dir.resolve("c-override.yaml").toString());
         assertThat(loaded.disabled()).containsExactly("nmt-disabled");
+        assertThat(loaded.replaced()).as("what a report says of the team's changes").containsExactly(
+                "nmt-disabled: disabled by a team file in " + dir,
+                "lock-contention: the built-in is replaced by " + dir.resolve("c-override.yaml"));
+    }
+
+    @Test
+    void aParameterGivenTwiceAndAHalfWrittenFigureAreRefused() {
+        assertThat(errors(GOOD.replace("{min: 3}", "{min: 1, min: 500}")))
+                .containsExactly("team/x.yaml:5: when[0].threads_waiting_on_same_lock.min: given twice");
+        assertThat(errors(GOOD.replace("\"{{waiters}} wait for {{lock}}\"", "\"{{waiters} wait for {{lock}}\"")))
+                .singleElement().asString().startsWith("team/x.yaml:7: evidence[0]: has a '{{' or '}}' that is not a whole");
     }
 
     @Test
