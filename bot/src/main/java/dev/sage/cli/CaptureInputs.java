@@ -27,6 +27,10 @@ final class CaptureInputs {
         for (String p : paths) {
             if (p.equals("-")) {
                 out.add(input("<stdin>", () -> {
+                    if (stdin == System.in && stdinClosedAtStart()) {
+                        throw new IOException("standard input was closed when Sage started (its fd 0 is now "
+                                + Files.readSymbolicLink(Path.of("/proc/self/fd/0")) + "): pipe a capture in, or give a file");
+                    }
                     long max = MemoryGuard.maxInputBytes();
                     byte[] bytes = stdin.readNBytes((int) max + 1);
                     if (bytes.length > max) {
@@ -101,6 +105,21 @@ final class CaptureInputs {
             }
         }
         return false;
+    }
+
+    /**
+     * Whether fd 0 was closed when the JVM started, so that the first file the JVM opened took its place: the JDK's own
+     * files or Sage's jar are never what a person piped in.
+     */
+    private static boolean stdinClosedAtStart() {
+        try {
+            Path fd0 = Files.readSymbolicLink(Path.of("/proc/self/fd/0"));
+            Path javaHome = Path.of(System.getProperty("java.home")).toRealPath();
+            Path jar = Path.of(CaptureInputs.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return fd0.startsWith(javaHome) || fd0.equals(jar) || fd0.toString().endsWith(".jar");
+        } catch (IOException | java.net.URISyntaxException | UnsupportedOperationException | SecurityException e) {
+            return false; // not Linux, or no /proc: read it as it is
+        }
     }
 
     private interface Reader {

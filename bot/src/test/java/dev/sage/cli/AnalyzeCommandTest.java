@@ -83,6 +83,16 @@ class AnalyzeCommandTest {
     }
 
     @Test
+    void aClosedStandardInputIsSaidNotReadAsTheFileThatTookItsPlace() throws Exception {
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder("sh", "-c", "exec \"$0\" -cp \"$1\" dev.sage.cli.Sage analyze - <&-", javaBin,
+                System.getProperty("java.class.path")).start();
+        String err = new String(p.getErrorStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).isEqualTo(3);
+        assertThat(err).contains("standard input was closed when Sage started").doesNotContain("threads");
+    }
+
+    @Test
     void aDirectoryIsReadInNameOrderAsATimeSeries(@TempDir Path dir) throws Exception {
         Files.write(dir.resolve("b-later.txt"), resource("samples/leaky-service/03-thread-print.txt"));
         Files.write(dir.resolve("a-earlier.txt"), resource("samples/leaky-service/01-thread-print.txt"));

@@ -342,13 +342,31 @@ public final class ContentDetector {
         }
 
 
+        /**
+         * A thread stanza's first line: a quoted name followed by the JVM's fields. One field alone (a log line such as
+         * {@code "GET /x" tid=42 took 3 ms}) is a header only when the next line continues a stanza (its state, a
+         * frame, a lock), so that a stray line in a log is not read as a dump whatever surrounds it.
+         */
         boolean looksLikeThreadHeader(int p, int to) {
             int q = Region.indexOf(text, '"', p + 1, to);
             if (q < 0) {
                 return false;
             }
-            return regionHas(q, to, "prio=") || regionHas(q, to, "tid=") || regionHas(q, to, "nid=")
-                    || regionHas(q, to, " id=") || regionHas(q, to, "t@");
+            int fields = (regionHas(q, to, "prio=") ? 1 : 0) + (regionHas(q, to, "tid=") ? 1 : 0)
+                    + (regionHas(q, to, "nid=") ? 1 : 0) + (regionHas(q, to, " id=") ? 1 : 0) + (regionHas(q, to, "t@") ? 1 : 0);
+            return fields >= 2 || fields == 1 && nextLineContinuesStanza(to);
+        }
+
+        private boolean nextLineContinuesStanza(int lineEnd) {
+            int p = lineEnd + 1;
+            if (p >= text.length()) {
+                return false;
+            }
+            while (p < text.length() && (text.charAt(p) == ' ' || text.charAt(p) == '\t')) {
+                p++;
+            }
+            return text.startsWith("java.lang.Thread.State:", p) || text.startsWith("at ", p) || text.startsWith("- ", p)
+                    || text.startsWith("Locked ", p);
         }
 
         boolean regionHas(int from, int to, String s) {

@@ -209,4 +209,15 @@ class DamagedInputTest {
         assertThat(r.snapshot().problems()).extracting(Object::toString)
                 .anySatisfy(p -> assertThat(p).contains("the thread dump is cut off"));
     }
+
+    @Test
+    void aLogLineThatLooksLikeAThreadHeaderAloneIsNotADump() {
+        SnapshotReader r = new SnapshotReader("t");
+        r.add("app.log", "2026-01-01 10:00:00 INFO request done\n\"GET /api/orders\" tid=42 took 3 ms\n"
+                + "2026-01-01 10:00:01 INFO request done\n");
+        assertThat(r.snapshot().threadDumps()).isEmpty();
+        SnapshotReader excerpt = new SnapshotReader("t");
+        excerpt.add("paste", "\"worker\" tid=42\n   java.lang.Thread.State: RUNNABLE\n\tat x.Y.z(Y.java:1)\n");
+        assertThat(excerpt.snapshot().threadDumps()).hasSize(1);
+    }
 }

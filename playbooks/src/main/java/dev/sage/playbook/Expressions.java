@@ -27,11 +27,11 @@ public final class Expressions {
     /**
      * What one playbook's expressions may cost on one snapshot, enforced while they run: evaluation steps (each
      * expression node evaluated, inside comprehensions too, so that a nested {@code exists} or {@code map} over 5,000
-     * threads is stopped long before it allocates gigabytes) and wall time.
+     * threads is stopped early), the bytes its thread allocates (where the JVM can count them), and wall time.
      */
-    public record Budget(long steps, java.time.Duration time) {
+    public record Budget(long steps, long allocatedBytes, java.time.Duration time) {
         /** About 1 s of evaluation on this project's machines; the team example costs a few thousand steps. */
-        public static final Budget DEFAULT = new Budget(1_000_000, java.time.Duration.ofSeconds(1));
+        public static final Budget DEFAULT = new Budget(1_000_000, 128L << 20, java.time.Duration.ofSeconds(1));
     }
 
     /** A playbook's expressions went over their {@link Budget} and were stopped. */
@@ -41,6 +41,26 @@ public final class Expressions {
         }
     }
 
+    /** Counts the bytes the current thread allocates, where the JVM offers it (HotSpot does). */
+    private static final com.sun.management.ThreadMXBean THREADS = threads();
+
+    private static com.sun.management.ThreadMXBean threads() {
+        try {
+            var bean = java.lang.management.ManagementFactory.getThreadMXBean();
+            if (bean instanceof com.sun.management.ThreadMXBean t && t.isThreadAllocatedMemorySupported()) {
+                t.setThreadAllocatedMemoryEnabled(true);
+                return t;
+            }
+        } catch (RuntimeException | LinkageError e) {
+            // not counted on this JVM: steps and time still bound the evaluation
+        }
+        return null;
+    }
+
+    private static long allocated() {
+        return THREADS == null ? 0 : THREADS.getCurrentThreadAllocatedBytes();
+    }
+
     /**
      * Counts the steps of one playbook's evaluation against its budget; used by one thread at a time.
      */
@@ -48,6 +68,7 @@ public final class Expressions {
         private final Budget budget;
         private final long deadline;
         private final long start = System.nanoTime();
+        private final long allocatedAtStart = allocated();
         private long steps;
 
         public Meter(Budget budget) {
@@ -57,11 +78,13 @@ public final class Expressions {
 
         void step() {
             steps++;
-            if (steps > budget.steps() || (steps & 1023) == 0 && System.nanoTime() > deadline) {
-                throw new OverBudget("stopped after " + String.format(java.util.Locale.ROOT, "%,d", steps) + " steps and "
+            if (steps > budget.steps() || (steps & 1023) == 0 && (System.nanoTime() > deadline
+                    || allocated() - allocatedAtStart > budget.allocatedBytes())) {
+                throw new OverBudget("stopped after " + String.format(java.util.Locale.ROOT, "%,d", steps) + " steps, "
+                        + ((allocated() - allocatedAtStart) >> 20) + " MiB and "
                         + (System.nanoTime() - start) / 1_000_000 + " ms: over the budget of "
-                        + String.format(java.util.Locale.ROOT, "%,d", budget.steps()) + " steps or "
-                        + budget.time().toMillis() + " ms a playbook may take");
+                        + String.format(java.util.Locale.ROOT, "%,d", budget.steps()) + " steps, "
+                        + (budget.allocatedBytes() >> 20) + " MiB or " + budget.time().toMillis() + " ms a playbook may take");
             }
         }
 
