@@ -41,6 +41,17 @@ public final class Expressions {
         }
     }
 
+    /**
+     * Thrown from inside the interpreter to stop it. An Error, not an exception: CEL absorbs exceptions raised inside
+     * {@code exists} and {@code ||} as error values and goes on with the next element, which would let a runaway
+     * expression run to its end. No stack trace: it is thrown once and caught in {@link #holds}.
+     */
+    private static final class Stop extends Error {
+        Stop(String message) {
+            super(message, null, false, false);
+        }
+    }
+
     /** Counts the bytes the current thread allocates, where the JVM offers it (HotSpot does). */
     private static final com.sun.management.ThreadMXBean THREADS = threads();
 
@@ -70,6 +81,7 @@ public final class Expressions {
         private final long start = System.nanoTime();
         private final long allocatedAtStart = allocated();
         private long steps;
+        private String stopped;
 
         public Meter(Budget budget) {
             this.budget = budget;
@@ -77,14 +89,25 @@ public final class Expressions {
         }
 
         void step() {
+            if (stopped != null) {
+                throw new Stop(stopped);
+            }
             steps++;
             if (steps > budget.steps() || (steps & 1023) == 0 && (System.nanoTime() > deadline
                     || allocated() - allocatedAtStart > budget.allocatedBytes())) {
-                throw new OverBudget("stopped after " + String.format(java.util.Locale.ROOT, "%,d", steps) + " steps, "
+                stopped = "stopped after " + String.format(java.util.Locale.ROOT, "%,d", steps) + " steps, "
                         + ((allocated() - allocatedAtStart) >> 20) + " MiB and "
                         + (System.nanoTime() - start) / 1_000_000 + " ms: over the budget of "
                         + String.format(java.util.Locale.ROOT, "%,d", budget.steps()) + " steps, "
-                        + (budget.allocatedBytes() >> 20) + " MiB or " + budget.time().toMillis() + " ms a playbook may take");
+                        + (budget.allocatedBytes() >> 20) + " MiB or " + budget.time().toMillis() + " ms a playbook may take";
+                throw new Stop(stopped);
+            }
+        }
+
+        /** Throws when the budget ran out during an evaluation that nonetheless returned. */
+        void check() {
+            if (stopped != null) {
+                throw new Stop(stopped);
             }
         }
 
@@ -139,6 +162,7 @@ public final class Expressions {
     public static boolean holds(Compiled c, Map<String, Object> facts, Meter meter) {
         try {
             Object out = c.program().trace(facts, (expr, result) -> meter.step());
+            meter.check();
             if (out instanceof Boolean b) {
                 return b;
             }
@@ -149,8 +173,8 @@ public final class Expressions {
                 throw over;
             }
             throw new IllegalStateException("'" + c.source() + "' failed: " + e.getMessage());
-        } catch (OverBudget e) {
-            throw e;
+        } catch (Stop e) {
+            throw new OverBudget(e.getMessage());
         } catch (RuntimeException e) {
             OverBudget over = cause(e);
             if (over != null) {
