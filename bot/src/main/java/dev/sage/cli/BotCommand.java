@@ -20,9 +20,10 @@ import java.util.concurrent.CountDownLatch;
 @Command(name = "bot",
         mixinStandardHelpOptions = true,
         description = {
-            "Runs the Slack bot: mention it with a pod name and it answers in the thread. Socket Mode by default",
-            "(SLACK_BOT_TOKEN and SLACK_APP_TOKEN; no public endpoint), or HTTP with --http (SLACK_BOT_TOKEN and",
-            "SLACK_SIGNING_SECRET; Slack posts to /slack/events). It touches only what --config lists."},
+            "Runs the Slack bot: mention it with a pod name and it answers in the thread.",
+            "Socket Mode by default (SLACK_BOT_TOKEN and SLACK_APP_TOKEN; no public endpoint), or",
+            "HTTP with --http (SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET; Slack posts to /slack/events).",
+            "It touches only what --config lists."},
         footer = {"", "Exit codes: 0 stopped, 2 bad usage or configuration, 1 could not start.",
             "", "Examples:", "  sage bot --config /etc/sage/sage.yaml", "  sage bot --config sage.yaml --http 3000"})
 final class BotCommand implements Callable<Integer> {
@@ -30,7 +31,7 @@ final class BotCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--config", paramLabel = "FILE",
-            description = "The configuration (see deploy/sage.yaml): what the bot may touch, its defaults and limits."
+            description = "The configuration (see deploy/config/sage.yaml): what the bot may touch, its defaults and limits."
                     + " Without it, the bot answers but may diagnose nothing.")
     Path config;
 
