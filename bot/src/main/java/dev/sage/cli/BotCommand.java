@@ -21,8 +21,8 @@ import java.util.concurrent.CountDownLatch;
         mixinStandardHelpOptions = true,
         description = {
             "Runs the Slack bot: mention it with a pod name and it answers in the thread.",
-            "Socket Mode by default (SLACK_BOT_TOKEN and SLACK_APP_TOKEN; no public endpoint), or",
-            "HTTP with --http (SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET; Slack posts to /slack/events).",
+            "Socket Mode by default (SLACK_BOT_TOKEN, SLACK_APP_TOKEN; no public endpoint),",
+            "or HTTP with --http (SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET; at /slack/events).",
             "It touches only what --config lists."},
         footer = {"", "Exit codes: 0 stopped, 2 bad usage or configuration, 1 could not start.",
             "", "Examples:", "  sage bot --config /etc/sage/sage.yaml", "  sage bot --config sage.yaml --http 3000"})
