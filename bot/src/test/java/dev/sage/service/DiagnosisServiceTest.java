@@ -65,4 +65,22 @@ class DiagnosisServiceTest {
             }
         }
     }
+
+    @Test
+    void oneRoundAlreadyFindsReadsAndLatchWaitsWithNoTimeoutAndSaysWhatASecondWouldConfirm() throws Exception {
+        for (String[] c : new String[][] {{"socket-read", "blocking-io-without-timeout"}, {"latch-forever", "latch-wait-forever"}}) {
+            try (ScenarioJvm jvm = ScenarioJvm.start(c[0])) {
+                Report r = service.diagnose(DiagnoseRequest.of(new Target.Local(Optional.of(jvm.pid())))
+                        .withPlan(CollectionPlan.defaults().withoutHistogram()), DiagnosisListener.NONE);
+                assertThat(r.diagnosis().findings()).as(c[0]).filteredOn(f -> f.id().equals(c[1])).singleElement()
+                        .satisfies(f -> assertThat(f.evidence()).anySatisfy(e -> assertThat(e).contains("a second dump")));
+            }
+        }
+        try (ScenarioJvm idle = ScenarioJvm.start("healthy")) {
+            Report r = service.diagnose(DiagnoseRequest.of(new Target.Local(Optional.of(idle.pid())))
+                    .withPlan(CollectionPlan.defaults().withoutHistogram()), DiagnosisListener.NONE);
+            assertThat(r.diagnosis().findings()).as("idle pools and a server waiting for clients stay quiet")
+                    .noneMatch(f -> f.severity() != dev.sage.diagnosis.Severity.INFO);
+        }
+    }
 }

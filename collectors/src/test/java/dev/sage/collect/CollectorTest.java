@@ -126,7 +126,7 @@ class CollectorTest {
     void aSocketReadWithoutTimeoutShowsInTheReadersStack() throws Exception {
         try (ScenarioJvm jvm = ScenarioJvm.start("socket-read")) {
             ThreadDump dump = collector.collect(jvm.pid(), CollectionPlan.defaults().withoutHistogram()).snapshot().lastThreadDump();
-            JvmThread reader = dump.threads().stream().filter(t -> t.name().equals("http-client-read")).findFirst().orElseThrow();
+            JvmThread reader = dump.threads().stream().filter(t -> t.name().equals("http-client-read-0")).findFirst().orElseThrow();
             assertThat(reader.state()).isEqualTo(ThreadState.RUNNABLE);
             assertThat(reader.frames()).anyMatch(f -> f.text().contains("SocketInputStream.read")
                     || f.text().contains("NioSocketImpl.read"));

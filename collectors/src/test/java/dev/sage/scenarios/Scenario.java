@@ -172,19 +172,26 @@ public final class Scenario {
         }, "silent-server");
         acceptor.setDaemon(true);
         acceptor.start();
-        Socket client = new Socket(InetAddress.getLoopbackAddress(), server.getLocalPort()); // no timeout set
-        KEEP.add(client);
-        Thread reader = new Thread(() -> {
-            try (InputStream in = client.getInputStream()) {
-                in.read();
-            } catch (Exception ignored) {
-                // closed
+        // a client built per request, reading with no timeout from a server that never answers
+        List<Thread> readers = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            Socket client = new Socket(InetAddress.getLoopbackAddress(), server.getLocalPort()); // no timeout set
+            KEEP.add(client);
+            Thread reader = new Thread(() -> {
+                try (InputStream in = client.getInputStream()) {
+                    in.read();
+                } catch (Exception ignored) {
+                    // closed
+                }
+            }, "http-client-read-" + i);
+            reader.setDaemon(true);
+            reader.start();
+            readers.add(reader);
+        }
+        for (Thread reader : readers) {
+            while (!stackHas(reader, "read")) {
+                Thread.sleep(10);
             }
-        }, "http-client-read");
-        reader.setDaemon(true);
-        reader.start();
-        while (!stackHas(reader, "read")) {
-            Thread.sleep(10);
         }
         ready();
     }

@@ -11,6 +11,7 @@ public final class BuiltinChecks {
             new ThreadChecks.ThreadsWaitingOnSameLock(),
             new ThreadChecks.ThreadPileUp(),
             new ThreadChecks.ThreadsInFrame(),
+            new ThreadChecks.ThreadsInUntimedWait(),
             new MemoryChecks.HeapUsedFraction(),
             new MemoryChecks.NativeMemoryNotTracked(),
             new MemoryChecks.RssNearContainerLimit(),

@@ -116,7 +116,7 @@ final class SeriesChecks {
             for (JvmThread t : s.lastThreadDump().threads()) {
                 JvmThread b = before.get(key(t));
                 if (b == null || t.cpuMillis() == null || b.cpuMillis() == null || t.elapsedSeconds() == null
-                        || b.elapsedSeconds() == null || t.frames().isEmpty() || !sameTop(b, t, 2)
+                        || b.elapsedSeconds() == null || t.frames().isEmpty() || !sameMethods(b, t, 2)
                         || t.state() != dev.sage.snapshot.ThreadState.RUNNABLE || b.state() != dev.sage.snapshot.ThreadState.RUNNABLE) {
                     continue;
                 }
@@ -226,6 +226,23 @@ final class SeriesChecks {
 
     static Key key(JvmThread t) {
         return new Key(t.name(), t.number());
+    }
+
+    /**
+     * The same methods on top of both stacks, whatever their line numbers: a busy loop is caught on different lines of
+     * the same method from one dump to the next.
+     */
+    static boolean sameMethods(JvmThread a, JvmThread b, int n) {
+        int k = Math.min(n, Math.min(a.frames().size(), b.frames().size()));
+        if (k == 0) {
+            return false;
+        }
+        for (int i = 0; i < k; i++) {
+            if (!a.frames().get(i).method().equals(b.frames().get(i).method())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     static boolean sameTop(JvmThread a, JvmThread b, int n) {

@@ -279,6 +279,89 @@ final class ThreadChecks {
         }
     }
 
+    /**
+     * What one dump already proves: several threads of one family in an untimed wait on the same kind of thing (a
+     * socket read without {@code NioSocketImpl.timedRead}, a latch or future parked with {@code LockSupport.park},
+     * not {@code parkNanos}). Judged on a single dump only; with two, {@code threads_stuck_in_frame} decides whether
+     * they moved.
+     */
+    static final class ThreadsInUntimedWait implements Check {
+        @Override public String name() { return "threads_in_untimed_wait"; }
+        @Override public String description() {
+            return "in a single dump, at least `min` threads of one family in one of `methods` with a frame of `untimed`"
+                    + " and none of `unless` on their stack";
+        }
+        @Override public List<Param> params() {
+            return List.of(Param.required("methods", Param.Type.STRINGS, "class.method names, e.g. java.util.concurrent.CountDownLatch.await"),
+                    Param.required("untimed", Param.Type.STRINGS, "frames that prove the wait has no timeout, e.g."
+                            + " java.util.concurrent.locks.LockSupport.park or sun.nio.ch.NioSocketImpl.read"),
+                    Param.optional("unless", Param.Type.STRINGS, List.of(), "methods that, on the stack, mean it is fine (e.g. a timed read)"),
+                    Param.optional("unless_packages", Param.Type.STRINGS, List.of(),
+                            "class name prefixes that, on the stack, mean it is fine (e.g. a server waiting for its client)"),
+                    Param.optional("states", Param.Type.STRINGS, List.of(), "only threads in these states (empty: any)"),
+                    Param.optional("ignore_threads", Param.Type.STRINGS, List.of(), "thread names left out (e.g. main awaiting shutdown)"),
+                    Param.optional("min", Param.Type.INT, 2L, "threads of one family"));
+        }
+        @Override public Set<Requirement> requires() { return Set.of(Requirement.THREAD_DUMP); }
+        @Override public List<String> figures() { return List.of("count", "names", "frame", "stack", "library", "family", "confirm"); }
+
+        @Override
+        public Optional<Match> evaluate(JvmSnapshot s, Params p) {
+            if (s.threadDumps().size() != 1) {
+                return Optional.empty();
+            }
+            Set<String> methods = Set.copyOf(p.strings("methods"));
+            Set<String> untimed = Set.copyOf(p.strings("untimed"));
+            Set<String> unless = Set.copyOf(p.strings("unless"));
+            List<String> unlessPackages = p.strings("unless_packages");
+            Set<String> states = Set.copyOf(p.strings("states"));
+            Set<String> ignored = Set.copyOf(p.strings("ignore_threads"));
+            Map<JvmThread, String> waiting = new LinkedHashMap<>();
+            for (JvmThread t : s.lastThreadDump().threads()) {
+                if (ignored.contains(t.name()) || !states.isEmpty() && !states.contains(t.state().name())) {
+                    continue;
+                }
+                String hit = null;
+                boolean proven = false;
+                boolean excused = false;
+                for (StackFrame f : t.frames()) {
+                    if (hit == null && methods.contains(f.method())) {
+                        hit = f.method();
+                    }
+                    proven |= untimed.contains(f.method());
+                    excused |= unless.contains(f.method()) || SeriesChecks.startsWithAny(f.text(), unlessPackages);
+                }
+                if (hit != null && proven && !excused) {
+                    waiting.put(t, hit);
+                }
+            }
+            // the largest family of the waiting threads (families come largest first)
+            List<ThreadFamilies.Family> families = ThreadFamilies.of(new ArrayList<>(waiting.keySet()));
+            if (families.isEmpty() || families.get(0).count() < p.integer("min")) {
+                return Optional.empty();
+            }
+            ThreadFamilies.Family family = families.get(0);
+            java.util.regex.Pattern like = java.util.regex.Pattern.compile(java.util.Arrays.stream(
+                    family.pattern().split("\\*", -1)).map(java.util.regex.Pattern::quote)
+                    .collect(java.util.stream.Collectors.joining(".*")));
+            List<JvmThread> members = waiting.keySet().stream().filter(t -> like.matcher(t.name()).matches()).toList();
+            if (members.size() < p.integer("min")) {
+                return Optional.empty();
+            }
+            JvmThread example = members.get(0);
+            Map<String, Object> f = new LinkedHashMap<>();
+            f.put("count", members.size());
+            f.put("names", names(members, 5));
+            f.put("frame", waiting.get(example));
+            f.put("stack", topFrames(example, 8));
+            f.put("library", SeriesChecks.library(example));
+            f.put("family", family.pattern().isEmpty() ? "(unnamed)" : family.pattern());
+            f.put("confirm", "judged from one dump: they wait with no timeout now; a second dump a few seconds later"
+                    + " confirms they do not move (watch the pod, or collect two rounds)");
+            return Optional.of(new Match(members.size() * 0.5, f));
+        }
+    }
+
     static String lock(LockRef l) {
         return (l.className().isEmpty() ? "a lock" : l.className()) + (l.id().isEmpty() ? "" : " <" + l.id() + ">");
     }

@@ -116,4 +116,20 @@ class EngineTest {
         assertThat(r.findings()).extracting(Finding::id).as("the built-ins still judge").contains("timer-leak");
         assertThat(millis).as("two runaways, each stopped within its budget").isLessThan(10_000);
     }
+
+    @Test
+    void aBusyLoopSeenOnAnotherLineOfTheSameMethodIsStillASpin() {
+        String dump = "2026-01-01 10:00:%s\nFull thread dump OpenJDK 64-Bit Server VM (17.0.15+6 mixed mode):\n\n"
+                + "\"spinner\" #12 prio=5 os_prio=0 cpu=%s elapsed=%s tid=0x00007f0000000001 nid=0x10 runnable  [0x0]\n"
+                + "   java.lang.Thread.State: RUNNABLE\n"
+                + "\tat com.example.Poller.poll(Poller.java:%d)\n"
+                + "\tat com.example.Poller.run(Poller.java:20)\n"
+                + "\tat java.lang.Thread.run(java.base@17/Thread.java:840)\n\n"
+                + "JNI global refs: 1, weak refs: 0\n";
+        SnapshotReader r = new SnapshotReader("t");
+        r.add("1", String.format(dump, "00", "1000.00ms", "10.00s", 41));
+        r.add("2", String.format(dump, "10", "10900.00ms", "20.00s", 44));
+        Engine.Result result = new Engine(PlaybookLoader.builtins().playbooks()).run(r.snapshot());
+        assertThat(result.findings()).extracting(Finding::id).contains("cpu-spin");
+    }
 }
