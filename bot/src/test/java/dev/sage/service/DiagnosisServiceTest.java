@@ -83,4 +83,16 @@ class DiagnosisServiceTest {
                     .noneMatch(f -> f.severity() != dev.sage.diagnosis.Severity.INFO);
         }
     }
+
+    @Test
+    void twoRoundsAFewSecondsApartConfirmThatTheWaitersDoNotMove() throws Exception {
+        try (ScenarioJvm jvm = ScenarioJvm.start("latch-forever")) {
+            Report r = service.diagnose(DiagnoseRequest.of(new Target.Local(Optional.of(jvm.pid())))
+                    .withPlan(CollectionPlan.defaults().withoutHistogram().withRounds(2, Duration.ofSeconds(1))),
+                    DiagnosisListener.NONE);
+            assertThat(r.diagnosis().findings()).filteredOn(f -> f.id().equals("latch-wait-forever")).singleElement()
+                    .satisfies(f -> assertThat(f.evidence()).anySatisfy(e -> assertThat(e)
+                            .contains("in the same place in the first and the last of 2 dumps")));
+        }
+    }
 }

@@ -282,14 +282,14 @@ final class ThreadChecks {
     /**
      * What one dump already proves: several threads of one family in an untimed wait on the same kind of thing (a
      * socket read without {@code NioSocketImpl.timedRead}, a latch or future parked with {@code LockSupport.park},
-     * not {@code parkNanos}). Judged on a single dump only; with two, {@code threads_stuck_in_frame} decides whether
-     * they moved.
+     * not {@code parkNanos}). With several dumps, only threads in the same place in the first one count, however
+     * close the dumps are: they did not move.
      */
     static final class ThreadsInUntimedWait implements Check {
         @Override public String name() { return "threads_in_untimed_wait"; }
         @Override public String description() {
-            return "in a single dump, at least `min` threads of one family in one of `methods` with a frame of `untimed`"
-                    + " and none of `unless` on their stack";
+            return "at least `min` threads of one family in one of `methods` with a frame of `untimed` and none of"
+                    + " `unless` on their stack (with several dumps: in the same place in the first one too)";
         }
         @Override public List<Param> params() {
             return List.of(Param.required("methods", Param.Type.STRINGS, "class.method names, e.g. java.util.concurrent.CountDownLatch.await"),
@@ -307,8 +307,11 @@ final class ThreadChecks {
 
         @Override
         public Optional<Match> evaluate(JvmSnapshot s, Params p) {
-            if (s.threadDumps().size() != 1) {
-                return Optional.empty();
+            // with several dumps, only threads that wait in the same place in the first one count: they did not move
+            Map<SeriesChecks.Key, JvmThread> first = new java.util.HashMap<>();
+            boolean series = s.threadDumps().size() > 1;
+            if (series) {
+                s.threadDumps().get(0).threads().forEach(t -> first.putIfAbsent(SeriesChecks.key(t), t));
             }
             Set<String> methods = Set.copyOf(p.strings("methods"));
             Set<String> untimed = Set.copyOf(p.strings("untimed"));
@@ -331,7 +334,8 @@ final class ThreadChecks {
                     proven |= untimed.contains(f.method());
                     excused |= unless.contains(f.method()) || SeriesChecks.startsWithAny(f.text(), unlessPackages);
                 }
-                if (hit != null && proven && !excused) {
+                JvmThread before = series ? first.get(SeriesChecks.key(t)) : null;
+                if (hit != null && proven && !excused && (!series || before != null && SeriesChecks.sameTop(before, t, 3))) {
                     waiting.put(t, hit);
                 }
             }
@@ -356,9 +360,10 @@ final class ThreadChecks {
             f.put("stack", topFrames(example, 8));
             f.put("library", SeriesChecks.library(example));
             f.put("family", family.pattern().isEmpty() ? "(unnamed)" : family.pattern());
-            f.put("confirm", "judged from one dump: they wait with no timeout now; a second dump a few seconds later"
-                    + " confirms they do not move (watch the pod, or collect two rounds)");
-            return Optional.of(new Match(members.size() * 0.5, f));
+            f.put("confirm", series ? "they wait in the same place in the first and the last of " + s.threadDumps().size()
+                    + " dumps: they do not move" : "judged from one dump: they wait with no timeout now; a second dump a"
+                    + " few seconds later confirms they do not move (watch the pod, or collect two rounds)");
+            return Optional.of(new Match(members.size() * (series ? 1.0 : 0.5), f));
         }
     }
 
