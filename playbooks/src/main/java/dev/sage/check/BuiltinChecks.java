@@ -21,7 +21,8 @@ public final class BuiltinChecks {
             new SeriesChecks.CpuSpin(),
             new SeriesChecks.HistogramClassInstances(),
             new SeriesChecks.HeapCommittedUnused(),
-            new MemoryChecks.RssBeyondNmt());
+            new MemoryChecks.RssBeyondNmt(),
+            new MemoryChecks.NativeCategoryGrowth());
 
     private static final Map<String, Check> BY_NAME = index();
 

@@ -92,6 +92,51 @@ final class MemoryChecks {
     }
 
     /**
+     * Native memory categories growing since NMT's baseline ({@code VM.native_memory summary.diff}): Class and Module
+     * growing by hundreds of MB with tens of thousands of new class loader data structures is a class loader leak,
+     * seen without a single histogram.
+     */
+    static final class NativeCategoryGrowth implements Check {
+        @Override public String name() { return "native_category_growth"; }
+        @Override public String description() {
+            return "native memory tracking's `categories` grew by at least `min` committed since the baseline (summary.diff)";
+        }
+        @Override public List<Param> params() {
+            return List.of(Param.required("categories", Param.Type.STRINGS, "NMT categories, e.g. Class, Module, Metaspace"),
+                    Param.optional("min", Param.Type.BYTES, 100L << 20, "their committed growth together"));
+        }
+        @Override public Set<Requirement> requires() { return Set.of(Requirement.NATIVE_MEMORY); }
+        @Override public List<String> figures() { return List.of("growth", "categories", "committed"); }
+
+        @Override
+        public Optional<Match> evaluate(JvmSnapshot s, Params p) {
+            NativeMemory.Summary nmt = (NativeMemory.Summary) s.nativeMemory();
+            if (!nmt.diff()) {
+                return Optional.empty();
+            }
+            long growth = 0;
+            long committed = 0;
+            List<String> grew = new java.util.ArrayList<>();
+            for (String name : p.strings("categories")) {
+                Optional<NativeMemory.Category> c = nmt.category(name);
+                if (c.isPresent() && c.get().amount().committedDeltaBytes() > 0) {
+                    growth += c.get().amount().committedDeltaBytes();
+                    committed += c.get().amount().committedBytes();
+                    grew.add(name + " " + Units.signedBytes(c.get().amount().committedDeltaBytes()));
+                }
+            }
+            if (growth < p.integer("min")) {
+                return Optional.empty();
+            }
+            Map<String, Object> f = new LinkedHashMap<>();
+            f.put("growth", Units.bytes(growth));
+            f.put("categories", String.join(", ", grew));
+            f.put("committed", Units.bytes(committed));
+            return Optional.of(new Match(growth, f));
+        }
+    }
+
+    /**
      * RSS beyond everything native memory tracking accounts for: memory malloc'ed by native code the JVM does
      * not track (zlib, JNI libraries, glibc arena fragmentation). NMT's committed figure counts the whole
      * committed heap as if resident, so the gap is a lower bound.
