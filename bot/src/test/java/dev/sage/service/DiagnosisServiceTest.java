@@ -95,4 +95,18 @@ class DiagnosisServiceTest {
                             .contains("in the same place in the first and the last of 2 dumps")));
         }
     }
+
+    @Test
+    void aHeapKeptCommittedAfterAPeakIsTheHeadlineAsInTheIncident() throws Exception {
+        try (ScenarioJvm jvm = ScenarioJvm.start("heap-released", "-Xms512m", "-Xmx512m")) {
+            Report r = service.diagnose(DiagnoseRequest.of(new Target.Local(Optional.of(jvm.pid())))
+                    .withPlan(CollectionPlan.defaults().withoutHistogram()), DiagnosisListener.NONE);
+            assertThat(r.diagnosis().findings()).first().satisfies(f -> {
+                assertThat(f.id()).isEqualTo("memory-not-returned");
+                assertThat(f.severity()).isEqualTo(dev.sage.diagnosis.Severity.WARNING);
+                assertThat(f.evidence()).anySatisfy(e -> assertThat(e).contains("-Xms equals -Xmx"));
+            });
+            assertThat(r.diagnosis().summary()).startsWith("Memory not returned");
+        }
+    }
 }

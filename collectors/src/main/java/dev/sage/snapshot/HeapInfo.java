@@ -20,6 +20,33 @@ public record HeapInfo(GarbageCollector collector, long reservedBytes, long comm
         spaces = List.copyOf(spaces);
     }
 
+    private static final java.util.regex.Pattern G1_YOUNG = java.util.regex.Pattern.compile("(\\d+) young \\((\\d+)K\\)");
+
+    /**
+     * What is live, as far as one {@code GC.heap_info} tells: "used" counts young garbage on a busy JVM, so for G1 the
+     * young regions are taken off, and for Parallel and Serial the old generation is taken. Other collectors: used.
+     * An upper bound of the live set; -1 when used is unknown.
+     */
+    public long liveEstimateBytes() {
+        if (usedBytes < 0) {
+            return -1;
+        }
+        for (Space s : spaces) {
+            String name = s.name().strip();
+            if (name.equals("region size")) {
+                java.util.regex.Matcher m = G1_YOUNG.matcher(s.detail());
+                if (m.find()) {
+                    return Math.max(0, usedBytes - Long.parseLong(m.group(2)) * 1024);
+                }
+            }
+            if ((name.equals("ParOldGen") || name.equals("PSOldGen") || name.equals("tenured generation"))
+                    && s.usedBytes() >= 0) {
+                return s.usedBytes();
+            }
+        }
+        return usedBytes;
+    }
+
     /**
      * A generation, space or metaspace line. Sizes are bytes, -1 when not printed.
      *

@@ -183,32 +183,48 @@ final class SeriesChecks {
     static final class HeapCommittedUnused implements Check {
         @Override public String name() { return "heap_committed_unused"; }
         @Override public String description() {
-            return "heap committed exceeds used by at least `min_unused` and `min_ratio` times";
+            return "heap committed exceeds the live set (used less young garbage) by at least `min_unused` and `min_ratio`"
+                    + " times, and, when RSS is known and `min_rss_share` is set, that unused part is that share of RSS"
+                    + " while the heap is resident";
         }
         @Override public List<Param> params() {
-            return List.of(Param.optional("min_unused", Param.Type.BYTES, 256L << 20, "committed minus used"),
-                    Param.optional("min_ratio", Param.Type.NUMBER, 3.0, "committed over used"));
+            return List.of(Param.optional("min_unused", Param.Type.BYTES, 256L << 20, "committed minus live"),
+                    Param.optional("min_ratio", Param.Type.NUMBER, 3.0, "committed over live"),
+                    Param.optional("min_rss_share", Param.Type.NUMBER, 0.0,
+                            "the unused part over RSS (0: not judged); the heap must also be mostly resident"));
         }
         @Override public Set<Requirement> requires() { return Set.of(Requirement.HEAP_INFO); }
-        @Override public List<String> figures() { return List.of("committed", "used", "unused", "collector", "pinned", "rss"); }
+        @Override public List<String> figures() {
+            return List.of("committed", "used", "live", "unused", "collector", "pinned", "rss", "rss_share");
+        }
 
         @Override
         public Optional<Match> evaluate(JvmSnapshot s, Params p) {
             long committed = s.heap().committedBytes();
-            long used = Math.max(1, s.heap().usedBytes());
-            if (committed < 0 || committed - used < p.integer("min_unused") || (double) committed / used < p.number("min_ratio")) {
+            long live = Math.max(1, s.heap().liveEstimateBytes());
+            if (committed < 0 || committed - live < p.integer("min_unused") || (double) committed / live < p.number("min_ratio")) {
+                return Optional.empty();
+            }
+            long rss = s.process() == null ? -1 : s.process().vmRssBytes();
+            double share = rss > 0 ? (double) (committed - live) / rss : -1;
+            if (p.number("min_rss_share") > 0 && rss > 0
+                    // committed but never touched is not resident: only a heap that is mostly in RSS holds it
+                    && (share < p.number("min_rss_share") || rss < committed * 0.8)) {
                 return Optional.empty();
             }
             boolean pinned = s.flags() != null && s.flags().get("InitialHeapSize").isPresent()
                     && s.flags().get("InitialHeapSize").equals(s.flags().get("MaxHeapSize"));
             Map<String, Object> f = new LinkedHashMap<>();
             f.put("committed", Units.bytes(committed));
-            f.put("used", Units.bytes(used));
-            f.put("unused", Units.bytes(committed - used));
+            f.put("used", Units.bytes(s.heap().usedBytes()));
+            f.put("live", Units.bytes(live));
+            f.put("unused", Units.bytes(committed - live));
             f.put("collector", s.heap().collector().displayName());
             f.put("pinned", pinned ? "-Xms equals -Xmx, so the heap can never shrink" : "the heap may shrink, but has not");
-            f.put("rss", s.process() == null ? "unknown" : Units.bytes(s.process().vmRssBytes()));
-            return Optional.of(new Match((double) committed / used, f));
+            f.put("rss", rss < 0 ? "unknown" : Units.bytes(rss));
+            // more unused heap than RSS: not all of it is resident, and all of RSS is as good as that heap
+            f.put("rss_share", share < 0 ? "unknown" : Long.toString(Math.min(100, Math.round(100 * share))));
+            return Optional.of(new Match((double) committed / live, f));
         }
     }
 
