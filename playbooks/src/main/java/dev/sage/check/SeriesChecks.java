@@ -249,25 +249,21 @@ final class SeriesChecks {
      * the same method from one dump to the next.
      */
     static boolean sameMethods(JvmThread a, JvmThread b, int n) {
-        int k = Math.min(n, Math.min(a.frames().size(), b.frames().size()));
-        if (k == 0) {
-            return false;
-        }
-        for (int i = 0; i < k; i++) {
-            if (!a.frames().get(i).method().equals(b.frames().get(i).method())) {
-                return false;
-            }
-        }
-        return true;
+        return sameTop(a, b, n, StackFrame::method);
     }
 
+    /** The same top {@code n} frames, line numbers included. */
     static boolean sameTop(JvmThread a, JvmThread b, int n) {
+        return sameTop(a, b, n, StackFrame::text);
+    }
+
+    private static boolean sameTop(JvmThread a, JvmThread b, int n, java.util.function.Function<StackFrame, String> part) {
         int k = Math.min(n, Math.min(a.frames().size(), b.frames().size()));
         if (k == 0) {
             return false;
         }
         for (int i = 0; i < k; i++) {
-            if (!a.frames().get(i).text().equals(b.frames().get(i).text())) {
+            if (!part.apply(a.frames().get(i)).equals(part.apply(b.frames().get(i)))) {
                 return false;
             }
         }
