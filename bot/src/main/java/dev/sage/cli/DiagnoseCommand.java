@@ -105,7 +105,7 @@ final class DiagnoseCommand implements Callable<Integer> {
             description = "Private key to offer (repeatable; default: ~/.ssh/id_ecdsa, id_rsa, and the config's IdentityFile).")
     List<Path> identities = new ArrayList<>();
 
-    @Option(names = "--rounds", paramLabel = "N", defaultValue = "1",
+    @Option(names = "--rounds", paramLabel = "N", defaultValue = "2",
             description = "Collection rounds, a time series for growth and stuck threads (default: ${DEFAULT-VALUE}).")
     int rounds;
 

@@ -48,14 +48,15 @@ class DiagnoseCommandTest {
     }
 
     @Test
-    void diagnosingByMainClassAndTheSlackForm() throws Exception {
+    void diagnosingByMainClassAndTheSlackFormTakesTwoRoundsByDefault() throws Exception {
         Process service = startService();
         try {
             SageProcess.Run r = SageProcess.run(null, "diagnose", "local", "--main-class", "LeakyService",
                     "--no-histogram", "--format", "slack");
             assertThat(r.exit()).as(r.err()).isZero();
             assertThat(r.out()).startsWith("*pid " + service.pid() + " (dev.sage.demo.LeakyService)*: ")
-                    .contains("*Thread families*").contains("pool-*-thread-1").doesNotContain("*Top classes*");
+                    .contains("*Thread families*").contains("pool-*-thread-1").doesNotContain("*Top classes*")
+                    .as("the default plan is two rounds, for growth and stuck threads").contains("over 2 dumps");
         } finally {
             service.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         }

@@ -43,7 +43,7 @@ class RemoteDiagnoseTest {
     void aDeadlockInAPodIsDiagnosedFromItsName() throws Exception {
         api.addPod("prod", "payments-7d9f8-x2kq", "payments-7d9f8", 0, "app");
         try (ScenarioJvm jvm = ScenarioJvm.start("deadlock-monitors")) {
-            SageProcess.Run r = SageProcess.run(env, null, "diagnose", "pod/payments-7d9f8-x2kq", "-n", "prod",
+            SageProcess.Run r = SageProcess.run(env, null, "diagnose", "--rounds", "1", "pod/payments-7d9f8-x2kq", "-n", "prod",
                     "--main-class", SCENARIO);
             assertThat(r.exit()).as(r.err()).isZero();
             assertThat(r.out()).startsWith("Sage analysis of pod/payments-7d9f8-x2kq -n prod -c app pid " + jvm.pid()
@@ -59,7 +59,7 @@ class RemoteDiagnoseTest {
         api.addPod("prod", "pay-7d9f8-other", "pay-7d9f8", 0, "app");
         api.addPod("prod", "payments-7d9f8-zzzzz-healthy", "payments-7d9f8", 0, "app");
         try (ScenarioJvm jvm = ScenarioJvm.start("thread-leak")) {
-            SageProcess.Run r = SageProcess.run(env, null, "diagnose", "pod/payments-7d9f8-x", "--compare", "auto",
+            SageProcess.Run r = SageProcess.run(env, null, "diagnose", "--rounds", "1", "pod/payments-7d9f8-x", "--compare", "auto",
                     "--main-class", SCENARIO, "--no-histogram", "--format", "json");
             assertThat(r.exit()).as(r.err()).isZero();
             JsonNode json = new ObjectMapper().readTree(r.out());
@@ -79,12 +79,12 @@ class RemoteDiagnoseTest {
         api.addPod("prod", "slim-1", null, 0, "app");
         api.environment("app", Map.of("PATH", ScenarioJvm.toolsOnly(dir).toString()));
         try (ScenarioJvm jvm = ScenarioJvm.start(ScenarioJvm.minimalJre(), "deadlock-monitors", java.util.List.of())) {
-            SageProcess.Run without = SageProcess.run(env, null, "diagnose", "slim-1", "-n", "prod", "--pid",
+            SageProcess.Run without = SageProcess.run(env, null, "diagnose", "--rounds", "1", "slim-1", "-n", "prod", "--pid",
                     Long.toString(jvm.pid()));
             assertThat(without.exit()).isEqualTo(3);
             assertThat(without.err()).contains("--copy-jattach FILE copies a jattach binary");
 
-            SageProcess.Run r = SageProcess.run(env, null, "diagnose", "slim-1", "-n", "prod", "--pid",
+            SageProcess.Run r = SageProcess.run(env, null, "diagnose", "--rounds", "1", "slim-1", "-n", "prod", "--pid",
                     Long.toString(jvm.pid()), "--copy-jattach", jattach.toString());
             assertThat(r.exit()).as(r.err()).isZero();
             assertThat(r.out()).contains("deadlock-A").contains("so Sage copied jattach (");
@@ -132,7 +132,7 @@ class RemoteDiagnoseTest {
             Path config = dir.resolve("ssh_config");
             Files.writeString(config, "Host app-box\n  HostName 127.0.0.1\n  Port " + sshd.port + "\n  User root\n"
                     + "  IdentityFile " + sshd.userKey + "\n");
-            SageProcess.Run r = SageProcess.run(env, null, "diagnose", "ssh://app-box", "--ssh-config", config.toString(),
+            SageProcess.Run r = SageProcess.run(env, null, "diagnose", "--rounds", "1", "ssh://app-box", "--ssh-config", config.toString(),
                     "--known-hosts", sshd.knownHosts.toString(), "--pid", Long.toString(jvm.pid()), "--no-histogram");
             assertThat(r.exit()).as(r.err()).isZero();
             assertThat(r.out()).startsWith("Sage analysis of ssh://root@app-box:" + sshd.port + " pid " + jvm.pid());
@@ -152,7 +152,7 @@ class RemoteDiagnoseTest {
             Files.writeString(known, Files.readString(a.knownHosts) + Files.readString(b.knownHosts));
             Map<String, String> withHosts = Map.of("KUBECONFIG", env.get("KUBECONFIG"), "SAGE_HOSTS", hosts.toString());
 
-            SageProcess.Run r = SageProcess.run(withHosts, null, "diagnose", "hosts/web", "--known-hosts", known.toString(),
+            SageProcess.Run r = SageProcess.run(withHosts, null, "diagnose", "--rounds", "1", "hosts/web", "--known-hosts", known.toString(),
                     "-i", a.userKey.toString(), "-i", b.userKey.toString(), "--no-histogram", "--format", "json");
             assertThat(r.exit()).as(r.err()).isZero();
             JsonNode reports = new ObjectMapper().readTree(r.out());
