@@ -109,4 +109,15 @@ class DiagnosisServiceTest {
             assertThat(r.diagnosis().summary()).startsWith("Memory not returned");
         }
     }
+
+    @Test
+    void aFinalizerThatIsSlowNotBlockedIsABacklogAcrossTwoRounds() throws Exception {
+        try (ScenarioJvm jvm = ScenarioJvm.start("finalizer-slow")) {
+            Report r = service.diagnose(DiagnoseRequest.of(new Target.Local(Optional.of(jvm.pid())))
+                    .withPlan(CollectionPlan.defaults().withRounds(2, Duration.ofSeconds(1))), DiagnosisListener.NONE);
+            assertThat(r.diagnosis().findings()).filteredOn(f -> f.id().equals("finalizer-backlog")).singleElement()
+                    .satisfies(f -> assertThat(f.evidence()).anySatisfy(e -> assertThat(e)
+                            .contains("busy in the same finalize() in both dumps").contains("SlowFinalizable.finalize")));
+        }
+    }
 }

@@ -72,6 +72,7 @@ public final class Scenario {
             case "healthy" -> healthy();
             case "cpu-spin" -> cpuSpin();
             case "finalizer-backlog" -> finalizerBacklog();
+            case "finalizer-slow" -> finalizerSlow();
             case "cancelled-tasks" -> cancelledTasks();
             case "native-gap" -> periodic(2, 800, n -> {
                 java.util.zip.Deflater d = new java.util.zip.Deflater(9); // zlib's buffers: malloc outside NMT
@@ -287,6 +288,30 @@ public final class Scenario {
         System.gc(); // queue them for finalization: the finalizer blocks on the first
         Thread.sleep(500);
         ready();
+    }
+
+    /**
+     * A finalizer that is not blocked but slow: 30,000 objects whose finalize() takes 20 ms, so the one finalizer
+     * thread is busy in an application's finalize() for ten minutes while the queue stays long.
+     */
+    static void finalizerSlow() throws InterruptedException {
+        for (int i = 0; i < 30_000; i++) {
+            new SlowFinalizable();
+        }
+        System.gc(); // queue them for finalization
+        Thread.sleep(500);
+        ready();
+    }
+
+    /** An object whose finalize() does slow work (I/O, a remote call) on the one finalizer thread. */
+    static final class SlowFinalizable {
+        final byte[] payload = new byte[64];
+
+        @Override
+        @SuppressWarnings({"deprecation", "removal"})
+        protected void finalize() throws InterruptedException {
+            Thread.sleep(20);
+        }
     }
 
     /** An object whose finalize() needs a lock. */
