@@ -188,7 +188,8 @@ public final class BlockKit {
                 + " (a pod name, a prefix of one, `namespace/pod` or a pasted pod link)\n"
                 + "• `compare payments-7d9f8-x2kq with auto` (a healthy sibling) or `with OTHER-POD`\n"
                 + "• `watch payments-7d9f8-x2kq for 30s`: several rounds, for growth and stuck threads\n"
-                + "• `analyze` with a dump file shared in the message, or a dump pasted in a ``` code block\n"
+                + "• `analyze` with a dump file shared in the message or earlier in the thread, or a dump pasted in a"
+                + " ``` code block\n"
                 + "• `playbooks`: the playbooks in force\n"
                 + "Mention me in a channel, message me directly, or use `/sage`.";
         return new Message(why.isEmpty() ? "What Sage can do" : Mrkdwn.cut(Mrkdwn.escape(why), MAX_FALLBACK),

@@ -104,7 +104,8 @@ public final class SageBot implements AutoCloseable {
             AppMentionEvent e = payload.getEvent();
             if (!fromSage(e.getUser(), e.getBotId(), ctx.getBotUserId()) && once(payload.getEventId())) {
                 String thread = e.getThreadTs() != null ? e.getThreadTs() : e.getTs();
-                replies.execute(() -> serve(e.getText(), files(e.getFiles()), new Where(e.getChannel(), thread), e.getUser()));
+                Where where = new Where(e.getChannel(), thread, e.getThreadTs() != null, ctx.getBotUserId());
+                replies.execute(() -> serve(e.getText(), files(e.getFiles()), where, e.getUser()));
             }
             return ctx.ack();
         });
@@ -113,7 +114,8 @@ public final class SageBot implements AutoCloseable {
             if ("im".equals(e.getChannelType()) && !fromSage(e.getUser(), e.getBotId(), ctx.getBotUserId())
                     && once(payload.getEventId())) {
                 String thread = e.getThreadTs() != null ? e.getThreadTs() : e.getTs();
-                replies.execute(() -> serve(e.getText(), files(e.getFiles()), new Where(e.getChannel(), thread), e.getUser()));
+                Where where = new Where(e.getChannel(), thread, e.getThreadTs() != null, ctx.getBotUserId());
+                replies.execute(() -> serve(e.getText(), files(e.getFiles()), where, e.getUser()));
             }
             return ctx.ack();
         });
@@ -165,13 +167,22 @@ public final class SageBot implements AutoCloseable {
         return botId != null || user == null || user.equals(sageUserId);
     }
 
-    /** Where a reply goes: a channel (or a direct message) and the thread in it. */
-    record Where(String channel, String thread) {}
+    /**
+     * Where a reply goes: a channel (or a direct message) and the thread in it.
+     *
+     * @param inThread whether the message was itself a reply in a thread (so earlier messages may hold files)
+     * @param sageUserId Sage's own user, whose uploads are never read back as captures
+     */
+    record Where(String channel, String thread, boolean inThread, String sageUserId) {
+        Where(String channel, String thread) {
+            this(channel, thread, false, "");
+        }
+    }
 
     /** A file someone shared with the message. */
     record Shared(String name, String url, long size) {}
 
-    private static List<Shared> files(List<File> files) {
+    static List<Shared> files(List<File> files) {
         if (files == null) {
             return List.of();
         }
@@ -353,10 +364,14 @@ public final class SageBot implements AutoCloseable {
                 + " Sage collected (credentials redacted):", files);
     }
 
-    private void analyze(Conversation.Analyze ask, List<Shared> files, Where where) {
+    private void analyze(Conversation.Analyze ask, List<Shared> attached, Where where) {
+        // "analyze" in a thread where someone shared a dump earlier: the newest file shared there
+        List<Shared> files = !attached.isEmpty() || ask.pasted().isPresent() || !where.inThread() ? attached
+                : files(web.filesInThread(where.channel(), where.thread(), where.sageUserId())).stream().limit(1).toList();
         if (files.isEmpty() && ask.pasted().isEmpty()) {
             web.post(where.channel(), where.thread(), BlockKit.text("Share a dump file with the mention (`analyze` and"
-                    + " attach it), or paste one in a ``` code block."));
+                    + " attach it), mention me with `analyze` in the thread where it was shared, or paste one in a ``` code"
+                    + " block."));
             return;
         }
         String names = files.isEmpty() ? "the pasted dump"

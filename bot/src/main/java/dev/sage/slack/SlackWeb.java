@@ -94,6 +94,25 @@ public final class SlackWeb {
         return r.response().isPresent();
     }
 
+    /**
+     * The files people shared in a thread (not Sage's own uploads), newest first, or empty when the thread cannot be
+     * read (logged: the app may lack channels:history, groups:history or im:history for that conversation).
+     */
+    public List<com.slack.api.model.File> filesInThread(String channel, String thread, String sageUserId) {
+        var r = call("conversations.replies", channel, thread, () -> methods.conversationsReplies(b -> b.channel(channel)
+                .ts(thread).limit(200)));
+        if (r.response().isEmpty() || r.response().get().getMessages() == null) {
+            return List.of();
+        }
+        List<com.slack.api.model.File> files = new java.util.ArrayList<>();
+        for (com.slack.api.model.Message m : r.response().get().getMessages()) {
+            if (m.getFiles() != null && m.getBotId() == null && m.getUser() != null && !m.getUser().equals(sageUserId)) {
+                files.addAll(0, m.getFiles()); // messages come oldest first
+            }
+        }
+        return files;
+    }
+
     /** A message Slack refused, as its notification text in one section. */
     private static BlockKit.Message asText(BlockKit.Message m) {
         return BlockKit.text(m.text() + "\n_(Slack refused this reply's layout; the full report is attached when there is"

@@ -60,6 +60,7 @@ final class FakeSlack implements AutoCloseable {
     private final Map<String, Upload> uploads = new ConcurrentHashMap<>();
     private final Map<String, byte[]> shared = new ConcurrentHashMap<>();
     private final AtomicInteger ids = new AtomicInteger(1000);
+    private final Map<String, String> threads = new ConcurrentHashMap<>();
     private final List<String> envelopes = new CopyOnWriteArrayList<>();
     private final List<String> socketReceived = new CopyOnWriteArrayList<>();
     private volatile WebSocket socket;
@@ -93,6 +94,11 @@ final class FakeSlack implements AutoCloseable {
     String share(String name, byte[] content) {
         shared.put(name, content);
         return server.url("/files-pri/T1-F1/" + name).toString();
+    }
+
+    /** {@code conversations.replies} of thread {@code ts} answers these messages (JSON objects), oldest first. */
+    void thread(String ts, String... messages) {
+        threads.put(ts, "{\"ok\":true,\"messages\":[" + String.join(",", messages) + "],\"has_more\":false}");
     }
 
     /** Socket Mode: envelopes sent after {@code hello} to whoever connects. */
@@ -202,6 +208,7 @@ final class FakeSlack implements AutoCloseable {
                 yield "{\"ok\":true,\"upload_url\":\"" + server.url("/upload/" + id) + "\",\"file_id\":\"" + id + "\"}";
             }
             case "files.completeUploadExternal" -> "{\"ok\":true,\"files\":[]}";
+            case "conversations.replies" -> threads.getOrDefault(form.get("ts"), "{\"ok\":false,\"error\":\"thread_not_found\"}");
             case "apps.connections.open" -> "{\"ok\":true,\"url\":\"ws://" + server.getHostName() + ":" + server.getPort()
                     + "/link/?ticket=t\"}";
             default -> "{\"ok\":false,\"error\":\"unknown_method\"}";

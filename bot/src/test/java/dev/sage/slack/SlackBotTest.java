@@ -345,6 +345,29 @@ class SlackBotTest {
         return "payload=" + URLEncoder.encode(payload, StandardCharsets.UTF_8);
     }
 
+    @Test
+    void analyzeInAThreadReadsTheDumpSharedThereEarlierNotSagesOwnUploads() throws Exception {
+        serve(LOCAL);
+        byte[] dump = java.nio.file.Files.readAllBytes(Path.of("src/main/resources/samples/leaky-service/03-thread-print.txt"));
+        String person = slack.share("threads-from-prod.txt", dump);
+        String own = slack.share("thread-dumps.txt", "not a capture".getBytes(StandardCharsets.UTF_8));
+        slack.thread("1700000000.002000",
+                "{\"type\":\"message\",\"user\":\"U1\",\"ts\":\"1700000000.002000\",\"text\":\"here\","
+                        + "\"files\":[{\"id\":\"F1\",\"name\":\"threads-from-prod.txt\",\"size\":" + dump.length
+                        + ",\"url_private_download\":\"" + person + "\"}]}",
+                "{\"type\":\"message\",\"user\":\"USAGE\",\"bot_id\":\"B1\",\"ts\":\"1700000000.002100\","
+                        + "\"files\":[{\"id\":\"F2\",\"name\":\"thread-dumps.txt\",\"size\":13,"
+                        + "\"url_private_download\":\"" + own + "\"}]}");
+        Map<String, Object> ask = event("<@USAGE> analyze", "1700000000.002200");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> inner = (Map<String, Object>) ask.get("event");
+        inner.put("thread_ts", "1700000000.002000");
+        post(JSON.writeValueAsString(ask));
+        FakeSlack.Call done = slack.await("chat.update", c -> c.get("blocks").contains("threads-from-prod.txt")
+                && !c.get("blocks").contains("hourglass"), Duration.ofSeconds(30));
+        assertThat(done.get("blocks")).contains("pool-*-thread-1").doesNotContain("thread-dumps.txt");
+    }
+
     private static Map<String, Object> event(String text, String ts) {
         Map<String, Object> inner = new java.util.LinkedHashMap<>(Map.of("type", "app_mention", "user", "U1", "text", text,
                 "ts", ts, "channel", "C1", "event_ts", ts));
