@@ -16,13 +16,11 @@ final class Reports {
 
     static String render(Format format, Report report) {
         var diagnosis = report.diagnosis();
-        SnapshotDigest digest = SnapshotDigest.of(report.snapshot());
-        var comparison = diagnosis.comparison().orElse(null);
         return switch (format) {
-            case json -> JsonReport.render(diagnosis, report.snapshot(), digest, report.reads());
-            case slack -> SlackText.render(diagnosis, report.snapshot(), digest) + ComparisonText.slack(comparison);
-            case text -> TextReport.render(diagnosis, report.snapshot(), digest, report.reads())
-                    + ComparisonText.text(comparison) + TextReport.timings(diagnosis.timings());
+            case json -> JsonReport.render(diagnosis, report.snapshot(), SnapshotDigest.of(report.snapshot()), report.reads());
+            case slack -> SlackText.render(diagnosis, report.snapshot(), SnapshotDigest.of(report.snapshot()))
+                    + ComparisonText.slack(diagnosis.comparison().orElse(null));
+            case text -> TextReport.full(diagnosis, report.snapshot(), report.reads());
         };
     }
 }

@@ -168,6 +168,15 @@ public final class TextReport {
         }
     }
 
+    /**
+     * The whole report as the command line prints it: the report, what differs from the sibling when there is one,
+     * and what each step cost. What "Show raw" attaches in chat too.
+     */
+    public static String full(Diagnosis diagnosis, JvmSnapshot snapshot, List<SnapshotReader.Read> reads) {
+        return render(diagnosis, snapshot, SnapshotDigest.of(snapshot), reads)
+                + ComparisonText.text(diagnosis.comparison().orElse(null)) + timings(diagnosis.timings());
+    }
+
     /** What each step cost, as the last part of a report; empty when nothing was timed. */
     public static String timings(java.util.Map<String, Long> millis) {
         if (millis.isEmpty()) {

@@ -332,7 +332,7 @@ public final class DiagnosisService {
         progress.found(jvm);
         Collector.Result result = new Collector(transport).collect(jvm, r.plan(), progress.rounds(target));
         timings.putAll(result.timings());
-        return judge(target, result.snapshot(), Optional.empty(), timings, result.notes(), result.raw(), r);
+        return judge(target, result.snapshot(), Optional.empty(), timings, result.notes(), result.raw(), progress.playbooks);
     }
 
     private Report pod(Target.Pod p, DiagnoseRequest r, Progress progress) throws CollectionException, DiagnosisException {
@@ -382,28 +382,31 @@ public final class DiagnosisService {
                 timings.put("sibling " + other.name(), Duration.ofNanos(System.nanoTime() - t1));
             }
             return judge(at.transport().describe() + " " + name(at.jvm()), result.snapshot(), sibling, timings, notes,
-                    result.raw(), r);
+                    result.raw(), progress.playbooks);
         }
     }
 
-    private Report judge(String target, JvmSnapshot snapshot, Optional<JvmSnapshot> sibling, Map<String, Duration> timings,
-                         List<String> notes, List<SnapshotReader.Raw> raw, DiagnoseRequest r) {
-        return new Report(Diagnoser.diagnose(target, snapshot, sibling, playbooks(r.playbookDirs()), timings, notes),
-                snapshot, List.of(), raw);
+    private static Report judge(String target, JvmSnapshot snapshot, Optional<JvmSnapshot> sibling,
+                                Map<String, Duration> timings, List<String> notes, List<SnapshotReader.Raw> raw,
+                                PlaybookLoader.Loaded playbooks) {
+        return new Report(Diagnoser.diagnose(target, snapshot, sibling, playbooks, timings, notes), snapshot, List.of(), raw);
     }
 
     private static String name(JvmProcess jvm) {
         return "pid " + jvm.pid() + (jvm.mainClass().isEmpty() ? "" : " (" + jvm.mainClass() + ")");
     }
 
-    /** Tells the listener, swallowing what it throws. */
+    /**
+     * One diagnosis under way: its playbooks, read once for every round and host it judges, and its listener, whose
+     * exceptions are swallowed.
+     */
     private final class Progress {
         private final DiagnosisListener listener;
-        private final DiagnoseRequest request;
+        final PlaybookLoader.Loaded playbooks;
 
         Progress(DiagnosisListener listener, DiagnoseRequest request) {
             this.listener = listener;
-            this.request = request;
+            this.playbooks = playbooks(request.playbookDirs());
         }
 
         void step(String what) {
@@ -422,7 +425,7 @@ public final class DiagnosisService {
         Collector.RoundListener rounds(String target) {
             return (round, rounds, soFar) -> {
                 step("round " + round + " of " + rounds + " collected");
-                Report partial = judge(target, soFar, Optional.empty(), Map.of(), List.of(), List.of(), request);
+                Report partial = judge(target, soFar, Optional.empty(), Map.of(), List.of(), List.of(), playbooks);
                 try {
                     listener.roundJudged(round, rounds, partial);
                 } catch (RuntimeException ignored) {

@@ -163,9 +163,8 @@ public final class BlockKit {
             blocks.add(context(List.of("What you can do: " + e.remedies().stream().map(SlackWords::remedy)
                     .collect(Collectors.joining("; ")))));
         }
-        if (again == null) {
-            // captures a person shared: nothing to click
-        } else if (!e.candidates().isEmpty()) {
+        // captures a person shared (again null): nothing to click
+        if (again != null && !e.candidates().isEmpty()) {
             List<Map<String, Object>> elements = new ArrayList<>();
             List<String> names = e.candidates().stream().limit(5).toList();
             for (int i = 0; i < names.size(); i++) {
@@ -174,7 +173,8 @@ public final class BlockKit {
             }
             blocks.add(section("Did you mean one of these?"));
             blocks.add(obj("type", "actions", "elements", elements));
-        } else if (e.kind() != DiagnosisException.Kind.BAD_REQUEST && e.kind() != DiagnosisException.Kind.NOT_ALLOWED) {
+        } else if (again != null && e.kind() != DiagnosisException.Kind.BAD_REQUEST
+                && e.kind() != DiagnosisException.Kind.NOT_ALLOWED) {
             blocks.add(obj("type", "actions", "elements", List.of(button("Try again", RERUN, again.encode(), null))));
         }
         return new Message(Mrkdwn.cut(Mrkdwn.escape(what + ": " + e.getMessage()), MAX_FALLBACK), blocks, false);

@@ -3,7 +3,9 @@ package dev.sage.slack;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.EnumMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -48,6 +50,27 @@ public final class Conversation {
     /** Show what Sage understands; {@code why} says what was not understood, empty when help was asked for. */
     public record Help(String why) implements Ask {
     }
+
+    /** Options that take the next word as their value, by every way of writing them. */
+    private enum Option {
+        NAMESPACE("a namespace"), CONTAINER("a container"), CONTEXT("a kubeconfig context"),
+        MAIN_CLASS("(part of) the JVM's main class");
+
+        final String what;
+
+        Option(String what) {
+            this.what = what;
+        }
+    }
+
+    private static final Map<String, Option> OPTIONS = Map.ofEntries(
+            Map.entry("-n", Option.NAMESPACE), Map.entry("--namespace", Option.NAMESPACE),
+            Map.entry("namespace", Option.NAMESPACE), Map.entry("ns", Option.NAMESPACE),
+            Map.entry("-c", Option.CONTAINER), Map.entry("--container", Option.CONTAINER),
+            Map.entry("container", Option.CONTAINER),
+            Map.entry("--context", Option.CONTEXT), Map.entry("context", Option.CONTEXT), Map.entry("cluster", Option.CONTEXT),
+            Map.entry("--main-class", Option.MAIN_CLASS), Map.entry("main-class", Option.MAIN_CLASS),
+            Map.entry("class", Option.MAIN_CLASS));
 
     private static final java.util.Set<String> FILLER = java.util.Set.of("a", "the", "another", "its", "pod", "one");
     private static final java.util.Set<String> SIBLING = java.util.Set.of("auto", "healthy", "sibling", "one");
@@ -109,7 +132,7 @@ public final class Conversation {
                     return diagnose("diagnose", words);
                 }
                 return hasFiles ? new Analyze(Optional.empty())
-                        : new Help("Sage did not understand \u201c" + shorten(t, 80) + "\u201d.");
+                        : new Help("Sage did not understand \u201c" + Mrkdwn.cut(t, 80) + "\u201d.");
             }
         }
     }
@@ -119,25 +142,24 @@ public final class Conversation {
             return new Help(verb + " what? Name a pod, e.g. `" + verb + " payments-7d9f8-x2kq -n prod`.");
         }
         String target = null;
-        Optional<String> namespace = Optional.empty();
-        Optional<String> container = Optional.empty();
-        Optional<String> context = Optional.empty();
+        Map<Option, String> values = new EnumMap<>(Option.class);
         Optional<Long> pid = Optional.empty();
-        Optional<String> mainClass = Optional.empty();
         Optional<String> compareWith = verb.equals("compare") ? Optional.of("auto") : Optional.empty();
         Optional<Duration> watchFor = verb.equals("watch") ? Optional.of(DEFAULT_WATCH) : Optional.empty();
         for (int i = 0; i < words.size(); i++) {
             String w = trimPunctuation(words.get(i));
             String lower = w.toLowerCase(Locale.ROOT);
             String next = i + 1 < words.size() ? trimPunctuation(words.get(i + 1)) : null;
-            switch (lower) {
-                case "-n", "--namespace", "namespace", "ns" -> {
-                    if (next == null) {
-                        return new Help("`" + w + "` needs a namespace after it.");
-                    }
-                    namespace = Optional.of(next);
-                    i++;
+            Option option = OPTIONS.get(lower);
+            if (option != null) {
+                if (next == null) {
+                    return new Help("`" + w + "` needs " + option.what + " after it.");
                 }
+                values.put(option, next);
+                i++;
+                continue;
+            }
+            switch (lower) {
                 case "in" -> {
                     if (next != null && List.of("namespace", "ns").contains(next.toLowerCase(Locale.ROOT))
                             && i + 2 < words.size()) {
@@ -147,21 +169,7 @@ public final class Conversation {
                     if (next == null) {
                         return new Help("`in` needs a namespace after it.");
                     }
-                    namespace = Optional.of(next);
-                    i++;
-                }
-                case "-c", "--container", "container" -> {
-                    if (next == null) {
-                        return new Help("`" + w + "` needs a container after it.");
-                    }
-                    container = Optional.of(next);
-                    i++;
-                }
-                case "--context", "context", "cluster" -> {
-                    if (next == null) {
-                        return new Help("`" + w + "` needs a kubeconfig context after it.");
-                    }
-                    context = Optional.of(next);
+                    values.put(Option.NAMESPACE, next);
                     i++;
                 }
                 case "--pid", "pid" -> {
@@ -169,13 +177,6 @@ public final class Conversation {
                         return new Help("`" + w + "` needs the JVM's pid after it.");
                     }
                     pid = Optional.of(Long.parseLong(next));
-                    i++;
-                }
-                case "--main-class", "main-class", "class" -> {
-                    if (next == null) {
-                        return new Help("`" + w + "` needs (part of) the JVM's main class after it.");
-                    }
-                    mainClass = Optional.of(next);
                     i++;
                 }
                 case "with", "against", "to", "--compare" -> {
@@ -218,8 +219,8 @@ public final class Conversation {
                 }
                 default -> {
                     if (target != null) {
-                        return new Help("Sage read `" + shorten(target, 60) + "` as the target and does not know what"
-                                + " `" + shorten(w, 60) + "` means after it.");
+                        return new Help("Sage read `" + Mrkdwn.cut(target, 60) + "` as the target and does not know what"
+                                + " `" + Mrkdwn.cut(w, 60) + "` means after it.");
                     }
                     target = w;
                 }
@@ -228,6 +229,10 @@ public final class Conversation {
         if (target == null) {
             return new Help(verb + " what? Name a pod, e.g. `" + verb + " payments-7d9f8-x2kq -n prod`.");
         }
+        Optional<String> namespace = Optional.ofNullable(values.get(Option.NAMESPACE));
+        Optional<String> container = Optional.ofNullable(values.get(Option.CONTAINER));
+        Optional<String> context = Optional.ofNullable(values.get(Option.CONTEXT));
+        Optional<String> mainClass = Optional.ofNullable(values.get(Option.MAIN_CLASS));
         // a pasted link to a pod, or namespace/pod
         Optional<String[]> fromLink = podFromLink(target);
         if (fromLink.isPresent()) {
@@ -301,7 +306,4 @@ public final class Conversation {
         return s.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&");
     }
 
-    static String shorten(String s, int max) {
-        return s.length() <= max ? s : s.substring(0, max - 1) + "…";
-    }
 }

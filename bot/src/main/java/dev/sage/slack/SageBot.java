@@ -10,11 +10,9 @@ import dev.sage.chart.MemoryChart;
 import dev.sage.collect.CollectionPlan;
 import dev.sage.config.BotConfig;
 import dev.sage.config.Durations;
-import dev.sage.diagnosis.SnapshotDigest;
 import dev.sage.kube.PodCollector;
 import dev.sage.playbook.Playbook;
 import dev.sage.playbook.PlaybookLoader;
-import dev.sage.render.ComparisonText;
 import dev.sage.render.TextReport;
 import dev.sage.service.AnalyzeRequest;
 import dev.sage.service.CaptureInput;
@@ -102,29 +100,23 @@ public final class SageBot implements AutoCloseable {
     private void register() {
         app.event(AppMentionEvent.class, (payload, ctx) -> {
             AppMentionEvent e = payload.getEvent();
-            if (!fromSage(e.getUser(), e.getBotId(), ctx.getBotUserId()) && once(payload.getEventId())) {
-                String thread = e.getThreadTs() != null ? e.getThreadTs() : e.getTs();
-                Where where = new Where(e.getChannel(), thread, e.getThreadTs() != null, ctx.getBotUserId());
-                replies.execute(() -> serve(e.getText(), files(e.getFiles()), where, e.getUser()));
-            }
+            onMessage(payload.getEventId(), e.getChannel(), e.getTs(), e.getThreadTs(), e.getText(), e.getFiles(),
+                    e.getUser(), e.getBotId(), ctx.getBotUserId());
             return ctx.ack();
         });
         app.event(MessageEvent.class, (payload, ctx) -> {
             MessageEvent e = payload.getEvent();
-            if ("im".equals(e.getChannelType()) && !fromSage(e.getUser(), e.getBotId(), ctx.getBotUserId())
-                    && once(payload.getEventId())) {
-                String thread = e.getThreadTs() != null ? e.getThreadTs() : e.getTs();
-                Where where = new Where(e.getChannel(), thread, e.getThreadTs() != null, ctx.getBotUserId());
-                replies.execute(() -> serve(e.getText(), files(e.getFiles()), where, e.getUser()));
+            if ("im".equals(e.getChannelType())) {
+                onMessage(payload.getEventId(), e.getChannel(), e.getTs(), e.getThreadTs(), e.getText(), e.getFiles(),
+                        e.getUser(), e.getBotId(), ctx.getBotUserId());
             }
             return ctx.ack();
         });
         app.event(MessageFileShareEvent.class, (payload, ctx) -> {
             MessageFileShareEvent e = payload.getEvent();
-            if ("im".equals(e.getChannelType()) && !fromSage(e.getUser(), null, ctx.getBotUserId())
-                    && Boolean.TRUE != e.getDisplayAsBot() && once(payload.getEventId())) {
-                String thread = e.getThreadTs() != null ? e.getThreadTs() : e.getTs();
-                replies.execute(() -> serve(e.getText(), files(e.getFiles()), new Where(e.getChannel(), thread), e.getUser()));
+            if ("im".equals(e.getChannelType()) && Boolean.TRUE != e.getDisplayAsBot()) {
+                onMessage(payload.getEventId(), e.getChannel(), e.getTs(), e.getThreadTs(), e.getText(), e.getFiles(),
+                        e.getUser(), null, ctx.getBotUserId());
             }
             return ctx.ack();
         });
@@ -162,9 +154,17 @@ public final class SageBot implements AutoCloseable {
         });
     }
 
-    /** Whether a message is Sage's own (or another bot's): never answered, or Sage would talk to itself. */
-    private static boolean fromSage(String user, String botId, String sageUserId) {
-        return botId != null || user == null || user.equals(sageUserId);
+    /**
+     * A message for Sage (a mention, or a direct message with or without files), answered once on the reply pool in
+     * its thread. Sage's own and other bots' messages are never answered, or Sage would talk to itself.
+     */
+    private void onMessage(String eventId, String channel, String ts, String threadTs, String text, List<File> files,
+                           String user, String botId, String sageUserId) {
+        if (botId != null || user == null || user.equals(sageUserId) || !once(eventId)) {
+            return;
+        }
+        Where where = new Where(channel, threadTs != null ? threadTs : ts, threadTs != null, sageUserId);
+        replies.execute(() -> serve(text, files(files), where, user));
     }
 
     /**
@@ -348,10 +348,7 @@ public final class SageBot implements AutoCloseable {
     }
 
     private void attachments(Report report, String channel, String thread, String ts, boolean cut) {
-        String text = Redaction.redact(TextReport.render(report.diagnosis(), report.snapshot(),
-                SnapshotDigest.of(report.snapshot()), report.reads())
-                + ComparisonText.text(report.diagnosis().comparison().orElse(null))
-                + TextReport.timings(report.diagnosis().timings()));
+        String text = Redaction.redact(TextReport.full(report.diagnosis(), report.snapshot(), report.reads()));
         reports.put(ts, text);
         List<SlackWeb.Upload> files = new ArrayList<>();
         MemoryChart.breakdown(report.snapshot()).ifPresent(b -> files.add(new SlackWeb.Upload("memory.png",
@@ -506,7 +503,8 @@ public final class SageBot implements AutoCloseable {
     }
 
     /**
-     * Stops taking work: diagnoses still waiting are told that Sage stopped, running ones get up to 30 s to answer.
+     * Stops taking work: diagnoses still waiting are told that Sage stopped; running ones are interrupted and get up to
+     * 30 s to say so in their thread.
      */
     @Override
     public void close() {

@@ -52,24 +52,29 @@ public final class Expressions {
         }
     }
 
-    /** Counts the bytes the current thread allocates, where the JVM offers it (HotSpot does). */
-    private static final com.sun.management.ThreadMXBean THREADS = threads();
+    /**
+     * Counts the bytes the current thread allocates, where the JVM offers it (HotSpot does). A holder, so that the
+     * management beans load only when a playbook with expressions runs, never at start-up or for the built-ins.
+     */
+    private static final class Allocation {
+        static final com.sun.management.ThreadMXBean THREADS = threads();
 
-    private static com.sun.management.ThreadMXBean threads() {
-        try {
-            var bean = java.lang.management.ManagementFactory.getThreadMXBean();
-            if (bean instanceof com.sun.management.ThreadMXBean t && t.isThreadAllocatedMemorySupported()) {
-                t.setThreadAllocatedMemoryEnabled(true);
-                return t;
+        private static com.sun.management.ThreadMXBean threads() {
+            try {
+                var bean = java.lang.management.ManagementFactory.getThreadMXBean();
+                if (bean instanceof com.sun.management.ThreadMXBean t && t.isThreadAllocatedMemorySupported()) {
+                    t.setThreadAllocatedMemoryEnabled(true);
+                    return t;
+                }
+            } catch (RuntimeException | LinkageError e) {
+                // not counted on this JVM: steps and time still bound the evaluation
             }
-        } catch (RuntimeException | LinkageError e) {
-            // not counted on this JVM: steps and time still bound the evaluation
+            return null;
         }
-        return null;
-    }
 
-    private static long allocated() {
-        return THREADS == null ? 0 : THREADS.getCurrentThreadAllocatedBytes();
+        static long current() {
+            return THREADS == null ? 0 : THREADS.getCurrentThreadAllocatedBytes();
+        }
     }
 
     /**
@@ -79,7 +84,7 @@ public final class Expressions {
         private final Budget budget;
         private final long deadline;
         private final long start = System.nanoTime();
-        private final long allocatedAtStart = allocated();
+        private final long allocatedAtStart = Allocation.current();
         private long steps;
         private String stopped;
 
@@ -94,9 +99,9 @@ public final class Expressions {
             }
             steps++;
             if (steps > budget.steps() || (steps & 1023) == 0 && (System.nanoTime() > deadline
-                    || allocated() - allocatedAtStart > budget.allocatedBytes())) {
+                    || Allocation.current() - allocatedAtStart > budget.allocatedBytes())) {
                 stopped = "stopped after " + String.format(java.util.Locale.ROOT, "%,d", steps) + " steps, "
-                        + ((allocated() - allocatedAtStart) >> 20) + " MiB and "
+                        + ((Allocation.current() - allocatedAtStart) >> 20) + " MiB and "
                         + (System.nanoTime() - start) / 1_000_000 + " ms: over the budget of "
                         + String.format(java.util.Locale.ROOT, "%,d", budget.steps()) + " steps, "
                         + (budget.allocatedBytes() >> 20) + " MiB or " + budget.time().toMillis() + " ms a playbook may take";
