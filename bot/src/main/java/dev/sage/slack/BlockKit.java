@@ -91,11 +91,11 @@ public final class BlockKit {
         SnapshotDigest digest = SnapshotDigest.of(report.snapshot());
         List<Map<String, Object>> blocks = new ArrayList<>();
         String icon = d.findings().isEmpty() ? ":large_green_circle:" : icon(d.findings().get(0));
-        String headline = d.findings().isEmpty() ? "no finding" : d.findings().get(0).title()
-                + (d.findings().size() > 1 ? " (+" + (d.findings().size() - 1) + " more)" : "");
         String name = again == null ? d.target() : again.target();
-        blocks.add(header(icon + " " + name + ": " + headline));
-        blocks.add(section("*" + Mrkdwn.escape(d.target()) + "*\n" + Mrkdwn.escape(d.summary())));
+        blocks.add(header(icon + " " + name + ": " + d.headline()));
+        // the header says what was found: the section names the JVM and its figures, not the headline again
+        String figures = digest.summaryLine();
+        blocks.add(section("*" + Mrkdwn.escape(d.target()) + "*\n" + Mrkdwn.escape(figures.isEmpty() ? d.summary() : figures)));
         List<String> about = new ArrayList<>();
         if (!d.jvm().isEmpty()) {
             about.add("JVM: " + Mrkdwn.escape(d.jvm()) + (report.snapshot().uptimeSeconds() == null ? ""

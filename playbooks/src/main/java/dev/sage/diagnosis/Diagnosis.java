@@ -26,4 +26,15 @@ public record Diagnosis(String target, String jvm, String summary, List<Finding>
         notes = List.copyOf(notes);
         timings = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(timings));
     }
+
+    /** The first finding's title, and how many more there are: {@code Thread leak: ... (+1 more)}, or {@code no finding}. */
+    public String headline() {
+        return headline(findings);
+    }
+
+    /** As {@link #headline()}, for findings not yet in a diagnosis. */
+    public static String headline(List<Finding> findings) {
+        return findings.isEmpty() ? "no finding"
+                : findings.get(0).title() + (findings.size() > 1 ? " (+" + (findings.size() - 1) + " more)" : "");
+    }
 }

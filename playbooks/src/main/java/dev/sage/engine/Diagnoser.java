@@ -38,9 +38,7 @@ public final class Diagnoser {
         millis.put("playbooks", (System.nanoTime() - t0) / 1_000_000);
         List<NotEvaluated> notEvaluated = new ArrayList<>(judged.notEvaluated());
         playbooks.errors().forEach(e -> notEvaluated.add(NotEvaluated.because("playbook refused: " + e)));
-        String headline = judged.findings().isEmpty() ? "no finding; " + summary
-                : judged.findings().get(0).title() + (judged.findings().size() > 1
-                ? " (+" + (judged.findings().size() - 1) + " more)" : "") + "; " + summary;
+        String headline = Diagnosis.headline(judged.findings()) + "; " + summary;
         List<String> allNotes = new ArrayList<>(notes);
         playbooks.replaced().forEach(r -> allNotes.add("playbook " + r));
         return new Diagnosis(target, snapshot.jvm() == null ? "" : snapshot.jvm().describe(),
