@@ -92,7 +92,7 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String classpath = Path.of(LeakyService.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
         return new ProcessBuilder(java, "-XX:NativeMemoryTracking=summary", "-Xmx256m", "-cp", classpath,
-                LeakyService.class.getName(), "--requests", "200", "--interval-ms", "30")
+                LeakyService.class.getName(), "--requests", "2500", "--interval-ms", "4")
                 .redirectErrorStream(true).start();
     }
 

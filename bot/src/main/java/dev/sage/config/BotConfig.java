@@ -1,5 +1,7 @@
 package dev.sage.config;
 
+import dev.sage.collect.CollectionPlan;
+
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -81,7 +83,7 @@ public record BotConfig(Slack slack, Kubernetes kubernetes, Ssh ssh, HostGroupsC
                 orEmpty(env, "SLACK_SIGNING_SECRET"), apiUrl(orEmpty(env, "SAGE_SLACK_API_URL"))),
                 new Kubernetes(Map.of(), "", ""), new Ssh(Optional.empty(), Optional.empty(), List.of()),
                 new HostGroupsConfig(Optional.empty(), List.of()), false, List.of(),
-                new Collection(2, Duration.ofSeconds(10), Duration.ofSeconds(60), true, Optional.empty(), Optional.empty(),
+                new Collection(CollectionPlan.STANDARD_ROUNDS, CollectionPlan.STANDARD_INTERVAL, Duration.ofSeconds(60), true, Optional.empty(), Optional.empty(),
                         false),
                 new Limits(4, 50, 64L << 20));
     }

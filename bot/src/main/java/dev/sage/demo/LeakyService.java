@@ -12,15 +12,15 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A small service that misbehaves the way the incident story goes: for every request it builds an HTTP-style
- * client with its own executor and never shuts it down (threads pile up), starts a report timer that is never
- * cancelled, caches a response under a key that is never reused (a cache that only grows), and keeps a direct
- * buffer (native memory above the heap). It stops leaking after {@code --requests} requests so it cannot
+ * A small service that misbehaves the way the incident story goes: every tenth request builds an HTTP-style
+ * client with its own executor and never shuts it down (threads pile up), every fiftieth starts a report timer that
+ * is never cancelled, every request caches its 32 KiB response under a key that is never reused (a cache that only
+ * grows, by tens of megabytes a round), and every hundredth keeps a direct buffer (native memory above the heap). It stops leaking after {@code --requests} requests so it cannot
  * exhaust the machine, then idles until killed. Run with {@code -XX:NativeMemoryTracking=summary} to see the
  * native side.
  */
 public final class LeakyService {
-    private static final Map<String, byte[]> RESPONSE_CACHE = new HashMap<>();
+    private static final Map<String, CachedResponse> RESPONSE_CACHE = new HashMap<>();
     private static final List<ExecutorService> CLIENTS = new ArrayList<>();
     private static final List<Timer> TIMERS = new ArrayList<>();
     private static final List<ByteBuffer> BUFFERS = new ArrayList<>();
@@ -28,8 +28,8 @@ public final class LeakyService {
     private LeakyService() {}
 
     public static void main(String[] args) throws InterruptedException {
-        int requests = 300;
-        long intervalMillis = 20;
+        int requests = 2500;
+        long intervalMillis = 4;
         for (int i = 0; i < args.length - 1; i++) {
             if (args[i].equals("--requests")) requests = Integer.parseInt(args[i + 1]);
             if (args[i].equals("--interval-ms")) intervalMillis = Long.parseLong(args[i + 1]);
@@ -43,14 +43,19 @@ public final class LeakyService {
         Thread.sleep(Long.MAX_VALUE);
     }
 
+    /** A response as the cache keeps it: a body of some kilobytes behind a small object. */
+    record CachedResponse(int status, byte[] body, long createdAt) {}
+
     /** One request: everything it creates outlives it. */
     static void handle(int n) {
-        ExecutorService client = Executors.newFixedThreadPool(2); // a client built per request
-        client.submit(() -> RESPONSE_CACHE.hashCode());
-        client.submit(() -> RESPONSE_CACHE.size());
-        CLIENTS.add(client); // never shut down
+        if (n % 10 == 0) {
+            ExecutorService client = Executors.newFixedThreadPool(2); // a client built per call to a backend
+            client.submit(() -> RESPONSE_CACHE.hashCode());
+            client.submit(() -> RESPONSE_CACHE.size());
+            CLIENTS.add(client); // never shut down
+        }
 
-        if (n % 4 == 0) {
+        if (n % 50 == 0) {
             Timer timer = new Timer("report-timer-" + n, true); // a timer per call
             timer.scheduleAtFixedRate(new TimerTask() {
                 @Override
@@ -62,9 +67,10 @@ public final class LeakyService {
         }
 
         synchronized (RESPONSE_CACHE) {
-            RESPONSE_CACHE.put("request-" + n + "-" + System.nanoTime(), new byte[16 * 1024]); // keys never repeat
+            // keys never repeat, and nothing is ever evicted
+            RESPONSE_CACHE.put("GET /orders/" + n + "?t=" + System.nanoTime(), new CachedResponse(200, new byte[32 * 1024], n));
         }
-        if (n % 10 == 0) {
+        if (n % 100 == 0) {
             BUFFERS.add(ByteBuffer.allocateDirect(1 << 20));
         }
     }

@@ -24,6 +24,7 @@ final class RawFiles {
         FILES.put(Kind.CLASS_HISTOGRAM, "class-histograms.txt");
         FILES.put(Kind.HEAP_INFO, "heap-info.txt");
         FILES.put(Kind.NATIVE_MEMORY, "native-memory.txt");
+        FILES.put(Kind.PERF_COUNTERS, "gc-counters.txt");
     }
 
     /** One file per kind, each round under a header line naming it. */

@@ -89,11 +89,12 @@ class DiagnoseCommandTest {
 
     @Test
     void theDemoDiagnosesTheLeakyServiceAndLeavesNothingRunning() throws Exception {
-        SageProcess.Run r = SageProcess.run(null, "demo", "--interval", "1s");
+        SageProcess.Run r = SageProcess.run(null, "demo");
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.err()).contains("started the leaky sample service as pid");
         assertThat(r.out()).startsWith("*pid ").contains("(dev.sage.demo.LeakyService)*").contains("pool-*-thread-1").contains("report-timer-*")
-                .contains("over 2 dumps").contains("Native memory");
+                .contains("over 2 dumps").contains("Native memory")
+                .contains("Unbounded cache or map: dev.sage.demo.LeakyService$CachedResponse piles up");
     }
 
     /** The bundled leaky service, started directly, ready when it says so. */

@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What to collect and how often. The default is light on the target: no full GC, no heap dump, no signal.
+ * What to collect and how often. The performance counters come with the process facts of each round, not from jcmd. The default is light on the target: no full GC, no heap dump, no signal.
  *
  * @param commands the jcmd commands of each round, in order
  * @param rounds how many rounds (2 or more make a time series: growth and "stuck" need it)
@@ -33,6 +33,16 @@ public record CollectionPlan(List<JcmdCommand> commands, int rounds, Duration in
         return new CollectionPlan(List.of(JcmdCommand.THREAD_PRINT, JcmdCommand.HEAP_INFO, JcmdCommand.HISTOGRAM_ALL,
                 JcmdCommand.NATIVE_MEMORY, JcmdCommand.VM_VERSION, JcmdCommand.VM_FLAGS, JcmdCommand.VM_UPTIME),
                 1, Duration.ofSeconds(10), DEFAULT_TIMEOUT, DEFAULT_OUTPUT_CAP);
+    }
+
+    /** The rounds of a diagnosis nobody tuned, in chat and on the command line: growth and "stuck" need two. */
+    public static final int STANDARD_ROUNDS = 2;
+    /** The pause between those rounds: long enough for a leak to show, short enough to answer during an incident. */
+    public static final Duration STANDARD_INTERVAL = Duration.ofSeconds(10);
+
+    /** {@link #defaults()} over {@link #STANDARD_ROUNDS} rounds {@link #STANDARD_INTERVAL} apart: what a mention runs. */
+    public static CollectionPlan standard() {
+        return defaults().withRounds(STANDARD_ROUNDS, STANDARD_INTERVAL);
     }
 
     public CollectionPlan withRounds(int n, Duration every) {

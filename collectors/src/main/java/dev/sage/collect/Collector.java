@@ -1,6 +1,8 @@
 package dev.sage.collect;
 
+import dev.sage.parse.CaptureFormatException;
 import dev.sage.parse.JcmdErrors;
+import dev.sage.parse.PerfDataDecoder;
 import dev.sage.parse.Kind;
 import dev.sage.parse.SnapshotReader;
 import dev.sage.snapshot.JvmSnapshot;
@@ -107,9 +109,7 @@ public final class Collector {
                 sleep(plan.interval());
                 t = System.nanoTime();
                 try {
-                    ProcessFacts now = facts(pid, plan);
-                    // a jattach found (or put there) for the first round is still there
-                    facts = now.jattach().isEmpty() && !facts.jattach().isEmpty() ? now.withJattach(facts.jattach()) : now;
+                    facts = refreshed(pid, plan, facts);
                 } catch (CollectionException e) {
                     reader.problem(new Problem("round " + round, 0, "stopped: " + e.getMessage()
                             + "; kept the " + (round - 1) + " earlier round(s)"));
@@ -209,6 +209,12 @@ public final class Collector {
                 reader.raw());
     }
 
+    /** The facts read again; a jattach found (or put there) for an earlier round is still there. */
+    private ProcessFacts refreshed(long pid, CollectionPlan plan, ProcessFacts before) throws CollectionException {
+        ProcessFacts now = facts(pid, plan);
+        return now.jattach().isEmpty() && !before.jattach().isEmpty() ? now.withJattach(before.jattach()) : now;
+    }
+
     private ProcessFacts facts(long pid, CollectionPlan plan) throws CollectionException {
         ExecResult r = transport.exec(ProcessFacts.argv(pid), new byte[0], plan.timeout(), 1 << 20);
         ProcessFacts facts;
@@ -254,8 +260,8 @@ public final class Collector {
         }
         // -J-Xlog:disable: jcmd is a JVM too, and JAVA_TOOL_OPTIONS logging on its stdout would mix with the answers;
         // the pipe cat writes to belongs to the user jcmd runs as, whoever fed cat (root, sudo, an exec stream)
-        List<String> jcmd = List.of("sh", "-c", "cat | \"$0\" -J-Xlog:disable \"$1\" -f /dev/stdin", jcmdPath,
-                Long.toString(pid));
+        List<String> jcmd = List.of("sh", "-c", "cat | \"$0\" -J-Xlog:disable \"$1\" -f /dev/stdin; s=$?; p=\"$1\"; "
+                + PERF_DATA_SCRIPT + "; exit $s", jcmdPath, Long.toString(pid));
         if (facts.ownUid() == 0 && uid > 0) {
             long gid = facts.status().gid();
             if (gid < 0) {
@@ -287,13 +293,29 @@ public final class Collector {
         return facts.jcmdBesideJvm().isEmpty() && facts.jcmdOnPath().isEmpty() && !facts.jattach().isEmpty();
     }
 
+    /** The line before the performance data that ends the output of a round's exec. */
+    static final String PERF_DATA_MARKER = "\n==> sage-perfdata <==\n";
+
+    /**
+     * Appended to a round's jcmd or jattach script (the pid in {@code $p}): prints {@link #PERF_DATA_MARKER} and the
+     * JVM's performance counters file base64-encoded, {@code hsperfdata_USER/PID} in the JVM's own {@code /tmp} (its
+     * pid there is the last of {@code NSpid}), at most 256 KiB. The counters cost the JVM nothing to read; jcmd's
+     * {@code PerfCounter.print} reads the same file, but only as a command of its own, never in a batch.
+     */
+    static final String PERF_DATA_SCRIPT = "n=$(sed -n 's/^NSpid:.*[[:space:]]\\([0-9][0-9]*\\)$/\\1/p' \"/proc/$p/status\" 2>/dev/null); "
+            + "[ -n \"$n\" ] || n=\"$p\"; printf '\\n==> sage-perfdata <==\\n'; "
+            + "for f in \"/proc/$p/root/tmp/hsperfdata_\"*/\"$n\" /tmp/hsperfdata_*/\"$p\"; do "
+            + "if [ -f \"$f\" ] && [ -r \"$f\" ]; then head -c 262144 \"$f\" | base64 2>/dev/null; break; fi; done";
+
     /**
      * Runs each command (the arguments after {@code $3}) with jattach ({@code $1}) against pid {@code $2}, each
      * answer framed by lines holding the nonce {@code $3} and followed by its exit code. Fixed text: the commands are
      * Sage's own, passed as arguments.
      */
     static final String JATTACH_SCRIPT = "j=\"$1\"; p=\"$2\"; n=\"$3\"; shift 3; for c; do "
-            + "printf '==> %s <==\\n' \"$n\"; \"$j\" \"$p\" jcmd \"$c\" 2>&1; printf '\\n==> %s exit %s <==\\n' \"$n\" \"$?\"; done";
+            + "printf '==> %s <==\\n' \"$n\"; \"$j\" \"$p\" jcmd \"$c\" 2>&1; printf '\\n==> %s exit %s <==\\n' \"$n\" \"$?\"; done; "
+            + PERF_DATA_SCRIPT;
+
 
     /** The line jattach prints before each answer, with the JVM's response code. */
     private static final java.util.regex.Pattern JATTACH_RESPONSE = java.util.regex.Pattern.compile("(?m)^JVM response code = (-?\\d+)$");
@@ -310,7 +332,7 @@ public final class Collector {
         full.add(nonce);
         commands.forEach(c -> full.add(c.command()));
         ExecResult r = transport.exec(full, new byte[0], plan.timeout(), plan.outputCap());
-        String text = r.stdoutText().replace("\r\n", "\n");
+        String text = takePerfData(reader, round, r.stdoutText().replace("\r\n", "\n"));
         String open = "==> " + nonce + " <==\n";
         java.util.regex.Pattern close = java.util.regex.Pattern.compile("\n==> " + nonce + " exit (\\d+) <==\n");
         int pos = text.indexOf(open);
@@ -360,6 +382,7 @@ public final class Collector {
                              List<JcmdCommand> commands, CollectionPlan plan) throws CollectionException {
         List<JcmdCommand> pending = commands;
         boolean answered = false;
+        boolean counted = false;
         while (!pending.isEmpty()) {
             ExecResult r;
             try {
@@ -372,7 +395,9 @@ public final class Collector {
                         + String.join(", ", pending.stream().map(JcmdCommand::command).toList())));
                 return;
             }
-            JcmdBatch.Split split = JcmdBatch.split(r.stdoutText(), pending.size());
+            String output = counted ? cutPerfData(r.stdoutText()) : takePerfData(reader, round, r.stdoutText());
+            counted = true;
+            JcmdBatch.Split split = JcmdBatch.split(output, pending.size());
             if (split.answers().isEmpty() && split.failedAnswer() == null) {
                 String said = (split.preamble() + "\n" + r.stderr()).strip();
                 CollectionException e = attachFailure(pid, jvmUid, said, r.exitCode());
@@ -405,6 +430,36 @@ public final class Collector {
         }
     }
 
+    /** A round's output without the performance data at its end. */
+    private static String cutPerfData(String output) {
+        int at = output.lastIndexOf(PERF_DATA_MARKER);
+        return at < 0 ? output : output.substring(0, at);
+    }
+
+    /**
+     * Adds the performance data at the end of a round's output to the snapshot, and returns the output without it. The
+     * marker is looked for from the end: the JVM's answers before it (a thread's name) cannot move it. No data (a JVM
+     * run with {@code -XX:-UsePerfData}) adds nothing; checks that need the counters then say so.
+     */
+    private static String takePerfData(SnapshotReader reader, int round, String output) {
+        int at = output.lastIndexOf(PERF_DATA_MARKER);
+        if (at < 0) {
+            return output;
+        }
+        String encoded = output.substring(at + PERF_DATA_MARKER.length()).strip();
+        if (!encoded.isEmpty()) {
+            String source = "round " + round + ": performance counters (hsperfdata)";
+            try {
+                reader.add(source, Kind.PERF_COUNTERS, PerfDataDecoder.toText(java.util.Base64.getMimeDecoder().decode(encoded)));
+            } catch (IllegalArgumentException e) {
+                reader.problem(new Problem(source, 0, "the performance data did not arrive as base64 (is base64 installed?)"));
+            } catch (CaptureFormatException e) {
+                reader.problem(new Problem(source, 0, e.reason()));
+            }
+        }
+        return output.substring(0, at);
+    }
+
     /** Adds one answer; an exception printed as the answer (older JVMs answer so) is explained, not parsed. */
     private static void add(SnapshotReader reader, int round, JcmdCommand c, String answer) {
         String first = answer.strip().lines().findFirst().orElse("");
@@ -435,6 +490,7 @@ public final class Collector {
         if (!facts.cgroupText().isBlank()) {
             reader.add("round " + round + ": cgroup memory", Kind.CGROUP_MEMORY, facts.cgroupText());
         }
+
     }
 
     private static Duration since(long startNanos) {

@@ -12,7 +12,7 @@ import java.util.List;
  *
  * <p>Recognised: HotSpot thread dumps (jstack, jcmd, kill -3 into a log, several per file), Thread.dump_to_file
  * text and JSON, class histograms, GC.heap_info and the Heap section of JDK 8 dumps, NMT summaries and diffs,
- * VM.version, VM.flags, VM.uptime, /proc/pid/status, cgroup memory files, jcmd's own answers (errors, the JVM
+ * VM.version, VM.flags, VM.uptime, PerfCounter.print, /proc/pid/status, cgroup memory files, jcmd's own answers (errors, the JVM
  * list, help), shell transcripts ({@code $ jcmd ...} lines separate the answers), and the vendor formats
  * OpenJ9 javacore and JRockit, which are recognised but not read.
  */
@@ -335,6 +335,7 @@ public final class ContentDetector {
             String line = text.substring(p, to).strip();
             if (JcmdErrors.isExceptionLine(line)) return Kind.JCMD_ERROR;
             if (line.matches("\\d+(\\.\\d+)? s")) return Kind.VM_UPTIME;
+            if (line.matches("(sun|java|com\\.sun)\\.[\\w.$-]+=.*")) return Kind.PERF_COUNTERS;
             if (line.matches("\\d+ [A-Za-z_$][\\w.$/-]*( .*)?")) return Kind.JVM_LIST;
             if (line.matches("(anon|cache|rss|file) \\d+")) return Kind.CGROUP_MEMORY;
             if (pendingStart >= 0) return Kind.JCMD_OTHER; // some other answer after "<pid>:"

@@ -8,6 +8,7 @@ import dev.sage.snapshot.JvmIdentity;
 import dev.sage.snapshot.JvmSnapshot;
 import dev.sage.snapshot.JvmThread;
 import dev.sage.snapshot.NativeMemory;
+import dev.sage.snapshot.PerfCounters;
 import dev.sage.snapshot.ProcessStatus;
 import dev.sage.snapshot.Problem;
 import dev.sage.snapshot.ThreadDump;
@@ -49,6 +50,7 @@ public final class SnapshotReader {
     private final Map<String, String> cgroupFiles = new LinkedHashMap<>();
     private final List<ThreadDump> threadDumps = new ArrayList<>();
     private final List<ClassHistogram> histograms = new ArrayList<>();
+    private final List<PerfCounters> perfCounters = new ArrayList<>();
     private final List<Problem> problems = new ArrayList<>();
     private final List<Read> reads = new ArrayList<>();
     private final List<Raw> raw = new ArrayList<>();
@@ -106,7 +108,8 @@ public final class SnapshotReader {
 
     /** Adds a text known to be of {@code kind} (the answer to a command Sage ran itself). */
     public Read add(String source, Kind kind, String text) {
-        raw.add(new Raw(source, kind, text));
+        // the counters hold system properties and the command line: only the judged counters may be attached
+        raw.add(new Raw(source, kind, kind == Kind.PERF_COUNTERS ? PerfCounterParser.publicPart(text) : text));
         addSection(source, text, new Section(kind, 0, text.length(), 1, -1));
         Read read = new Read(source, List.of(kind));
         reads.add(read);
@@ -153,7 +156,7 @@ public final class SnapshotReader {
             }
         }
         long pid = pids.size() == 1 ? pids.iterator().next() : (process != null ? process.pid() : -1);
-        return new JvmSnapshot(target, pid, identity, up, threadDumps, histograms, h, nativeMemory, flags,
+        return new JvmSnapshot(target, pid, identity, up, threadDumps, histograms, perfCounters, h, nativeMemory, flags,
                 process, cgroup, all);
     }
 
@@ -213,6 +216,7 @@ public final class SnapshotReader {
             }
             case VM_FLAGS -> flags = VmFlagsParser.parse(body);
             case VM_UPTIME -> uptime = UptimeParser.parse(body);
+            case PERF_COUNTERS -> perfCounters.add(PerfCounterParser.parse(body));
             case PROCESS_STATUS -> process = ProcessStatusParser.parse(body);
             case CGROUP_MEMORY -> {
                 cgroupFiles.putAll(CgroupMemoryParser.files(body));

@@ -13,6 +13,7 @@ import java.util.List;
  * @param uptimeSeconds {@code VM.uptime}, else the longest {@code elapsed=} of the last thread dump, or null
  * @param threadDumps thread dumps in the order taken
  * @param histograms class histograms in the order taken
+ * @param perfCounters {@code PerfCounter.print} in the order taken
  * @param heap the latest {@code GC.heap_info}, or null
  * @param nativeMemory the latest native memory summary, or null when not collected
  * @param flags {@code VM.flags}, or null
@@ -21,12 +22,13 @@ import java.util.List;
  * @param problems what went wrong or could not be read; never hides the parts that were read
  */
 public record JvmSnapshot(String target, long pid, JvmIdentity jvm, Double uptimeSeconds,
-                          List<ThreadDump> threadDumps, List<ClassHistogram> histograms, HeapInfo heap,
+                          List<ThreadDump> threadDumps, List<ClassHistogram> histograms, List<PerfCounters> perfCounters, HeapInfo heap,
                           NativeMemory nativeMemory, VmFlags flags, ProcessStatus process, CgroupMemory cgroup,
                           List<Problem> problems) {
     public JvmSnapshot {
         threadDumps = List.copyOf(threadDumps);
         histograms = List.copyOf(histograms);
+        perfCounters = List.copyOf(perfCounters);
         problems = List.copyOf(problems);
     }
 
@@ -40,9 +42,14 @@ public record JvmSnapshot(String target, long pid, JvmIdentity jvm, Double uptim
         return histograms.isEmpty() ? null : histograms.get(histograms.size() - 1);
     }
 
+    /** The most recent performance counters, or null. */
+    public PerfCounters lastPerfCounters() {
+        return perfCounters.isEmpty() ? null : perfCounters.get(perfCounters.size() - 1);
+    }
+
     /** True when nothing diagnostic was read: no dump, histogram, heap, native memory, flags or process figures. */
     public boolean isEmpty() {
         return threadDumps.isEmpty() && histograms.isEmpty() && heap == null && nativeMemory == null
-                && flags == null && process == null && cgroup == null && jvm == null;
+                && perfCounters.isEmpty() && flags == null && process == null && cgroup == null && jvm == null;
     }
 }

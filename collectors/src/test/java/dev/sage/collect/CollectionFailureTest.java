@@ -83,8 +83,10 @@ class CollectionFailureTest {
                 .hasMessage("pid 4242 does not handle SIGQUIT (started with -Xrs?): jcmd's attach signal would kill it,"
                         + " so Sage did not attach");
         String ready = facts.replace("SigCgt:\t0000000000000000", "SigCgt:\t0000000000000004");
-        assertThat(collector.jcmdArgv(4242, ProcessFacts.parse(ready)))
-                .containsExactly("sh", "-c", "cat | \"$0\" -J-Xlog:disable \"$1\" -f /dev/stdin", "/opt/jdk/bin/jcmd", "4242");
+        assertThat(collector.jcmdArgv(4242, ProcessFacts.parse(ready))).satisfies(argv -> {
+            assertThat(List.of(argv.get(0), argv.get(1), argv.get(3), argv.get(4))).containsExactly("sh", "-c", "/opt/jdk/bin/jcmd", "4242");
+            assertThat(argv.get(2)).startsWith("cat | \"$0\" -J-Xlog:disable \"$1\" -f /dev/stdin; s=$?;").endsWith("exit $s");
+        });
     }
 
     @Test

@@ -65,6 +65,11 @@ public final class Scenario {
             case "socket-read" -> socketRead();
             case "latch-forever" -> latchForever();
             case "map-cache" -> periodic(10, 3000, n -> CACHE.put("key-" + n, new CacheEntry(n)));
+            // few entries, big ones: tens of MB per round in a few thousand entries (run with -Xmx256m)
+            case "response-cache" -> periodic(5, 2000, n -> CACHE.put("GET /orders/" + n, new CachedResponse(32 << 10)));
+            case "busy-healthy" -> busyHealthy();
+            case "gc-thrash" -> gcThrash();
+            case "virtual-threads" -> virtualThreads();
             case "direct-buffers" -> periodic(50, 100, n -> KEEP.add(ByteBuffer.allocateDirect(1 << 20)));
             case "class-loaders" -> periodic(20, 300, n -> KEEP.add(new IsolatedClassLoader().load()));
             case "heap-fill" -> heapFill();
@@ -391,6 +396,100 @@ public final class Scenario {
         }
         waitForState(Thread.State.TIMED_WAITING, waiting);
         ready();
+    }
+
+    /**
+     * A healthy busy service: every request builds a map of objects and drops it (lots of short-lived garbage, map
+     * entries included), and an LRU cache stays at its bound of 2,000 entries.
+     */
+    static void busyHealthy() {
+        Map<String, CachedResponse> lru = new java.util.LinkedHashMap<>(4096, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, CachedResponse> eldest) {
+                return size() > 2000;
+            }
+        };
+        Thread t = new Thread(() -> {
+            java.util.Random random = new java.util.Random(7);
+            for (long n = 0; ; n++) {
+                Map<String, Object> request = new HashMap<>();
+                for (int i = 0; i < 40; i++) {
+                    request.put("field-" + i, new CachedResponse(256));
+                }
+                lru.put("GET /items/" + random.nextInt(10_000), new CachedResponse(4096));
+                KEEP.size(); // the request map is garbage from here on
+                if (n % 50 == 0) {
+                    sleepQuietly(1);
+                }
+            }
+        }, "request-loop");
+        t.setDaemon(true);
+        t.start();
+        ready();
+    }
+
+    /**
+     * JDK 21+ only: 1,000 virtual threads waiting on a latch nobody counts down, and 100 more BLOCKED on a monitor a
+     * platform thread holds while it sleeps (JDK 24+ unmounts them; on 21 each pins its carrier). {@code Thread.print}
+     * shows none of them. Built by reflection: the scenarios compile for Java 17.
+     */
+    static void virtualThreads() throws Exception {
+        CountDownLatch never = new CountDownLatch(1);
+        Object lock = new Object();
+        CountDownLatch held = new CountDownLatch(1);
+        Thread holder = new Thread(() -> {
+            synchronized (lock) {
+                held.countDown();
+                sleepQuietly(Long.MAX_VALUE);
+            }
+        }, "cache-refresher");
+        holder.setDaemon(true);
+        holder.start();
+        held.await();
+        Class<?> builderType = Class.forName("java.lang.Thread$Builder");
+        java.lang.reflect.Method name = builderType.getMethod("name", String.class, long.class);
+        java.lang.reflect.Method start = builderType.getMethod("start", Runnable.class);
+        Object waiters = name.invoke(Thread.class.getMethod("ofVirtual").invoke(null), "order-handler-", 0L);
+        for (int i = 0; i < 1000; i++) {
+            KEEP.add(start.invoke(waiters, (Runnable) () -> awaitQuietly(never)));
+        }
+        Object blocked = name.invoke(Thread.class.getMethod("ofVirtual").invoke(null), "price-lookup-", 0L);
+        for (int i = 0; i < 100; i++) {
+            KEEP.add(start.invoke(blocked, (Runnable) () -> {
+                synchronized (lock) {
+                    KEEP.size();
+                }
+            }));
+        }
+        Thread.sleep(500);
+        ready();
+    }
+
+    /** 88 % of the heap kept live, and garbage allocated on top: the collector runs back to back. */
+    static void gcThrash() {
+        long target = (long) (Runtime.getRuntime().maxMemory() * 0.88);
+        for (long kept = 0; kept < target; kept += 64 << 10) {
+            KEEP.add(new byte[64 << 10]);
+        }
+        Thread t = new Thread(() -> {
+            Object[] recent = new Object[64];
+            for (int n = 0; ; n++) {
+                recent[n & 63] = new byte[16 << 10];
+            }
+        }, "garbage-maker");
+        t.setDaemon(true);
+        t.start();
+        ready();
+    }
+
+    /** A cached HTTP response: a body of some kilobytes behind a small object, as a real response cache holds. */
+    static final class CachedResponse {
+        final byte[] body;
+        final long createdAt = System.nanoTime();
+
+        CachedResponse(int size) {
+            this.body = new byte[size];
+        }
     }
 
     /** One cache entry of the growing map: its histogram row grows between rounds. */

@@ -148,12 +148,21 @@ public final class ScenarioJvm implements AutoCloseable {
     }
 
     /** Where the scenario classes are: they need nothing else. */
+    /** The scenarios' classes, and the connection pool and database of {@code pool-exhaustion} when the tests have them. */
     static String classpath() {
-        try {
-            return Path.of(Scenario.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
-        } catch (java.net.URISyntaxException e) {
-            throw new IllegalStateException(e);
+        List<String> parts = new ArrayList<>();
+        for (String name : List.of(Scenario.class.getName(), "com.zaxxer.hikari.HikariConfig", "org.h2.Driver",
+                "org.slf4j.LoggerFactory")) {
+            try {
+                parts.add(Path.of(Class.forName(name, false, ScenarioJvm.class.getClassLoader())
+                        .getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
+            } catch (ClassNotFoundException absent) {
+                // a scenario that needs it fails with a clear NoClassDefFoundError
+            } catch (java.net.URISyntaxException e) {
+                throw new IllegalStateException(e);
+            }
         }
+        return String.join(java.io.File.pathSeparator, parts);
     }
 
     public static boolean jdk25Present() {

@@ -22,7 +22,9 @@ public final class BuiltinChecks {
             new SeriesChecks.HistogramClassInstances(),
             new SeriesChecks.HeapCommittedUnused(),
             new MemoryChecks.RssBeyondNmt(),
-            new MemoryChecks.NativeCategoryGrowth());
+            new MemoryChecks.NativeCategoryGrowth(),
+            new MemoryChecks.GcPressure(),
+            new MemoryChecks.MapGrowth());
 
     private static final Map<String, Check> BY_NAME = index();
 

@@ -4,6 +4,7 @@ import dev.sage.diagnosis.Units;
 import dev.sage.snapshot.ClassHistogram;
 import dev.sage.snapshot.JvmSnapshot;
 import dev.sage.snapshot.NativeMemory;
+import dev.sage.snapshot.PerfCounters;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -16,21 +17,25 @@ import java.util.Set;
 final class MemoryChecks {
     private MemoryChecks() {}
 
-    /** The heap's used share of its maximum. */
+    /**
+     * The live set's share of the maximum heap, from one {@code GC.heap_info}: "used" less what is young (mostly
+     * garbage on a busy JVM), so a heap full of young garbage between two collections is not pressure.
+     */
     static final class HeapUsedFraction implements Check {
         @Override public String name() { return "heap_used_fraction"; }
-        @Override public String description() { return "heap used is at least `min` of the maximum heap"; }
+        @Override public String description() {
+            return "the heap's live set (used less the young generation) is at least `min` of the maximum heap";
+        }
         @Override public List<Param> params() {
             return List.of(Param.optional("min", Param.Type.NUMBER, 0.9, "share of the maximum heap, 0 to 1"));
         }
         @Override public Set<Requirement> requires() { return Set.of(Requirement.HEAP_INFO); }
-        @Override public List<String> figures() { return List.of("used", "max", "percent", "collector"); }
+        @Override public List<String> figures() { return List.of("used", "live", "max", "percent", "collector"); }
 
         @Override
         public Optional<Match> evaluate(JvmSnapshot s, Params p) {
-            long used = s.heap().usedBytes();
-            long max = s.flags() != null && s.flags().maxHeapSize().isPresent() ? s.flags().maxHeapSize().getAsLong()
-                    : s.heap().reservedBytes();
+            long used = s.heap().liveEstimateBytes();
+            long max = maxHeap(s);
             if (max <= 0) {
                 return Optional.empty();
             }
@@ -39,7 +44,8 @@ final class MemoryChecks {
                 return Optional.empty();
             }
             Map<String, Object> f = new LinkedHashMap<>();
-            f.put("used", Units.bytes(used));
+            f.put("used", Units.bytes(s.heap().usedBytes()));
+            f.put("live", Units.bytes(used));
             f.put("max", Units.bytes(max));
             f.put("percent", Math.round(share * 100));
             f.put("collector", s.heap().collector().displayName());
@@ -280,5 +286,203 @@ final class MemoryChecks {
             }
             return Optional.empty();
         }
+    }
+
+    /**
+     * Heap pressure judged on what survives collections: the old generation after the last collection (from the
+     * performance counters) against the maximum heap, and, with two rounds, the share of the time between them spent
+     * in collection pauses.
+     */
+    static final class GcPressure implements Check {
+        @Override public String name() { return "gc_pressure"; }
+        @Override public String description() {
+            return "the old generation after the last collection holds at least `min_live` of the maximum heap, and, when"
+                    + " `min_gc_share` is set, collection pauses took that share of the time between the first and the last round";
+        }
+        @Override public List<Param> params() {
+            return List.of(Param.optional("min_live", Param.Type.NUMBER, 0.85, "old generation over the maximum heap, 0 to 1"),
+                    Param.optional("min_gc_share", Param.Type.NUMBER, 0.0,
+                            "pause time over wall time between the rounds, 0 to 1 (0: not required)"));
+        }
+        @Override public Set<Requirement> requires() { return Set.of(Requirement.PERF_COUNTERS); }
+        @Override public List<String> figures() {
+            return List.of("live", "max", "percent", "collector", "gc_share", "gc_seconds", "collections", "full_collections", "seconds");
+        }
+
+        @Override
+        public Optional<Match> evaluate(JvmSnapshot s, Params p) {
+            PerfCounters last = s.lastPerfCounters();
+            Optional<PerfCounters.Space> old = last.oldGeneration();
+            long max = maxHeap(s);
+            if (old.isEmpty() || max <= 0) {
+                return Optional.empty();
+            }
+            double live = (double) old.get().usedBytes() / max;
+            if (live < p.number("min_live")) {
+                return Optional.empty();
+            }
+            Map<String, Object> f = new LinkedHashMap<>();
+            f.put("live", Units.bytes(old.get().usedBytes()));
+            f.put("max", Units.bytes(max));
+            f.put("percent", Math.round(live * 100));
+            f.put("collector", s.heap() != null ? s.heap().collector().displayName()
+                    : last.text("sun.gc.policy.name").orElse("unknown"));
+            PerfCounters first = s.perfCounters().get(0);
+            double wall = last.seconds() - first.seconds();
+            double share = -1;
+            if (s.perfCounters().size() >= 2 && first.seconds() >= 0 && wall > 0) {
+                double gc = last.gcSeconds() - first.gcSeconds();
+                share = gc / wall;
+                f.put("gc_share", Math.round(share * 100));
+                f.put("gc_seconds", String.format(java.util.Locale.ROOT, "%.1f", gc));
+                f.put("collections", Units.count(last.invocations() - first.invocations()));
+                f.put("full_collections", last.fullInvocations() - first.fullInvocations());
+                f.put("seconds", Math.round(wall));
+            }
+            if (p.number("min_gc_share") > 0 && share < p.number("min_gc_share")) {
+                return Optional.empty();
+            }
+            return Optional.of(new Match(live + Math.max(0, share), f));
+        }
+    }
+
+    /**
+     * A map that keeps what it is given: its entries grow between every two histograms, into maps that already existed,
+     * while the old generation grows too. {@code GC.class_histogram -all} counts garbage, so the entries alone prove
+     * nothing on a busy JVM: a service that builds a small map per request adds entries and maps together, and under
+     * load some of that garbage is promoted. A cache adds entries to one map (its table is replaced as it grows, one
+     * more table at a time), and what it keeps survives collections.
+     */
+    static final class MapGrowth implements Check {
+        @Override public String name() { return "map_growth"; }
+        @Override public String description() {
+            return "map entries (`node_classes`) grow between every two histograms, by at least `min_entries`, while the"
+                    + " old generation grows by at least `min_old_growth`; and either the entries went into maps that already"
+                    + " existed (`min_entries_per_map` for each table or map of `map_classes` added) or they are big (the old"
+                    + " generation grew by `min_bytes_per_entry` for each)";
+        }
+        @Override public List<Param> params() {
+            return List.of(Param.optional("node_classes", Param.Type.STRINGS, List.of("java.util.HashMap$Node",
+                            "java.util.LinkedHashMap$Entry", "java.util.concurrent.ConcurrentHashMap$Node", "java.util.TreeMap$Entry",
+                            "java.util.Hashtable$Entry", "java.util.WeakHashMap$Entry", "java.util.concurrent.ConcurrentSkipListMap$Node"),
+                            "the classes of a map's entries"),
+                    Param.optional("min_entries", Param.Type.INT, 500L, "entries added"),
+                    Param.optional("map_classes", Param.Type.STRINGS, List.of("[Ljava.util.HashMap$Node;",
+                            "[Ljava.util.concurrent.ConcurrentHashMap$Node;", "[Ljava.util.Hashtable$Entry;",
+                            "[Ljava.util.WeakHashMap$Entry;", "java.util.TreeMap", "java.util.concurrent.ConcurrentSkipListMap"),
+                            "the classes of a map's table (or, for sorted maps, the map itself): one more per new map"),
+                    Param.optional("min_entries_per_map", Param.Type.INT, 100L,
+                            "entries added for each map or table added: garbage maps built per request add both"),
+                    Param.optional("min_bytes_per_entry", Param.Type.BYTES, 1L << 10,
+                            "old generation growth for each entry added: a cache of responses keeps kilobytes per entry"),
+                    Param.optional("min_old_growth", Param.Type.BYTES, 16L << 20, "old generation growth over the same rounds"),
+                    Param.optional("jdk_packages", Param.Type.STRINGS, List.of("java.", "javax.", "jdk.", "sun.", "com.sun.", "["),
+                            "name prefixes of classes that are not the application's"));
+        }
+        @Override public Set<Requirement> requires() { return Set.of(Requirement.TWO_HISTOGRAMS, Requirement.TWO_PERF_COUNTERS); }
+        @Override public List<String> figures() {
+            return List.of("class", "map_class", "entries", "now", "old_growth", "seconds", "rate", "with", "fill", "histograms");
+        }
+
+        @Override
+        public Optional<Match> evaluate(JvmSnapshot s, Params p) {
+            List<String> nodes = p.strings("node_classes");
+            List<ClassHistogram> hs = s.histograms();
+            for (int i = 1; i < hs.size(); i++) {
+                if (entries(hs.get(i), nodes) <= entries(hs.get(i - 1), nodes)) {
+                    return Optional.empty(); // a cache that grows keeps growing; garbage comes and goes
+                }
+            }
+            Map<String, ClassHistogram.Totals> first = hs.get(0).totalsByClass();
+            Map<String, ClassHistogram.Totals> last = s.lastHistogram().totalsByClass();
+            long added = entries(s.lastHistogram(), nodes) - entries(hs.get(0), nodes);
+            Optional<PerfCounters.Space> oldBefore = s.perfCounters().get(0).oldGeneration();
+            Optional<PerfCounters.Space> oldNow = s.lastPerfCounters().oldGeneration();
+            if (added < p.integer("min_entries") || oldBefore.isEmpty() || oldNow.isEmpty()) {
+                return Optional.empty();
+            }
+            long oldGrowth = oldNow.get().usedBytes() - oldBefore.get().usedBytes();
+            long maps = entries(s.lastHistogram(), p.strings("map_classes")) - entries(hs.get(0), p.strings("map_classes"));
+            boolean intoExistingMaps = added >= p.integer("min_entries_per_map") * Math.max(1, maps);
+            boolean bigEntries = oldGrowth >= p.integer("min_bytes_per_entry") * added;
+            if (oldGrowth < p.integer("min_old_growth") || !(intoExistingMaps || bigEntries)) {
+                return Optional.empty();
+            }
+            String mapClass = nodes.get(0);
+            long most = Long.MIN_VALUE;
+            for (String n : nodes) {
+                long d = delta(first, last, n).instances();
+                if (d > most) {
+                    most = d;
+                    mapClass = n;
+                }
+            }
+            // what grew with the entries: the keys and values the map keeps
+            List<Map.Entry<String, ClassHistogram.Totals>> with = new ArrayList<>();
+            for (String cls : last.keySet()) {
+                ClassHistogram.Totals d = delta(first, last, cls);
+                if (!nodes.contains(cls) && !p.strings("map_classes").contains(cls) && d.instances() >= added / 2 && d.bytes() > 0) {
+                    with.add(Map.entry(cls, d));
+                }
+            }
+            with.sort((a, b) -> Long.compare(b.getValue().bytes(), a.getValue().bytes()));
+            String named = with.stream().map(Map.Entry::getKey)
+                    .filter(c -> p.strings("jdk_packages").stream().noneMatch(c::startsWith)).findFirst().orElse(mapClass);
+            double seconds = s.lastPerfCounters().seconds() - s.perfCounters().get(0).seconds();
+            long max = maxHeap(s);
+            Map<String, Object> f = new LinkedHashMap<>();
+            f.put("class", ClassHistogram.Row.readable(named));
+            f.put("map_class", ClassHistogram.Row.readable(mapClass));
+            f.put("entries", Units.count(added));
+            f.put("now", Units.count(entries(s.lastHistogram(), nodes)));
+            f.put("old_growth", Units.bytes(oldGrowth));
+            f.put("histograms", hs.size());
+            if (seconds > 0) {
+                double perMinute = oldGrowth / seconds * 60;
+                f.put("seconds", Math.round(seconds));
+                f.put("rate", Units.bytes((long) perMinute) + "/min");
+                if (max > 0) {
+                    double minutes = Math.max(0, max - oldNow.get().usedBytes()) / perMinute;
+                    f.put("fill", minutes < 120 ? "about " + Math.max(1, Math.round(minutes)) + " min"
+                            : "about " + Math.round(minutes / 60) + " h");
+                }
+            }
+            List<String> withLines = new ArrayList<>();
+            for (Map.Entry<String, ClassHistogram.Totals> w : with.subList(0, Math.min(3, with.size()))) {
+                withLines.add(ClassHistogram.Row.readable(w.getKey()) + " +" + Units.count(w.getValue().instances())
+                        + " (" + Units.signedBytes(w.getValue().bytes()) + ")");
+            }
+            if (!withLines.isEmpty()) {
+                f.put("with", String.join(", ", withLines));
+            }
+            return Optional.of(new Match(oldGrowth, f));
+        }
+
+        private static long entries(ClassHistogram h, List<String> nodes) {
+            long n = 0;
+            for (ClassHistogram.Totals t : h.totalsByClass(nodes::contains).values()) {
+                n += t.instances();
+            }
+            return n;
+        }
+
+        private static ClassHistogram.Totals delta(Map<String, ClassHistogram.Totals> first,
+                                                   Map<String, ClassHistogram.Totals> last, String cls) {
+            ClassHistogram.Totals a = first.getOrDefault(cls, ClassHistogram.Totals.NONE);
+            ClassHistogram.Totals b = last.getOrDefault(cls, ClassHistogram.Totals.NONE);
+            return new ClassHistogram.Totals(b.instances() - a.instances(), b.bytes() - a.bytes());
+        }
+    }
+
+    /** The maximum heap: {@code MaxHeapSize}, else the reserved heap, else the old generation's maximum; -1. */
+    static long maxHeap(JvmSnapshot s) {
+        if (s.flags() != null && s.flags().maxHeapSize().isPresent()) {
+            return s.flags().maxHeapSize().getAsLong();
+        }
+        if (s.heap() != null && s.heap().reservedBytes() > 0) {
+            return s.heap().reservedBytes();
+        }
+        PerfCounters pc = s.lastPerfCounters();
+        return pc == null ? -1 : pc.oldGeneration().map(PerfCounters.Space::maxCapacityBytes).orElse(-1L);
     }
 }

@@ -13,6 +13,8 @@ public enum Requirement {
     HISTOGRAM("a class histogram"),
     TWO_HISTOGRAMS("two class histograms of one JVM"),
     HEAP_INFO("GC.heap_info"),
+    PERF_COUNTERS("the JVM's performance counters (PerfCounter.print; a JVM run with -XX:-UsePerfData has none)"),
+    TWO_PERF_COUNTERS("performance counters from two rounds"),
     NATIVE_MEMORY_ANSWER("a VM.native_memory answer"),
     NATIVE_MEMORY("native memory tracking (start the JVM with -XX:NativeMemoryTracking=summary)"),
     PROCESS("the process's memory (/proc/<pid>/status)"),
@@ -31,7 +33,7 @@ public enum Requirement {
 
     /** What the person can do to meet it from Sage, when anything: more rounds for a time series. */
     public java.util.Optional<Remedy> remedy() {
-        return this == TWO_THREAD_DUMPS || this == TWO_HISTOGRAMS ? java.util.Optional.of(Remedy.MORE_ROUNDS)
+        return this == TWO_THREAD_DUMPS || this == TWO_HISTOGRAMS || this == TWO_PERF_COUNTERS ? java.util.Optional.of(Remedy.MORE_ROUNDS)
                 : java.util.Optional.empty();
     }
 
@@ -47,6 +49,8 @@ public enum Requirement {
             case HISTOGRAM -> !s.histograms().isEmpty();
             case TWO_HISTOGRAMS -> s.histograms().size() >= 2;
             case HEAP_INFO -> s.heap() != null && s.heap().usedBytes() >= 0;
+            case PERF_COUNTERS -> !s.perfCounters().isEmpty();
+            case TWO_PERF_COUNTERS -> s.perfCounters().size() >= 2;
             case NATIVE_MEMORY_ANSWER -> s.nativeMemory() != null;
             case NATIVE_MEMORY -> s.nativeMemory() instanceof NativeMemory.Summary;
             case PROCESS -> s.process() != null && s.process().vmRssBytes() >= 0;

@@ -33,6 +33,7 @@ public final class FactModel {
         d.put("thread_counts", ListType.create(SimpleType.INT));
         d.put("heap", DYN_MAP);
         d.put("histogram", ListType.create(DYN_MAP));
+        d.put("gc", DYN_MAP);
         d.put("nmt", DYN_MAP);
         d.put("process", DYN_MAP);
         d.put("container", DYN_MAP);
@@ -69,6 +70,7 @@ public final class FactModel {
             }
         }
         f.put("histogram", rows);
+        f.put("gc", gc(s));
         Map<String, Object> categories = new LinkedHashMap<>();
         if (s.nativeMemory() instanceof NativeMemory.Summary nmt) {
             nmt.categories().forEach(c -> categories.put(c.name(), c.amount().committedBytes()));
@@ -83,6 +85,22 @@ public final class FactModel {
                 "usage_bytes", s.cgroup() == null ? -1L : s.cgroup().usageBytes()));
         f.put("flags", s.flags() == null ? Map.of() : s.flags().values());
         return f;
+    }
+
+    /** The performance counters: the latest, and the share of time in pauses between the first and the last round. */
+    private static Map<String, Object> gc(JvmSnapshot s) {
+        dev.sage.snapshot.PerfCounters last = s.lastPerfCounters();
+        if (last == null) {
+            return map("old_used_bytes", -1L, "old_max_bytes", -1L, "collections", -1L, "full_collections", -1L,
+                    "pause_seconds", -1.0, "pause_share", -1.0);
+        }
+        dev.sage.snapshot.PerfCounters first = s.perfCounters().get(0);
+        double wall = last.seconds() - first.seconds();
+        return map("old_used_bytes", last.oldGeneration().map(o -> o.usedBytes()).orElse(-1L),
+                "old_max_bytes", last.oldGeneration().map(o -> o.maxCapacityBytes()).orElse(-1L),
+                "collections", last.invocations(), "full_collections", last.fullInvocations(),
+                "pause_seconds", last.gcSeconds(),
+                "pause_share", s.perfCounters().size() >= 2 && wall > 0 ? (last.gcSeconds() - first.gcSeconds()) / wall : -1.0);
     }
 
     private static Map<String, Object> map(Object... kv) {

@@ -1,0 +1,119 @@
+package dev.sage.service;
+
+import dev.sage.collect.CollectionPlan;
+import dev.sage.diagnosis.Finding;
+import dev.sage.diagnosis.Severity;
+import dev.sage.scenarios.ScenarioJvm;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * What a diagnosis nobody tuned finds: every misbehaving scenario JVM, diagnosed live with the standard plan (two
+ * rounds ten seconds apart, as a mention in chat runs it), gets its finding; the healthy ones get no warning. Writes
+ * the table of what was found and how long it took to {@code bot/target/default-plan.md}.
+ */
+class DefaultPlanTest {
+    /** A scenario, its JVM options, and the playbook that must fire (null: healthy, nothing above info). */
+    record Case(String scenario, List<String> options, String expected) {}
+
+    private static final List<Case> CASES = List.of(
+            new Case("deadlock-monitors", List.of(), "deadlock"),
+            new Case("deadlock-locks", List.of(), "deadlock"),
+            new Case("blocked-on-monitor", List.of(), "lock-contention"),
+            new Case("thread-leak", List.of(), "thread-leak"),
+            new Case("timer-leak", List.of(), "timer-leak"),
+            new Case("socket-read", List.of(), "blocking-io-without-timeout"),
+            new Case("latch-forever", List.of(), "latch-wait-forever"),
+            new Case("pool-exhaustion", List.of(), "pool-exhaustion"),
+            new Case("cpu-spin", List.of(), "cpu-spin"),
+            new Case("response-cache", List.of("-Xmx256m"), "cache-growth"),
+            new Case("direct-buffers", List.of(), "direct-memory-growth"),
+            new Case("class-loaders", List.of(), "classloader-leak"),
+            new Case("cancelled-tasks", List.of(), "scheduled-task-buildup"),
+            new Case("finalizer-backlog", List.of("-Xmx256m"), "finalizer-backlog"),
+            new Case("finalizer-slow", List.of(), "finalizer-backlog"),
+            new Case("heap-fill", List.of("-Xmx256m"), "heap-pressure"),
+            new Case("gc-thrash", List.of(), "heap-pressure"),
+            new Case("heap-released", List.of("-Xms512m", "-Xmx512m"), "memory-not-returned"),
+            new Case("native-gap", List.of("-Xms32m", "-Xmx32m", "-XX:+AlwaysPreTouch", "-XX:NativeMemoryTracking=summary"),
+                    "native-memory-gap"),
+            new Case("healthy", List.of(), null),
+            new Case("busy-healthy", List.of(), null),
+            new Case("idle", List.of(), null));
+
+    /** What one diagnosis gave. */
+    record Outcome(Case c, List<Finding> findings, double seconds, double firstSeenSeconds) {}
+
+    private final DiagnosisService service = new DiagnosisService(DiagnosisService.Settings.fromEnvironment());
+
+    @Test
+    void everyScenarioIsFoundByTheStandardPlanAndHealthyJvmsGetNoWarning() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(4); // mostly asleep between the rounds
+        List<Future<Outcome>> futures = new ArrayList<>();
+        try {
+            for (Case c : CASES) {
+                futures.add(pool.submit(() -> diagnose(c)));
+            }
+            List<Outcome> outcomes = new ArrayList<>();
+            for (Future<Outcome> f : futures) {
+                outcomes.add(f.get());
+            }
+            writeTable(outcomes);
+            for (Outcome o : outcomes) {
+                if (o.c().expected() == null) {
+                    assertThat(o.findings()).as(o.c().scenario() + " is healthy").allMatch(f -> f.severity() == Severity.INFO);
+                } else {
+                    assertThat(o.findings()).as(o.c().scenario()).extracting(Finding::id).contains(o.c().expected());
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private Outcome diagnose(Case c) throws Exception {
+        try (ScenarioJvm jvm = ScenarioJvm.start(c.scenario(), c.options().toArray(String[]::new))) {
+            long start = System.nanoTime();
+            double[] firstSeen = {-1};
+            Report r = service.diagnose(DiagnoseRequest.of(new Target.Local(Optional.of(jvm.pid()))).withPlan(CollectionPlan.standard()),
+                    new DiagnosisListener() {
+                        @Override
+                        public void roundJudged(int round, int rounds, Report soFar) {
+                            if (firstSeen[0] < 0 && c.expected() != null
+                                    && soFar.diagnosis().findings().stream().anyMatch(f -> f.id().equals(c.expected()))) {
+                                firstSeen[0] = (System.nanoTime() - start) / 1e9;
+                            }
+                        }
+                    });
+            return new Outcome(c, r.diagnosis().findings(), (System.nanoTime() - start) / 1e9, firstSeen[0]);
+        }
+    }
+
+    private static void writeTable(List<Outcome> outcomes) throws java.io.IOException {
+        StringBuilder sb = new StringBuilder("| scenario | expected | found (severity) | first judged after | whole diagnosis |\n"
+                + "|---|---|---|---|---|\n");
+        for (Outcome o : outcomes) {
+            String found = o.findings().stream().filter(f -> f.severity() != Severity.INFO)
+                    .map(f -> f.id() + " (" + f.severity().name().toLowerCase(Locale.ROOT) + ")").reduce((a, b) -> a + ", " + b)
+                    .orElse("no warning");
+            sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %.1f s |%n", o.c().scenario(),
+                    o.c().expected() == null ? "nothing above info" : o.c().expected(), found,
+                    o.firstSeenSeconds() < 0 ? "-" : String.format(Locale.ROOT, "%.1f s", o.firstSeenSeconds()), o.seconds()));
+        }
+        Path out = Path.of("target", "default-plan.md");
+        Files.createDirectories(out.getParent());
+        Files.writeString(out, sb);
+        System.out.print(sb);
+    }
+}
