@@ -104,10 +104,12 @@ class SlackBotTest {
             assertThat(files.get("thread_ts")).isEqualTo("1700000000.000100");
             Map<String, byte[]> uploaded = new java.util.HashMap<>();
             slack.uploads().forEach(u -> uploaded.put(u.filename(), u.data()));
-            assertThat(uploaded).containsKeys("memory.png", "thread-dumps.txt", "class-histograms.txt", "heap-info.txt");
+            assertThat(uploaded).containsKeys("memory.png", "thread-dumps.txt", "class-histograms.txt", "heap-info.txt", "gc-counters.txt");
+            assertThat(new String(uploaded.get("gc-counters.txt"), StandardCharsets.UTF_8)).contains("sun.gc.collector.0.invocations=")
+                    .doesNotContain("java.property.", "sun.rt.javaCommand");
             assertThat(new String(uploaded.get("memory.png"), 1, 3, StandardCharsets.US_ASCII)).isEqualTo("PNG");
             assertThat(new String(uploaded.get("thread-dumps.txt"), StandardCharsets.UTF_8))
-                    .contains("==> round 1: Thread.print -l <==").contains("==> round 2: Thread.print -l <==")
+                    .contains("==> round 1: Thread.print <==").contains("==> round 2: Thread.print <==")
                     .contains("Found one Java-level deadlock");
         }
     }

@@ -28,10 +28,12 @@ public record CollectionPlan(List<JcmdCommand> commands, int rounds, Duration in
         }
     }
 
-    /** {@code Thread.print -l}, {@code GC.heap_info}, {@code GC.class_histogram -all}, {@code VM.native_memory summary}, {@code VM.version}, {@code VM.flags}, {@code VM.uptime}; one round. */
+    /** {@code Thread.print} (with {@code -l} again when threads wait on a java.util.concurrent lock), {@code GC.heap_info}, {@code GC.class_histogram -all}, {@code VM.native_memory summary}, {@code VM.version}, {@code VM.flags}, {@code VM.uptime}, {@code GC.finalizer_info}; one round. */
     public static CollectionPlan defaults() {
         return new CollectionPlan(List.of(JcmdCommand.THREAD_PRINT, JcmdCommand.HEAP_INFO, JcmdCommand.HISTOGRAM_ALL,
-                JcmdCommand.NATIVE_MEMORY, JcmdCommand.VM_VERSION, JcmdCommand.VM_FLAGS, JcmdCommand.VM_UPTIME),
+                JcmdCommand.NATIVE_MEMORY, JcmdCommand.VM_VERSION, JcmdCommand.VM_FLAGS, JcmdCommand.VM_UPTIME,
+                        // last: a JDK 8 JVM does not know it, and jcmd stops a batch at a command it does not know
+                        JcmdCommand.FINALIZER_INFO),
                 1, Duration.ofSeconds(10), DEFAULT_TIMEOUT, DEFAULT_OUTPUT_CAP);
     }
 

@@ -104,6 +104,7 @@ public final class Collector {
                     + ", one attach per command");
         }
 
+        boolean virtualThreads = false;
         for (int round = 1; round <= plan.rounds(); round++) {
             if (round > 1) {
                 sleep(plan.interval());
@@ -141,6 +142,14 @@ public final class Collector {
                 break;
             }
             timings.put("round " + round + " jcmd", since(t));
+            if (!virtualThreads && VirtualThreads.run(reader.snapshot())) {
+                virtualThreads = true; // from now on every round takes them
+            }
+            if (virtualThreads) {
+                t = System.nanoTime();
+                takeThreadsJson(reader, round, pid, facts, plan);
+                timings.put("round " + round + " Thread.dump_to_file", since(t));
+            }
             try {
                 listener.collected(round, plan.rounds(), reader.snapshot());
             } catch (RuntimeException e) {
@@ -252,7 +261,7 @@ public final class Collector {
             // jattach switches to the JVM's user and enters its namespaces itself: no setpriv
             return List.of("sh", "-c", JATTACH_SCRIPT, "sage-jattach", facts.jattach(), Long.toString(pid));
         }
-        String jcmdPath = !facts.jcmdBesideJvm().isEmpty() ? facts.jcmdBesideJvm() : facts.jcmdOnPath();
+        String jcmdPath = jcmdPath(facts);
         if (jcmdPath.isEmpty()) {
             throw new CollectionException(CollectionException.Kind.COMMAND_NOT_FOUND, "jcmd is not installed on "
                     + transport.describe() + " (the JVM at " + facts.exe() + " is a JRE, and no jcmd is on the PATH)."
@@ -260,8 +269,18 @@ public final class Collector {
         }
         // -J-Xlog:disable: jcmd is a JVM too, and JAVA_TOOL_OPTIONS logging on its stdout would mix with the answers;
         // the pipe cat writes to belongs to the user jcmd runs as, whoever fed cat (root, sudo, an exec stream)
-        List<String> jcmd = List.of("sh", "-c", "cat | \"$0\" -J-Xlog:disable \"$1\" -f /dev/stdin; s=$?; p=\"$1\"; "
-                + PERF_DATA_SCRIPT + "; exit $s", jcmdPath, Long.toString(pid));
+        return asJvmUser(pid, facts, List.of("sh", "-c", "cat | \"$0\" -J-Xlog:disable \"$1\" -f /dev/stdin; s=$?; p=\"$1\"; "
+                + PERF_DATA_SCRIPT + "; exit $s", jcmdPath, Long.toString(pid)));
+    }
+
+    /** The JVM's own JDK's jcmd, else the one on the PATH, else empty. */
+    private static String jcmdPath(ProcessFacts facts) {
+        return !facts.jcmdBesideJvm().isEmpty() ? facts.jcmdBesideJvm() : facts.jcmdOnPath();
+    }
+
+    /** {@code jcmd} with {@code setpriv} before it when Sage is root and the JVM is not: the attach needs its user. */
+    private static List<String> asJvmUser(long pid, ProcessFacts facts, List<String> jcmd) throws CollectionException {
+        long uid = facts.status().uid();
         if (facts.ownUid() == 0 && uid > 0) {
             long gid = facts.status().gid();
             if (gid < 0) {
@@ -361,7 +380,8 @@ public final class Collector {
                 if (Integer.parseInt(response.group(1)) != 0) {
                     reader.problem(new Problem(source(round, c), 0, JcmdErrors.explain(body.strip())));
                 } else {
-                    add(reader, round, c, body);
+                    addAnswer(reader, round, c, body, () -> lockedDump(once -> runJattach(once, round, pid, jvmUid, argv,
+                            List.of(JcmdCommand.THREAD_PRINT_LOCKS), plan)));
                 }
             }
             if (!closed) {
@@ -409,7 +429,8 @@ public final class Collector {
             }
             answered = true;
             for (int i = 0; i < split.answers().size(); i++) {
-                add(reader, round, pending.get(i), split.answers().get(i));
+                addAnswer(reader, round, pending.get(i), split.answers().get(i), () -> lockedDump(once -> runCommands(once, round,
+                        pid, jvmUid, jcmd, List.of(JcmdCommand.THREAD_PRINT_LOCKS), plan)));
             }
             if (split.complete(pending.size())) {
                 return;
@@ -428,6 +449,81 @@ public final class Collector {
                     + r.exitCode() + ")" : JcmdErrors.explain(said)));
             pending = pending.subList(failed + 1, pending.size());
         }
+    }
+
+    /**
+     * {@code Thread.dump_to_file -format=json} to a fresh file in the JVM's own {@code /tmp} (a random name: two
+     * collections cannot collide, and the JDK refuses to overwrite a file), read back through {@code /proc/PID/root} and
+     * removed in the same exec, whatever happened. The JVM writes it as itself, so it is run as the JVM's user.
+     * {@code Thread.print} lists only the virtual threads mounted at that moment; this lists them all.
+     */
+    private void takeThreadsJson(SnapshotReader reader, int round, long pid, ProcessFacts facts, CollectionPlan plan) {
+        String source = "round " + round + ": Thread.dump_to_file -format=json";
+        String file = "/tmp/sage-threads-" + Long.toHexString(new java.security.SecureRandom().nextLong() | 1L << 62) + ".json";
+        String read = "s=$?; r=\"/proc/$p/root$f\"; [ -r \"$r\" ] || r=\"$f\"; "
+                + "if [ -r \"$r\" ]; then head -c \"$c\" \"$r\"; rm -f \"$r\"; fi; exit $s";
+        try {
+            List<String> argv = usesJattach(facts)
+                    ? List.of("sh", "-c", "j=\"$1\"; p=\"$2\"; f=\"$3\"; c=\"$4\"; "
+                            + "\"$j\" \"$p\" jcmd \"Thread.dump_to_file -format=json $f\" >&2; " + read,
+                            "sage-threads", facts.jattach(), Long.toString(pid), file, Long.toString(plan.outputCap()))
+                    : asJvmUser(pid, facts, List.of("sh", "-c", "p=\"$1\"; f=\"$2\"; c=\"$3\"; "
+                            + "\"$0\" -J-Xlog:disable \"$p\" Thread.dump_to_file -format=json \"$f\" >&2; " + read,
+                            jcmdPath(facts), Long.toString(pid), file, Long.toString(plan.outputCap())));
+            ExecResult r = transport.exec(argv, new byte[0], plan.timeout(), plan.outputCap());
+            if (r.stdout().length == 0) {
+                reader.problem(new Problem(source, 0, "the JVM wrote no thread dump file in its /tmp"
+                        + (r.stderr().isBlank() ? "" : ": " + JcmdErrors.explain(r.stderr().strip()))
+                        + "; the virtual threads not mounted at the time are not in this round"));
+            } else if (r.truncated()) {
+                reader.problem(new Problem(source, 0, "the dump passed the " + (plan.outputCap() >> 20)
+                        + " MiB output cap; the virtual threads are not in this round"));
+            } else {
+                reader.addThreadsJson(source, r.stdoutText());
+            }
+        } catch (CollectionException e) {
+            reader.problem(new Problem(source, 0, e.getMessage() + "; the virtual threads not mounted at the time are not in"
+                    + " this round"));
+        }
+    }
+
+    /** Runs commands into a reader of its own. */
+    @FunctionalInterface
+    private interface Run {
+        void into(SnapshotReader reader) throws CollectionException;
+    }
+
+    /** Gives {@code Thread.print -l}'s answer, or null when it was not had. */
+    @FunctionalInterface
+    private interface LockedDump {
+        String take() throws CollectionException;
+    }
+
+    /** {@code Thread.print -l} run on its own: its answer, or null when the JVM did not give it. */
+    private static String lockedDump(Run run) throws CollectionException {
+        SnapshotReader once = new SnapshotReader("");
+        run.into(once);
+        return once.raw().stream().filter(r -> r.kind() == Kind.THREAD_DUMP).map(SnapshotReader.Raw::text).findFirst().orElse(null);
+    }
+
+    /**
+     * Adds one answer. A plain thread dump in which several threads wait on one ReentrantLock (or read-write lock) is
+     * taken again with {@code -l}, which names the thread holding it: only then does the target pay for the heap walk.
+     */
+    private static void addAnswer(SnapshotReader reader, int round, JcmdCommand c, String answer, LockedDump withOwners) {
+        if (c.equals(JcmdCommand.THREAD_PRINT) && LockWaits.wantOwners(answer)) {
+            try {
+                String locked = withOwners.take();
+                if (locked != null) {
+                    add(reader, round, JcmdCommand.THREAD_PRINT_LOCKS, locked);
+                    return;
+                }
+            } catch (CollectionException e) {
+                reader.problem(new Problem(source(round, JcmdCommand.THREAD_PRINT_LOCKS), 0, "not taken (" + e.getMessage()
+                        + "): the plain dump does not name who holds a java.util.concurrent lock"));
+            }
+        }
+        add(reader, round, c, answer);
     }
 
     /** A round's output without the performance data at its end. */

@@ -12,7 +12,7 @@ import java.util.List;
  *
  * <p>Recognised: HotSpot thread dumps (jstack, jcmd, kill -3 into a log, several per file), Thread.dump_to_file
  * text and JSON, class histograms, GC.heap_info and the Heap section of JDK 8 dumps, NMT summaries and diffs,
- * VM.version, VM.flags, VM.uptime, PerfCounter.print, /proc/pid/status, cgroup memory files, jcmd's own answers (errors, the JVM
+ * VM.version, VM.flags, VM.uptime, PerfCounter.print, GC.finalizer_info, /proc/pid/status, cgroup memory files, jcmd's own answers (errors, the JVM
  * list, help), shell transcripts ({@code $ jcmd ...} lines separate the answers), and the vendor formats
  * OpenJ9 javacore and JRockit, which are recognised but not read.
  */
@@ -231,6 +231,7 @@ public final class ContentDetector {
             switch (c) {
                 case 'F':
                     if (text.startsWith("Full thread dump", p)) return Kind.THREAD_DUMP;
+                    if (p == from && text.startsWith("Finalization is disabled", p)) return Kind.FINALIZER_INFO;
                     break;
                 case '"':
                     // a thread stanza with no "Full thread dump" line before it (a pasted excerpt, or the next
@@ -300,7 +301,11 @@ public final class ContentDetector {
                 case 'M':
                     if (text.startsWith("Metaspace ", p) && regionHas(p, to, "used ")) return Kind.HEAP_INFO;
                     break;
+                case 'U':
+                    if (text.startsWith("Unreachable instances waiting for finalization", p)) return Kind.FINALIZER_INFO;
+                    break;
                 case 'N':
+                    if (text.startsWith("No instances waiting for finalization", p)) return Kind.FINALIZER_INFO;
                     if (text.startsWith("Native Memory Tracking:", p)
                             || text.startsWith("Native memory tracking is not enabled", p)) {
                         return Kind.NATIVE_MEMORY;

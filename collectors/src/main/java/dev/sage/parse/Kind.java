@@ -10,6 +10,7 @@ public enum Kind {
     VM_VERSION("JVM version (VM.version)", true, true),
     VM_FLAGS("JVM flags (VM.flags)", true, true),
     VM_UPTIME("JVM uptime (VM.uptime)", true, true),
+    FINALIZER_INFO("finalizer queue (GC.finalizer_info)", true, true),
     PERF_COUNTERS("performance counters (PerfCounter.print)", true, true),
     PROCESS_STATUS("process status (/proc/<pid>/status)", true, true),
     CGROUP_MEMORY("container memory (cgroup)", true, true),

@@ -2,6 +2,7 @@ package dev.sage.parse;
 
 import dev.sage.snapshot.ClassHistogram;
 import dev.sage.snapshot.CgroupMemory;
+import dev.sage.snapshot.FinalizerQueue;
 import dev.sage.snapshot.GarbageCollector;
 import dev.sage.snapshot.HeapInfo;
 import dev.sage.snapshot.JvmIdentity;
@@ -63,6 +64,7 @@ public final class SnapshotReader {
     private VmFlags flags;
     private ProcessStatus process;
     private CgroupMemory cgroup;
+    private FinalizerQueue finalizerQueue;
 
     public SnapshotReader(String target) {
         this.target = target;
@@ -116,6 +118,31 @@ public final class SnapshotReader {
         return read;
     }
 
+    /**
+     * Adds a {@code Thread.dump_to_file -format=json} taken in the same round as the last thread dump: its virtual
+     * threads join that dump (see {@link ThreadDumpMerge}) instead of starting another one in the series.
+     */
+    public Read addThreadsJson(String source, String json) {
+        raw.add(new Raw(source, Kind.THREAD_DUMP_JSON, json));
+        Read read = new Read(source, List.of(Kind.THREAD_DUMP_JSON));
+        reads.add(read);
+        ThreadDumpJsonParser.Result r;
+        try {
+            r = ThreadDumpJsonParser.parse(json);
+        } catch (CaptureFormatException e) {
+            problems.add(new Problem(source, e.lineNumber(), "could not read this " + Kind.THREAD_DUMP_JSON.description()
+                    + ": " + e.reason()));
+            return read;
+        }
+        if (threadDumps.isEmpty()) {
+            threadDumps.add(r.dump());
+        } else {
+            int last = threadDumps.size() - 1;
+            threadDumps.set(last, ThreadDumpMerge.merge(threadDumps.get(last), r.dump()));
+        }
+        return read;
+    }
+
     /** Records a problem met outside parsing (a command that failed, a file that could not be read). */
     public void problem(Problem problem) {
         problems.add(problem);
@@ -157,7 +184,7 @@ public final class SnapshotReader {
         }
         long pid = pids.size() == 1 ? pids.iterator().next() : (process != null ? process.pid() : -1);
         return new JvmSnapshot(target, pid, identity, up, threadDumps, histograms, perfCounters, h, nativeMemory, flags,
-                process, cgroup, all);
+                process, cgroup, finalizerQueue, all);
     }
 
     private void addSection(String source, String text, Section s) {
@@ -217,6 +244,7 @@ public final class SnapshotReader {
             case VM_FLAGS -> flags = VmFlagsParser.parse(body);
             case VM_UPTIME -> uptime = UptimeParser.parse(body);
             case PERF_COUNTERS -> perfCounters.add(PerfCounterParser.parse(body));
+            case FINALIZER_INFO -> finalizerQueue = FinalizerInfoParser.parse(body);
             case PROCESS_STATUS -> process = ProcessStatusParser.parse(body);
             case CGROUP_MEMORY -> {
                 cgroupFiles.putAll(CgroupMemoryParser.files(body));

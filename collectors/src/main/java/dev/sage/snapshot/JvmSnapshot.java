@@ -19,11 +19,12 @@ import java.util.List;
  * @param flags {@code VM.flags}, or null
  * @param process {@code /proc/<pid>/status}, or null
  * @param cgroup the container's memory accounting, or null
+ * @param finalizerQueue the latest {@code GC.finalizer_info}, or null
  * @param problems what went wrong or could not be read; never hides the parts that were read
  */
 public record JvmSnapshot(String target, long pid, JvmIdentity jvm, Double uptimeSeconds,
                           List<ThreadDump> threadDumps, List<ClassHistogram> histograms, List<PerfCounters> perfCounters, HeapInfo heap,
-                          NativeMemory nativeMemory, VmFlags flags, ProcessStatus process, CgroupMemory cgroup,
+                          NativeMemory nativeMemory, VmFlags flags, ProcessStatus process, CgroupMemory cgroup, FinalizerQueue finalizerQueue,
                           List<Problem> problems) {
     public JvmSnapshot {
         threadDumps = List.copyOf(threadDumps);
@@ -50,6 +51,6 @@ public record JvmSnapshot(String target, long pid, JvmIdentity jvm, Double uptim
     /** True when nothing diagnostic was read: no dump, histogram, heap, native memory, flags or process figures. */
     public boolean isEmpty() {
         return threadDumps.isEmpty() && histograms.isEmpty() && heap == null && nativeMemory == null
-                && perfCounters.isEmpty() && flags == null && process == null && cgroup == null && jvm == null;
+                && perfCounters.isEmpty() && finalizerQueue == null && flags == null && process == null && cgroup == null && jvm == null;
     }
 }

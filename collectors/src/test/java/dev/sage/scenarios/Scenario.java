@@ -70,6 +70,7 @@ public final class Scenario {
             case "busy-healthy" -> busyHealthy();
             case "gc-thrash" -> gcThrash();
             case "virtual-threads" -> virtualThreads();
+            case "reentrant-contention" -> reentrantContention();
             case "direct-buffers" -> periodic(50, 100, n -> KEEP.add(ByteBuffer.allocateDirect(1 << 20)));
             case "class-loaders" -> periodic(20, 300, n -> KEEP.add(new IsolatedClassLoader().load()));
             case "heap-fill" -> heapFill();
@@ -462,6 +463,28 @@ public final class Scenario {
             }));
         }
         Thread.sleep(500);
+        ready();
+    }
+
+    /** Six threads parked on a ReentrantLock that one thread holds while it sleeps. */
+    static void reentrantContention() throws InterruptedException {
+        ReentrantLock lock = new ReentrantLock();
+        CountDownLatch held = new CountDownLatch(1);
+        Thread holder = new Thread(() -> {
+            lock.lock();
+            held.countDown();
+            sleepQuietly(Long.MAX_VALUE);
+        }, "inventory-sync");
+        holder.setDaemon(true);
+        holder.start();
+        held.await();
+        Thread[] waiters = new Thread[6];
+        for (int i = 0; i < waiters.length; i++) {
+            waiters[i] = new Thread(lock::lock, "checkout-" + i);
+            waiters[i].setDaemon(true);
+            waiters[i].start();
+        }
+        waitForState(Thread.State.WAITING, waiters);
         ready();
     }
 

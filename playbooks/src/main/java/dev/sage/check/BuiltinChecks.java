@@ -24,7 +24,9 @@ public final class BuiltinChecks {
             new MemoryChecks.RssBeyondNmt(),
             new MemoryChecks.NativeCategoryGrowth(),
             new MemoryChecks.GcPressure(),
-            new MemoryChecks.MapGrowth());
+            new MemoryChecks.MapGrowth(),
+            new SeriesChecks.FinalizerQueueLength(),
+            new MemoryChecks.CounterGrowth());
 
     private static final Map<String, Check> BY_NAME = index();
 

@@ -474,6 +474,49 @@ final class MemoryChecks {
         }
     }
 
+    /**
+     * A performance counter's growth between the first and the last round, e.g. {@code sun.gc.metaspace.used}: class
+     * metadata that keeps growing across rounds is a class loader leak even without a histogram or NMT.
+     */
+    static final class CounterGrowth implements Check {
+        @Override public String name() { return "counter_growth"; }
+        @Override public String description() {
+            return "the performance counter `counter` grew by at least `min` between the first and the last round";
+        }
+        @Override public List<Param> params() {
+            return List.of(Param.required("counter", Param.Type.STRING, "a counter of PerfCounter.print, e.g. sun.gc.metaspace.used"),
+                    Param.optional("min", Param.Type.BYTES, 1L, "its growth, in the counter's own unit (a size like 32MiB for bytes)"),
+                    Param.optional("bytes", Param.Type.BOOL, true, "whether the counter is a size in bytes (for the wording)"));
+        }
+        @Override public Set<Requirement> requires() { return Set.of(Requirement.TWO_PERF_COUNTERS); }
+        @Override public List<String> figures() { return List.of("counter", "growth", "from", "to", "seconds"); }
+
+        @Override
+        public Optional<Match> evaluate(JvmSnapshot s, Params p) {
+            String name = p.string("counter");
+            PerfCounters first = s.perfCounters().get(0);
+            PerfCounters last = s.lastPerfCounters();
+            if (first.number(name).isEmpty() || last.number(name).isEmpty()) {
+                return Optional.empty();
+            }
+            long a = first.number(name).getAsLong();
+            long b = last.number(name).getAsLong();
+            if (b - a < p.integer("min")) {
+                return Optional.empty();
+            }
+            java.util.function.LongFunction<String> shown = p.bool("bytes") ? Units::bytes : Units::count;
+            Map<String, Object> f = new LinkedHashMap<>();
+            f.put("counter", name);
+            f.put("growth", shown.apply(b - a));
+            f.put("from", shown.apply(a));
+            f.put("to", shown.apply(b));
+            if (first.seconds() >= 0 && last.seconds() > first.seconds()) {
+                f.put("seconds", Math.round(last.seconds() - first.seconds()));
+            }
+            return Optional.of(new Match(b - a, f));
+        }
+    }
+
     /** The maximum heap: {@code MaxHeapSize}, else the reserved heap, else the old generation's maximum; -1. */
     static long maxHeap(JvmSnapshot s) {
         if (s.flags() != null && s.flags().maxHeapSize().isPresent()) {

@@ -15,6 +15,7 @@ public enum Requirement {
     HEAP_INFO("GC.heap_info"),
     PERF_COUNTERS("the JVM's performance counters (PerfCounter.print; a JVM run with -XX:-UsePerfData has none)"),
     TWO_PERF_COUNTERS("performance counters from two rounds"),
+    FINALIZER_INFO("GC.finalizer_info (JDK 9+)"),
     NATIVE_MEMORY_ANSWER("a VM.native_memory answer"),
     NATIVE_MEMORY("native memory tracking (start the JVM with -XX:NativeMemoryTracking=summary)"),
     PROCESS("the process's memory (/proc/<pid>/status)"),
@@ -51,6 +52,7 @@ public enum Requirement {
             case HEAP_INFO -> s.heap() != null && s.heap().usedBytes() >= 0;
             case PERF_COUNTERS -> !s.perfCounters().isEmpty();
             case TWO_PERF_COUNTERS -> s.perfCounters().size() >= 2;
+            case FINALIZER_INFO -> s.finalizerQueue() != null;
             case NATIVE_MEMORY_ANSWER -> s.nativeMemory() != null;
             case NATIVE_MEMORY -> s.nativeMemory() instanceof NativeMemory.Summary;
             case PROCESS -> s.process() != null && s.process().vmRssBytes() >= 0;

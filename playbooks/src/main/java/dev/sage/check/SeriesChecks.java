@@ -179,6 +179,37 @@ final class SeriesChecks {
         }
     }
 
+    /** The finalizer's queue, from {@code GC.finalizer_info}: objects unreachable and still waiting for finalize(). */
+    static final class FinalizerQueueLength implements Check {
+        @Override public String name() { return "finalizer_queue"; }
+        @Override public String description() { return "at least `min` objects wait in the finalizer's queue (GC.finalizer_info)"; }
+        @Override public List<Param> params() {
+            return List.of(Param.optional("min", Param.Type.INT, 10_000L, "objects waiting, all classes together"));
+        }
+        @Override public Set<Requirement> requires() { return Set.of(Requirement.FINALIZER_INFO); }
+        @Override public List<String> figures() { return List.of("queued", "classes"); }
+
+        @Override
+        public Optional<Match> evaluate(JvmSnapshot s, Params p) {
+            long total = s.finalizerQueue().total();
+            if (total < p.integer("min")) {
+                return Optional.empty();
+            }
+            List<String> classes = new ArrayList<>();
+            for (Map.Entry<String, Long> e : s.finalizerQueue().byClass().entrySet()) {
+                if (classes.size() == 3) {
+                    classes.add("and " + (s.finalizerQueue().byClass().size() - 3) + " more classes");
+                    break;
+                }
+                classes.add(ClassHistogram.Row.readable(e.getKey()) + " x" + Units.count(e.getValue()));
+            }
+            Map<String, Object> f = new LinkedHashMap<>();
+            f.put("queued", Units.count(total));
+            f.put("classes", String.join(", ", classes));
+            return Optional.of(new Match(total, f));
+        }
+    }
+
     /** Heap committed far above used: memory the JVM holds and does not give back. */
     static final class HeapCommittedUnused implements Check {
         @Override public String name() { return "heap_committed_unused"; }

@@ -34,6 +34,7 @@ public final class FactModel {
         d.put("heap", DYN_MAP);
         d.put("histogram", ListType.create(DYN_MAP));
         d.put("gc", DYN_MAP);
+        d.put("finalizer_queue", SimpleType.INT);
         d.put("nmt", DYN_MAP);
         d.put("process", DYN_MAP);
         d.put("container", DYN_MAP);
@@ -71,6 +72,7 @@ public final class FactModel {
         }
         f.put("histogram", rows);
         f.put("gc", gc(s));
+        f.put("finalizer_queue", s.finalizerQueue() == null ? -1L : s.finalizerQueue().total());
         Map<String, Object> categories = new LinkedHashMap<>();
         if (s.nativeMemory() instanceof NativeMemory.Summary nmt) {
             nmt.categories().forEach(c -> categories.put(c.name(), c.amount().committedBytes()));
