@@ -45,6 +45,7 @@ class DefaultPlanTest {
             // Thread.print shows none of these virtual threads: they come from Thread.dump_to_file
             all.add(new Case("virtual-threads", List.of(), "latch-wait-forever", "order-handler-", ScenarioJvm.JDK25));
             all.add(new Case("virtual-threads", List.of(), "lock-contention", "held by \"cache-refresher\"", ScenarioJvm.JDK25));
+            all.add(new Case("virtual-server", List.of(), null, "", ScenarioJvm.JDK25));
         }
         return all;
     }
@@ -77,7 +78,11 @@ class DefaultPlanTest {
             new Case("idle", List.of(), null));
 
     /** What one diagnosis gave. */
-    record Outcome(Case c, List<Finding> findings, double seconds, double firstSeenSeconds) {}
+    record Outcome(Case c, Report report, double seconds, double firstSeenSeconds) {
+        List<Finding> findings() {
+            return report.diagnosis().findings();
+        }
+    }
 
     private final DiagnosisService service = new DiagnosisService(DiagnosisService.Settings.fromEnvironment());
 
@@ -95,6 +100,10 @@ class DefaultPlanTest {
             }
             writeTable(outcomes);
             for (Outcome o : outcomes) {
+                assertThat(o.report().snapshot().perfCounters()).as(o.c().scenario() + ": the counters of both rounds").hasSize(2);
+                assertThat(o.report().diagnosis().notEvaluated()).as(o.c().scenario() + ": every memory check was judged")
+                        .noneMatch(n -> n.what().contains("cache-growth") || n.what().contains("heap-pressure")
+                                || n.what().contains("finalizer-backlog"));
                 if (o.c().expected() == null) {
                     assertThat(o.findings()).as(o.c().scenario() + " is healthy").allMatch(f -> f.severity() == Severity.INFO);
                 } else {
@@ -121,7 +130,7 @@ class DefaultPlanTest {
                             }
                         }
                     });
-            return new Outcome(c, r.diagnosis().findings(), (System.nanoTime() - start) / 1e9, firstSeen[0]);
+            return new Outcome(c, r, (System.nanoTime() - start) / 1e9, firstSeen[0]);
         }
     }
 

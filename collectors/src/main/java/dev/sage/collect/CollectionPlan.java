@@ -5,7 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What to collect and how often. The performance counters come with the process facts of each round, not from jcmd. The default is light on the target: no full GC, no heap dump, no signal.
+ * What to collect and how often. The performance counters are read at the end of each round's jcmd exec, not by a
+ * jcmd command. The default is light on the target: no full GC, no heap dump, no signal.
  *
  * @param commands the jcmd commands of each round, in order
  * @param rounds how many rounds (2 or more make a time series: growth and "stuck" need it)

@@ -19,8 +19,10 @@ import java.util.Map;
 
 /**
  * Collects a snapshot of one JVM over a transport. Each round costs one jcmd start (all commands in one
- * attach, fed to {@code jcmd PID -f /dev/stdin}) and one more exec for {@code /proc/<pid>/status} and the
- * cgroup memory files. Before the first attach it checks that the pid really is a JVM that handles SIGQUIT:
+ * attach, fed to {@code jcmd PID -f /dev/stdin}, the JVM's performance counters read in the same exec) and one more
+ * exec for {@code /proc/<pid>/status} and the cgroup memory files. One more exec follows, only when needed: a
+ * {@code Thread.print -l} when threads queue on a ReentrantLock, a {@code Thread.dump_to_file} when the JVM runs
+ * virtual threads. Before the first attach it checks that the pid really is a JVM that handles SIGQUIT:
  * jcmd signals the process to start its attach listener, and that signal kills a process that does not handle
  * it. A command that fails is recorded and the others still run; a round that fails after the first keeps
  * what earlier rounds read.
@@ -126,6 +128,7 @@ public final class Collector {
                 }
             }
             addFacts(reader, round, facts);
+            int dumpsBefore = reader.threadDumpCount();
             t = System.nanoTime();
             try {
                 if (usesJattach(facts)) {
@@ -147,7 +150,7 @@ public final class Collector {
             }
             if (virtualThreads) {
                 t = System.nanoTime();
-                takeThreadsJson(reader, round, pid, facts, plan);
+                takeThreadsJson(reader, round, pid, facts, plan, reader.threadDumpCount() > dumpsBefore);
                 timings.put("round " + round + " Thread.dump_to_file", since(t));
             }
             try {
@@ -318,13 +321,16 @@ public final class Collector {
     /**
      * Appended to a round's jcmd or jattach script (the pid in {@code $p}): prints {@link #PERF_DATA_MARKER} and the
      * JVM's performance counters file base64-encoded, {@code hsperfdata_USER/PID} in the JVM's own {@code /tmp} (its
-     * pid there is the last of {@code NSpid}), at most 256 KiB. The counters cost the JVM nothing to read; jcmd's
-     * {@code PerfCounter.print} reads the same file, but only as a command of its own, never in a batch.
+     * pid there is the last of {@code NSpid}), at most 256 KiB, and only a file owned by the JVM's own uid: another
+     * user's directory may hold a stale file of a dead JVM that had the same pid. The counters cost the JVM nothing to
+     * read; jcmd's {@code PerfCounter.print} reads the same file, but only as a command of its own, never in a batch.
      */
     static final String PERF_DATA_SCRIPT = "n=$(sed -n 's/^NSpid:.*[[:space:]]\\([0-9][0-9]*\\)$/\\1/p' \"/proc/$p/status\" 2>/dev/null); "
+            + "u=$(sed -n 's/^Uid:[[:space:]]*\\([0-9][0-9]*\\).*/\\1/p' \"/proc/$p/status\" 2>/dev/null); "
             + "[ -n \"$n\" ] || n=\"$p\"; printf '\\n==> sage-perfdata <==\\n'; "
             + "for f in \"/proc/$p/root/tmp/hsperfdata_\"*/\"$n\" /tmp/hsperfdata_*/\"$p\"; do "
-            + "if [ -f \"$f\" ] && [ -r \"$f\" ]; then head -c 262144 \"$f\" | base64 2>/dev/null; break; fi; done";
+            + "if [ -f \"$f\" ] && [ -r \"$f\" ] && [ \"$(stat -c %u \"$f\" 2>/dev/null || echo \"$u\")\" = \"$u\" ]; then "
+            + "head -c 262144 \"$f\" | base64 2>/dev/null; break; fi; done";
 
     /**
      * Runs each command (the arguments after {@code $3}) with jattach ({@code $1}) against pid {@code $2}, each
@@ -378,7 +384,9 @@ public final class Collector {
             } else {
                 String body = answer.substring(Math.min(answer.length(), response.end() + 1));
                 if (Integer.parseInt(response.group(1)) != 0) {
-                    reader.problem(new Problem(source(round, c), 0, JcmdErrors.explain(body.strip())));
+                    if (!unknownOptional(c, body)) {
+                        reader.problem(new Problem(source(round, c), 0, JcmdErrors.explain(body.strip())));
+                    }
                 } else {
                     addAnswer(reader, round, c, body, () -> lockedDump(once -> runJattach(once, round, pid, jvmUid, argv,
                             List.of(JcmdCommand.THREAD_PRINT_LOCKS), plan)));
@@ -445,8 +453,10 @@ public final class Collector {
                 return;
             }
             String said = (split.failedAnswer() + "\n" + r.stderr()).strip();
-            reader.problem(new Problem(source(round, c), 0, said.isEmpty() ? "jcmd stopped at this command (exit "
-                    + r.exitCode() + ")" : JcmdErrors.explain(said)));
+            if (!unknownOptional(c, said)) {
+                reader.problem(new Problem(source(round, c), 0, said.isEmpty() ? "jcmd stopped at this command (exit "
+                        + r.exitCode() + ")" : JcmdErrors.explain(said)));
+            }
             pending = pending.subList(failed + 1, pending.size());
         }
     }
@@ -454,14 +464,17 @@ public final class Collector {
     /**
      * {@code Thread.dump_to_file -format=json} to a fresh file in the JVM's own {@code /tmp} (a random name: two
      * collections cannot collide, and the JDK refuses to overwrite a file), read back through {@code /proc/PID/root} and
-     * removed in the same exec, whatever happened. The JVM writes it as itself, so it is run as the JVM's user.
+     * removed in the same exec, whatever happened; a file an earlier exec left (it was stopped at its deadline while the
+     * JVM still wrote) is removed once it is ten minutes old. The JVM writes it as itself, so it is run as the JVM's user.
      * {@code Thread.print} lists only the virtual threads mounted at that moment; this lists them all.
      */
-    private void takeThreadsJson(SnapshotReader reader, int round, long pid, ProcessFacts facts, CollectionPlan plan) {
+    private void takeThreadsJson(SnapshotReader reader, int round, long pid, ProcessFacts facts, CollectionPlan plan,
+                                 boolean roundHasDump) {
         String source = "round " + round + ": Thread.dump_to_file -format=json";
         String file = "/tmp/sage-threads-" + Long.toHexString(new java.security.SecureRandom().nextLong() | 1L << 62) + ".json";
-        String read = "s=$?; r=\"/proc/$p/root$f\"; [ -r \"$r\" ] || r=\"$f\"; "
-                + "if [ -r \"$r\" ]; then head -c \"$c\" \"$r\"; rm -f \"$r\"; fi; exit $s";
+        // head reads one byte over the cap, so that a cut dump is told as such
+        String read = "s=$?; r=\"/proc/$p/root$f\"; if [ -r \"$r\" ]; then head -c $((c + 1)) \"$r\"; fi; rm -f \"$r\"; "
+                + "find \"/proc/$p/root/tmp\" -maxdepth 1 -name 'sage-threads-*.json' -mmin +10 -exec rm -f {} + 2>/dev/null; exit $s";
         try {
             List<String> argv = usesJattach(facts)
                     ? List.of("sh", "-c", "j=\"$1\"; p=\"$2\"; f=\"$3\"; c=\"$4\"; "
@@ -472,14 +485,15 @@ public final class Collector {
                             jcmdPath(facts), Long.toString(pid), file, Long.toString(plan.outputCap())));
             ExecResult r = transport.exec(argv, new byte[0], plan.timeout(), plan.outputCap());
             if (r.stdout().length == 0) {
-                reader.problem(new Problem(source, 0, "the JVM wrote no thread dump file in its /tmp"
+                reader.problem(new Problem(source, 0, "no thread dump file could be read from the JVM's /tmp (through"
+                        + " /proc/" + pid + "/root)"
                         + (r.stderr().isBlank() ? "" : ": " + JcmdErrors.explain(r.stderr().strip()))
                         + "; the virtual threads not mounted at the time are not in this round"));
             } else if (r.truncated()) {
                 reader.problem(new Problem(source, 0, "the dump passed the " + (plan.outputCap() >> 20)
                         + " MiB output cap; the virtual threads are not in this round"));
             } else {
-                reader.addThreadsJson(source, r.stdoutText());
+                reader.addThreadsJson(source, r.stdoutText(), roundHasDump);
             }
         } catch (CollectionException e) {
             reader.problem(new Problem(source, 0, e.getMessage() + "; the virtual threads not mounted at the time are not in"
@@ -547,20 +561,31 @@ public final class Collector {
             String source = "round " + round + ": performance counters (hsperfdata)";
             try {
                 reader.add(source, Kind.PERF_COUNTERS, PerfDataDecoder.toText(java.util.Base64.getMimeDecoder().decode(encoded)));
-            } catch (IllegalArgumentException e) {
-                reader.problem(new Problem(source, 0, "the performance data did not arrive as base64 (is base64 installed?)"));
             } catch (CaptureFormatException e) {
                 reader.problem(new Problem(source, 0, e.reason()));
+            } catch (RuntimeException e) {
+                // not base64 (no base64 tool), or a file the decoder could not follow: the counters are left out
+                reader.problem(new Problem(source, 0, "the performance data could not be read (" + e.getMessage() + ")"));
             }
         }
         return output.substring(0, at);
+    }
+
+    /**
+     * True for {@code GC.finalizer_info} refused by a JDK 8 JVM, which does not have it: the playbooks then judge the
+     * finalizer from the histogram, and the report need not say so every round.
+     */
+    private static boolean unknownOptional(JcmdCommand c, String said) {
+        return c.equals(JcmdCommand.FINALIZER_INFO) && said.contains("Unknown diagnostic command");
     }
 
     /** Adds one answer; an exception printed as the answer (older JVMs answer so) is explained, not parsed. */
     private static void add(SnapshotReader reader, int round, JcmdCommand c, String answer) {
         String first = answer.strip().lines().findFirst().orElse("");
         if (JcmdErrors.isExceptionLine(first)) {
-            reader.problem(new Problem(source(round, c), 0, JcmdErrors.explain(answer)));
+            if (!unknownOptional(c, answer)) {
+                reader.problem(new Problem(source(round, c), 0, JcmdErrors.explain(answer)));
+            }
         } else {
             reader.add(source(round, c), c.kind(), answer);
         }

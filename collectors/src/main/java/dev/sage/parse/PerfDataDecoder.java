@@ -31,11 +31,11 @@ public final class PerfDataDecoder {
         if (data[5] != 2) {
             throw new CaptureFormatException(0, "", "performance data version " + data[5] + " is not supported (2 is)");
         }
-        int used = Math.min(b.getInt(8), data.length);
+        int used = Math.max(0, Math.min(b.getInt(8), data.length));
         int offset = b.getInt(24);
         int entries = b.getInt(28);
         StringBuilder out = new StringBuilder();
-        for (int i = 0; i < entries && offset > 0 && offset + 20 <= used; i++) {
+        for (int i = 0; i < entries && offset > 0 && offset <= used - 20; i++) {
             int length = b.getInt(offset);
             int nameOffset = b.getInt(offset + 4);
             int vectorLength = b.getInt(offset + 8);
@@ -48,10 +48,10 @@ public final class PerfDataDecoder {
             String name = cString(data, offset + nameOffset, offset + length);
             if (PerfCounterParser.kept(name)) {
                 int at = offset + dataOffset;
-                if (vectorLength == 0 && type == 'J' && at + 8 <= offset + length) {
+                if (vectorLength == 0 && type == 'J' && dataOffset <= length - 8) {
                     out.append(name).append('=').append(b.getLong(at)).append('\n');
                 } else if (type == 'B' && vectorLength > 0) {
-                    out.append(name).append("=\"").append(cString(data, at, Math.min(at + vectorLength, offset + length)))
+                    out.append(name).append("=\"").append(cString(data, at, offset + Math.min(length, dataOffset + Math.min(vectorLength, length))))
                             .append("\"\n");
                 }
             }

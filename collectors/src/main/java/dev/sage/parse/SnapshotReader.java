@@ -118,11 +118,17 @@ public final class SnapshotReader {
         return read;
     }
 
+    /** The thread dumps read so far. */
+    public int threadDumpCount() {
+        return threadDumps.size();
+    }
+
     /**
-     * Adds a {@code Thread.dump_to_file -format=json} taken in the same round as the last thread dump: its virtual
-     * threads join that dump (see {@link ThreadDumpMerge}) instead of starting another one in the series.
+     * Adds a {@code Thread.dump_to_file -format=json}. When {@code sameRoundAsLast}, it was taken in the round of the
+     * last thread dump, and its threads join that dump (see {@link ThreadDumpMerge}); otherwise (that round's
+     * {@code Thread.print} failed) it is the round's dump.
      */
-    public Read addThreadsJson(String source, String json) {
+    public Read addThreadsJson(String source, String json, boolean sameRoundAsLast) {
         raw.add(new Raw(source, Kind.THREAD_DUMP_JSON, json));
         Read read = new Read(source, List.of(Kind.THREAD_DUMP_JSON));
         reads.add(read);
@@ -134,7 +140,7 @@ public final class SnapshotReader {
                     + ": " + e.reason()));
             return read;
         }
-        if (threadDumps.isEmpty()) {
+        if (threadDumps.isEmpty() || !sameRoundAsLast) {
             threadDumps.add(r.dump());
         } else {
             int last = threadDumps.size() - 1;

@@ -17,7 +17,8 @@ import java.util.Map;
  * <p>The JSON's threads are the list. A platform thread found in both keeps the JSON's stack and locks when the JSON
  * tells states and locks (JDK 25 does), so that a virtual thread blocked on a monitor and the platform thread holding
  * it name the lock alike; otherwise (JDK 21) it is the {@code Thread.print} thread. Either way it keeps
- * {@code Thread.print}'s figures (cpu, elapsed, daemon, priority, nid) and ownable synchronizers.
+ * {@code Thread.print}'s figures (cpu, elapsed, daemon, priority, nid) and ownable synchronizers, and no longer
+ * carries a virtual thread: the JSON lists that one.
  */
 public final class ThreadDumpMerge {
     private ThreadDumpMerge() {}
@@ -35,12 +36,12 @@ public final class ThreadDumpMerge {
             JvmThread p = j.virtual() ? null : byNumber.remove(j.number());
             if (p == null) {
                 threads.add(j);
-            } else if (!rich) {
-                threads.add(p);
             } else {
+                // the JSON lists the virtual thread a carrier carried: it is not counted twice
                 threads.add(new JvmThread(p.name(), p.number(), p.daemon(), false, p.priority(),
-                        j.state() == ThreadState.UNKNOWN ? p.state() : j.state(), p.stateDetail(), p.cpuMillis(),
-                        p.elapsedSeconds(), p.nid(), j.frames(), j.locks(), p.ownableSynchronizers(), p.carried()));
+                        rich && j.state() != ThreadState.UNKNOWN ? j.state() : p.state(), p.stateDetail(), p.cpuMillis(),
+                        p.elapsedSeconds(), p.nid(), rich ? j.frames() : p.frames(), rich ? j.locks() : p.locks(),
+                        p.ownableSynchronizers(), null));
             }
         }
         // threads Thread.print saw and the JSON did not (started or ended between the two): kept, not lost

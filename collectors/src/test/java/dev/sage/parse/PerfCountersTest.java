@@ -87,11 +87,20 @@ class PerfCountersTest {
         assertThatThrownBy(() -> PerfDataDecoder.toText("not perf data at all, just some text here".getBytes()))
                 .isInstanceOf(CaptureFormatException.class).hasMessageContaining("magic");
         byte[] real = ownPerfData();
+        // an entry offset near Integer.MAX_VALUE must not overflow into an index exception
+        byte[] hostile = real.clone();
+        java.nio.ByteBuffer.wrap(hostile).order(hostile[4] == 0 ? java.nio.ByteOrder.BIG_ENDIAN : java.nio.ByteOrder.LITTLE_ENDIAN)
+                .putInt(24, Integer.MAX_VALUE - 4);
+        try {
+            PerfDataDecoder.toText(hostile);
+        } catch (CaptureFormatException expected) {
+            assertThat(expected.reason()).isNotBlank();
+        }
         java.util.Random random = new java.util.Random(1);
         for (int i = 0; i < 2000; i++) {
             byte[] cut = Arrays.copyOf(real, 32 + random.nextInt(real.length - 32));
             if (i % 2 == 0) {
-                cut[32 + random.nextInt(cut.length - 32)] = (byte) random.nextInt();
+                cut[random.nextInt(cut.length)] = (byte) random.nextInt(); // the prologue too
             }
             try {
                 PerfDataDecoder.toText(cut);

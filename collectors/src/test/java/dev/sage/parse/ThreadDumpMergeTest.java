@@ -39,7 +39,7 @@ class ThreadDumpMergeTest {
     void virtualThreadsJoinTheRoundsDumpAndNameTheirLocksAsTheirHoldersDo() {
         SnapshotReader reader = new SnapshotReader("t");
         reader.add("round 1: Thread.print", Kind.THREAD_DUMP, PLAIN);
-        reader.addThreadsJson("round 1: Thread.dump_to_file -format=json", JSON);
+        reader.addThreadsJson("round 1: Thread.dump_to_file -format=json", JSON, true);
         JvmSnapshot s = reader.snapshot();
         assertThat(s.threadDumps()).as("one round, one dump").hasSize(1);
         assertThat(s.lastThreadDump().threads()).extracting(JvmThread::name)
@@ -56,10 +56,21 @@ class ThreadDumpMergeTest {
     }
 
     @Test
+    void aRoundWhoseThreadPrintFailedGetsTheJsonAsItsOwnDumpNotMergedIntoTheRoundBefore() {
+        SnapshotReader reader = new SnapshotReader("t");
+        reader.add("round 1: Thread.print", Kind.THREAD_DUMP, PLAIN);
+        reader.addThreadsJson("round 2: Thread.dump_to_file -format=json", JSON, false);
+        assertThat(reader.snapshot().threadDumps()).hasSize(2);
+        assertThat(reader.snapshot().threadDumps().get(0).threads()).hasSize(2);
+        assertThat(reader.snapshot().lastThreadDump().threads()).extracting(JvmThread::name)
+                .containsExactly("cache-refresher", "price-lookup-0");
+    }
+
+    @Test
     void aBrokenJsonDumpIsAProblemAndThePlainDumpStays() {
         SnapshotReader reader = new SnapshotReader("t");
         reader.add("round 1: Thread.print", Kind.THREAD_DUMP, PLAIN);
-        reader.addThreadsJson("round 1: Thread.dump_to_file -format=json", "{\"threadDump\": {\"threadContainers\": [");
+        reader.addThreadsJson("round 1: Thread.dump_to_file -format=json", "{\"threadDump\": {\"threadContainers\": [", true);
         assertThat(reader.snapshot().lastThreadDump().threads()).hasSize(2);
         assertThat(reader.snapshot().problems()).singleElement()
                 .satisfies(p -> assertThat(p.message()).contains("could not read this thread dump (Thread.dump_to_file JSON)"));

@@ -71,6 +71,7 @@ public final class Scenario {
             case "gc-thrash" -> gcThrash();
             case "virtual-threads" -> virtualThreads();
             case "reentrant-contention" -> reentrantContention();
+            case "virtual-server" -> virtualServer();
             case "direct-buffers" -> periodic(50, 100, n -> KEEP.add(ByteBuffer.allocateDirect(1 << 20)));
             case "class-loaders" -> periodic(20, 300, n -> KEEP.add(new IsolatedClassLoader().load()));
             case "heap-fill" -> heapFill();
@@ -463,6 +464,30 @@ public final class Scenario {
             }));
         }
         Thread.sleep(500);
+        ready();
+    }
+
+    /**
+     * JDK 21+ only: a healthy server on virtual threads: 500 request handlers that each wait a little (timed) for a
+     * backend and start again, and a few platform threads idle in a pool.
+     */
+    static void virtualServer() throws Exception {
+        Class<?> builderType = Class.forName("java.lang.Thread$Builder");
+        Object handlers = builderType.getMethod("name", String.class, long.class)
+                .invoke(Thread.class.getMethod("ofVirtual").invoke(null), "request-", 0L);
+        java.lang.reflect.Method start = builderType.getMethod("start", Runnable.class);
+        for (int i = 0; i < 500; i++) {
+            KEEP.add(start.invoke(handlers, (Runnable) () -> {
+                while (true) {
+                    sleepQuietly(20 + (System.nanoTime() & 15));
+                    KEEP.size();
+                }
+            }));
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        pool.submit(() -> { });
+        KEEP.add(pool);
+        Thread.sleep(300);
         ready();
     }
 

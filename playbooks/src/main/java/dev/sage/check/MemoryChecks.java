@@ -27,20 +27,32 @@ final class MemoryChecks {
             return "the heap's live set (used less the young generation) is at least `min` of the maximum heap";
         }
         @Override public List<Param> params() {
-            return List.of(Param.optional("min", Param.Type.NUMBER, 0.9, "share of the maximum heap, 0 to 1"));
+            return List.of(Param.optional("min", Param.Type.NUMBER, 0.85,
+                            "the live set's share of the maximum heap, 0 to 1 (G1, Parallel, Serial, CMS: young taken off)"),
+                    Param.optional("min_used", Param.Type.NUMBER, 0.9,
+                            "the used share, for collectors with no young generation to take off (ZGC, Shenandoah)"),
+                    Param.optional("unless_counters", Param.Type.BOOL, false,
+                            "stay quiet when the performance counters tell the old generation (gc_pressure judges it better)"));
         }
         @Override public Set<Requirement> requires() { return Set.of(Requirement.HEAP_INFO); }
         @Override public List<String> figures() { return List.of("used", "live", "max", "percent", "collector"); }
 
         @Override
         public Optional<Match> evaluate(JvmSnapshot s, Params p) {
+            if (p.bool("unless_counters") && s.lastPerfCounters() != null && s.lastPerfCounters().oldGeneration().isPresent()) {
+                return Optional.empty();
+            }
             long used = s.heap().liveEstimateBytes();
             long max = maxHeap(s);
             if (max <= 0) {
                 return Optional.empty();
             }
             double share = (double) used / max;
-            if (share < p.number("min")) {
+            boolean generational = switch (s.heap().collector()) {
+                case G1, PARALLEL, SERIAL, CMS -> true;
+                default -> false;
+            };
+            if (share < p.number(generational ? "min" : "min_used")) {
                 return Optional.empty();
             }
             Map<String, Object> f = new LinkedHashMap<>();
@@ -214,7 +226,10 @@ final class MemoryChecks {
                     Param.optional("min_bytes", Param.Type.BYTES, 1L << 20, "bytes added"),
                     Param.optional("classes", Param.Type.STRINGS, List.of(), "only classes whose name contains one of these (empty: any)"),
                     Param.optional("ignore", Param.Type.STRINGS, List.of("[B", "[C", "java.lang.String", "[Ljava.lang.Object;",
-                            "[I", "[J"), "classes left out: buffers and strings grow with any workload"));
+                            "[I", "[J"), "classes left out: buffers and strings grow with any workload"),
+                    Param.optional("min_old_growth", Param.Type.BYTES, 0L, "when the performance counters of the first and"
+                            + " the last round tell the old generation, it must have grown this much too: GC.class_histogram"
+                            + " -all counts garbage, and garbage does not survive into the old generation (0: not required)"));
         }
         @Override public Set<Requirement> requires() { return Set.of(Requirement.TWO_HISTOGRAMS); }
         @Override public List<String> figures() { return List.of("growers", "class", "top_instances", "top_bytes", "histograms"); }
@@ -225,6 +240,13 @@ final class MemoryChecks {
             List<String> ignore = p.strings("ignore");
             java.util.function.Predicate<String> wanted = cls -> !ignore.contains(cls)
                     && (only.isEmpty() || only.stream().anyMatch(cls::contains));
+            if (p.integer("min_old_growth") > 0 && s.perfCounters().size() >= 2) {
+                Optional<PerfCounters.Space> before = s.perfCounters().get(0).oldGeneration();
+                Optional<PerfCounters.Space> now = s.lastPerfCounters().oldGeneration();
+                if (before.isPresent() && now.isPresent() && now.get().usedBytes() - before.get().usedBytes() < p.integer("min_old_growth")) {
+                    return Optional.empty(); // the growth did not survive: an allocation burst, not a leak
+                }
+            }
             Map<String, ClassHistogram.Totals> first = s.histograms().get(0).totalsByClass(wanted);
             Map<String, ClassHistogram.Totals> last = s.lastHistogram().totalsByClass(wanted);
             List<Map.Entry<String, long[]>> grown = new ArrayList<>();
@@ -306,7 +328,7 @@ final class MemoryChecks {
         }
         @Override public Set<Requirement> requires() { return Set.of(Requirement.PERF_COUNTERS); }
         @Override public List<String> figures() {
-            return List.of("live", "max", "percent", "collector", "gc_share", "gc_seconds", "collections", "full_collections", "seconds");
+            return List.of("old", "max", "percent", "collector", "gc_share", "gc_seconds", "collections", "full_collections", "seconds");
         }
 
         @Override
@@ -322,7 +344,7 @@ final class MemoryChecks {
                 return Optional.empty();
             }
             Map<String, Object> f = new LinkedHashMap<>();
-            f.put("live", Units.bytes(old.get().usedBytes()));
+            f.put("old", Units.bytes(old.get().usedBytes()));
             f.put("max", Units.bytes(max));
             f.put("percent", Math.round(live * 100));
             f.put("collector", s.heap() != null ? s.heap().collector().displayName()
@@ -358,8 +380,8 @@ final class MemoryChecks {
         @Override public String description() {
             return "map entries (`node_classes`) grow between every two histograms, by at least `min_entries`, while the"
                     + " old generation grows by at least `min_old_growth`; and either the entries went into maps that already"
-                    + " existed (`min_entries_per_map` for each table or map of `map_classes` added) or they are big (the old"
-                    + " generation grew by `min_bytes_per_entry` for each)";
+                    + " existed (`min_entries_per_map` for each table added)"
+                    + " or what grew with them is big (`min_bytes_per_entry` for each)";
         }
         @Override public List<Param> params() {
             return List.of(Param.optional("node_classes", Param.Type.STRINGS, List.of("java.util.HashMap$Node",
@@ -374,7 +396,8 @@ final class MemoryChecks {
                     Param.optional("min_entries_per_map", Param.Type.INT, 100L,
                             "entries added for each map or table added: garbage maps built per request add both"),
                     Param.optional("min_bytes_per_entry", Param.Type.BYTES, 1L << 10,
-                            "old generation growth for each entry added: a cache of responses keeps kilobytes per entry"),
+                            "bytes of the classes that grew with the entries, for each entry: a cache of responses keeps"
+                            + " kilobytes per entry, a map built per request a few small objects"),
                     Param.optional("min_old_growth", Param.Type.BYTES, 16L << 20, "old generation growth over the same rounds"),
                     Param.optional("jdk_packages", Param.Type.STRINGS, List.of("java.", "javax.", "jdk.", "sun.", "com.sun.", "["),
                             "name prefixes of classes that are not the application's"));
@@ -403,9 +426,22 @@ final class MemoryChecks {
             }
             long oldGrowth = oldNow.get().usedBytes() - oldBefore.get().usedBytes();
             long maps = entries(s.lastHistogram(), p.strings("map_classes")) - entries(hs.get(0), p.strings("map_classes"));
+            if (oldGrowth < p.integer("min_old_growth")) {
+                return Optional.empty();
+            }
+            // what grew with the entries: the keys and values the map keeps
+            List<Map.Entry<String, ClassHistogram.Totals>> with = new ArrayList<>();
+            long withBytes = 0;
+            for (String cls : last.keySet()) {
+                ClassHistogram.Totals d = delta(first, last, cls);
+                if (!nodes.contains(cls) && !p.strings("map_classes").contains(cls) && d.instances() >= added / 2 && d.bytes() > 0) {
+                    with.add(Map.entry(cls, d));
+                    withBytes += d.bytes();
+                }
+            }
             boolean intoExistingMaps = added >= p.integer("min_entries_per_map") * Math.max(1, maps);
-            boolean bigEntries = oldGrowth >= p.integer("min_bytes_per_entry") * added;
-            if (oldGrowth < p.integer("min_old_growth") || !(intoExistingMaps || bigEntries)) {
+            boolean bigEntries = withBytes >= p.integer("min_bytes_per_entry") * added;
+            if (!(intoExistingMaps || bigEntries)) {
                 return Optional.empty();
             }
             String mapClass = nodes.get(0);
@@ -415,14 +451,6 @@ final class MemoryChecks {
                 if (d > most) {
                     most = d;
                     mapClass = n;
-                }
-            }
-            // what grew with the entries: the keys and values the map keeps
-            List<Map.Entry<String, ClassHistogram.Totals>> with = new ArrayList<>();
-            for (String cls : last.keySet()) {
-                ClassHistogram.Totals d = delta(first, last, cls);
-                if (!nodes.contains(cls) && !p.strings("map_classes").contains(cls) && d.instances() >= added / 2 && d.bytes() > 0) {
-                    with.add(Map.entry(cls, d));
                 }
             }
             with.sort((a, b) -> Long.compare(b.getValue().bytes(), a.getValue().bytes()));
@@ -486,7 +514,9 @@ final class MemoryChecks {
         @Override public List<Param> params() {
             return List.of(Param.required("counter", Param.Type.STRING, "a counter of PerfCounter.print, e.g. sun.gc.metaspace.used"),
                     Param.optional("min", Param.Type.BYTES, 1L, "its growth, in the counter's own unit (a size like 32MiB for bytes)"),
-                    Param.optional("bytes", Param.Type.BOOL, true, "whether the counter is a size in bytes (for the wording)"));
+                    Param.optional("bytes", Param.Type.BOOL, true, "whether the counter is a size in bytes (for the wording)"),
+                    Param.optional("min_uptime", Param.Type.NUMBER, 0.0,
+                            "seconds the JVM must have run at the first round: a JVM starting up loads classes by the thousand"));
         }
         @Override public Set<Requirement> requires() { return Set.of(Requirement.TWO_PERF_COUNTERS); }
         @Override public List<String> figures() { return List.of("counter", "growth", "from", "to", "seconds"); }
@@ -496,7 +526,7 @@ final class MemoryChecks {
             String name = p.string("counter");
             PerfCounters first = s.perfCounters().get(0);
             PerfCounters last = s.lastPerfCounters();
-            if (first.number(name).isEmpty() || last.number(name).isEmpty()) {
+            if (first.number(name).isEmpty() || last.number(name).isEmpty() || first.seconds() < p.number("min_uptime")) {
                 return Optional.empty();
             }
             long a = first.number(name).getAsLong();
