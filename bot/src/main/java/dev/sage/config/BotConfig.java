@@ -1,5 +1,6 @@
 package dev.sage.config;
 
+import dev.sage.access.Access;
 import dev.sage.collect.CollectionPlan;
 
 import org.yaml.snakeyaml.LoaderOptions;
@@ -42,9 +43,11 @@ import java.util.regex.Pattern;
  * @param playbooks team playbook directories, loaded over the built-ins
  * @param collection the plan a mention runs, and the opt-in ways down the no-jcmd ladder
  * @param limits how much the bot takes on at once
+ * @param access who may do what where (default deny: with no rule, nobody may run anything on a target)
+ * @param auditFile where every request, refusal and command is appended, one JSON object per line
  */
 public record BotConfig(Slack slack, Kubernetes kubernetes, Ssh ssh, HostGroupsConfig hostGroups, boolean local,
-                        List<Path> playbooks, Collection collection, Limits limits) {
+                        List<Path> playbooks, Collection collection, Limits limits, Access access, Path auditFile) {
 
     /** {@code apiUrl} ends with {@code /api/}. Tokens may be empty when the mode that needs them is not used. */
     public record Slack(String botToken, String appToken, String signingSecret, String apiUrl) {}
@@ -85,7 +88,7 @@ public record BotConfig(Slack slack, Kubernetes kubernetes, Ssh ssh, HostGroupsC
                 new HostGroupsConfig(Optional.empty(), List.of()), false, List.of(),
                 new Collection(CollectionPlan.STANDARD_ROUNDS, CollectionPlan.STANDARD_INTERVAL, Duration.ofSeconds(60), true, Optional.empty(), Optional.empty(),
                         false),
-                new Limits(4, 50, 64L << 20));
+                new Limits(4, 50, 64L << 20), Access.NONE, Path.of("sage-audit.jsonl"));
     }
 
     /**
@@ -118,7 +121,7 @@ public record BotConfig(Slack slack, Kubernetes kubernetes, Ssh ssh, HostGroupsC
             return defaults;
         }
         Map<String, Node> top = r.mapping(root, "", Set.of("slack", "kubernetes", "ssh", "host_groups", "local",
-                "playbooks", "collection", "limits"));
+                "playbooks", "collection", "limits", "access", "audit"));
 
         Map<String, Node> s = r.mapping(top.get("slack"), "slack", Set.of("bot_token", "app_token", "signing_secret", "api_url"));
         Slack slack = new Slack(r.text(s, "slack.bot_token").orElse(defaults.slack().botToken()),
@@ -184,7 +187,88 @@ public record BotConfig(Slack slack, Kubernetes kubernetes, Ssh ssh, HostGroupsC
                 r.integer(l, "limits.queued", 0, 10_000).orElse(defaults.limits().queued()),
                 r.integer(l, "limits.analyze_max_mib", 1, 1024).map(mib -> (long) mib << 20)
                         .orElse(defaults.limits().analyzeMaxBytes()));
-        return new BotConfig(slack, kube, ssh, groups, local, playbooks, collection, limits);
+        Access access = access(r, top.get("access"));
+        Map<String, Node> au = r.mapping(top.get("audit"), "audit", Set.of("file"));
+        Path auditFile = r.text(au, "audit.file").filter(x -> !x.isBlank()).map(Path::of).orElse(defaults.auditFile());
+        return new BotConfig(slack, kube, ssh, groups, local, playbooks, collection, limits, access, auditFile);
+    }
+
+    private static final Pattern SLACK_ID = Pattern.compile("[UWS][A-Z0-9]{1,20}");
+
+    /** {@code access:}: admins, and rules of who may do what where. */
+    private static Access access(Reader r, Node node) {
+        Map<String, Node> a = r.mapping(node, "access", Set.of("admins", "rules"));
+        List<String> admins = r.list(a.get("admins"), "access.admins");
+        for (String id : admins) {
+            if (!SLACK_ID.matcher(id).matches()) {
+                throw r.error(a.get("admins"), "access.admins", "'" + id + "' is not a Slack user id (U…) or user group id (S…)");
+            }
+        }
+        List<Access.Rule> rules = new ArrayList<>();
+        Node rulesNode = a.get("rules");
+        if (rulesNode != null && !(rulesNode instanceof ScalarNode s && s.getTag().equals(Tag.NULL))) {
+            if (!(rulesNode instanceof SequenceNode seq)) {
+                throw r.error(rulesNode, "access.rules", "must be a list of rules");
+            }
+            for (Node item : seq.getValue()) {
+                String k = "access.rules[]";
+                Map<String, Node> m = r.mapping(item, k, Set.of("channels", "users", "groups", "may", "kubernetes",
+                        "host_groups", "local"));
+                List<String> users = r.list(m.get("users"), k + ".users");
+                List<String> groups = r.list(m.get("groups"), k + ".groups");
+                if (users.isEmpty() && groups.isEmpty()) {
+                    throw r.error(item, k, "names nobody: list users (ids, or \"*\" for everyone) or groups (user group ids)");
+                }
+                for (String u : users) {
+                    if (!u.equals("*") && !(SLACK_ID.matcher(u).matches() && !u.startsWith("S"))) {
+                        throw r.error(m.get("users"), k + ".users", "'" + u + "' is not a Slack user id (U…) or \"*\"");
+                    }
+                }
+                for (String g : groups) {
+                    if (!(SLACK_ID.matcher(g).matches() && g.startsWith("S"))) {
+                        throw r.error(m.get("groups"), k + ".groups", "'" + g + "' is not a Slack user group id (S…)");
+                    }
+                }
+                for (String c : r.list(m.get("channels"), k + ".channels")) {
+                    if (!(c.equals("*") || c.equals("dm") || c.matches("[CGD][A-Z0-9]{1,20}"))) {
+                        throw r.error(m.get("channels"), k + ".channels", "'" + c + "' is not a channel id (C…, from the"
+                                + " channel's details), \"dm\" or \"*\"");
+                    }
+                }
+                Set<Access.Action> may = new java.util.LinkedHashSet<>();
+                for (String w : r.list(m.get("may"), k + ".may")) {
+                    Access.Action action = Access.Action.of(w);
+                    if (action == null) {
+                        throw r.error(m.get("may"), k + ".may", "'" + w + "' is not an action (diagnose, compare, watch,"
+                                + " analyze, profile, act)");
+                    }
+                    may.add(action);
+                }
+                if (may.isEmpty()) {
+                    throw r.error(item, k + ".may", "must list what they may do (e.g. [diagnose, compare])");
+                }
+                Map<String, List<String>> kube = new LinkedHashMap<>();
+                Node kn = m.get("kubernetes");
+                if (kn != null && !(kn instanceof ScalarNode s2 && s2.getTag().equals(Tag.NULL))) {
+                    if (!(kn instanceof SequenceNode ks)) {
+                        throw r.error(kn, k + ".kubernetes", "must be a list of {context, namespaces}");
+                    }
+                    for (Node c : ks.getValue()) {
+                        Map<String, Node> cm = r.mapping(c, k + ".kubernetes[]", Set.of("context", "namespaces"));
+                        List<String> ns = r.list(cm.get("namespaces"), k + ".kubernetes[].namespaces");
+                        ns.forEach(n -> r.glob(cm.get("namespaces"), k + ".kubernetes[].namespaces", n));
+                        String context = r.text(cm, k + ".kubernetes[].context").orElse("");
+                        if (kube.put(context, ns) != null) {
+                            throw r.error(c, k + ".kubernetes[].context", (context.isEmpty() ? "the default context"
+                                    : "context " + context) + " is listed twice in this rule: list its namespaces once");
+                        }
+                    }
+                }
+                rules.add(new Access.Rule(r.list(m.get("channels"), k + ".channels"), users, groups, may, kube,
+                        r.list(m.get("host_groups"), k + ".host_groups"), r.bool(m, "local").orElse(false)));
+            }
+        }
+        return new Access(admins, rules);
     }
 
     private static String orEmpty(Function<String, String> env, String name) {

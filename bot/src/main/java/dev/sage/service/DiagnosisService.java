@@ -12,6 +12,7 @@ import dev.sage.playbook.PlaybookLoader;
 import dev.sage.snapshot.JvmSnapshot;
 import dev.sage.snapshot.Problem;
 import dev.sage.transport.CollectionException;
+import dev.sage.transport.ExecAudits;
 import dev.sage.transport.LocalTransport;
 import dev.sage.transport.Names;
 import dev.sage.transport.SshTransport;
@@ -44,19 +45,21 @@ public final class DiagnosisService {
      * @param hostGroups the host groups file
      * @param playbookDirs team playbook directories loaded for every request, before the request's own
      * @param scope what may be touched
+     * @param auditRequired whether a diagnosis is refused unless its thread has an audit ({@link ExecAudits#with}):
+     *     the bot's commands are all on record; the command line's run with its user's own credentials
      */
-    public record Settings(SshSettings ssh, Path hostGroups, List<Path> playbookDirs, Scope scope) {
+    public record Settings(SshSettings ssh, Path hostGroups, List<Path> playbookDirs, Scope scope, boolean auditRequired) {
         public Settings {
             playbookDirs = List.copyOf(playbookDirs);
         }
 
         /** As the command line runs: ssh's own files, {@code SAGE_HOSTS}, {@code SAGE_PLAYBOOKS}, everything in scope. */
         public static Settings fromEnvironment() {
-            return new Settings(SshSettings.defaults(), HostGroups.file(), environmentPlaybooks(), Scope.EVERYTHING);
+            return new Settings(SshSettings.defaults(), HostGroups.file(), environmentPlaybooks(), Scope.EVERYTHING, false);
         }
 
         public Settings withSsh(SshSettings s) {
-            return new Settings(s, hostGroups, playbookDirs, scope);
+            return new Settings(s, hostGroups, playbookDirs, scope, auditRequired);
         }
     }
 
@@ -112,7 +115,16 @@ public final class DiagnosisService {
      *
      * @throws DiagnosisException with what failed and what to try
      */
+    /** Fails closed: with audits required, work that no audit records is not started. */
+    private void requireAudit() throws DiagnosisException {
+        if (settings.auditRequired() && !ExecAudits.active()) {
+            throw new DiagnosisException(DiagnosisException.Kind.UNSUPPORTED, "Sage did not start this diagnosis: it runs"
+                    + " nothing on a target off the record, and this request has no audit");
+        }
+    }
+
     public Report diagnose(DiagnoseRequest request, DiagnosisListener listener) throws DiagnosisException {
+        requireAudit();
         check(request);
         Progress progress = new Progress(listener, request);
         try {
@@ -157,6 +169,7 @@ public final class DiagnosisService {
      * @throws DiagnosisException when the group itself cannot be had (no file, no such group) or is out of scope
      */
     public GroupReport diagnoseGroup(DiagnoseRequest request, DiagnosisListener listener) throws DiagnosisException {
+        requireAudit();
         check(request);
         if (!(request.target() instanceof Target.HostGroup g)) {
             throw new IllegalArgumentException("not a host group: " + request.target());

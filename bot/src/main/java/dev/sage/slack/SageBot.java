@@ -6,6 +6,9 @@ import com.slack.api.model.File;
 import com.slack.api.model.event.AppMentionEvent;
 import com.slack.api.model.event.MessageEvent;
 import com.slack.api.model.event.MessageFileShareEvent;
+import dev.sage.access.Access;
+import dev.sage.audit.AuditLog;
+import dev.sage.audit.RequestAudit;
 import dev.sage.chart.MemoryChart;
 import dev.sage.collect.CollectionPlan;
 import dev.sage.config.BotConfig;
@@ -22,6 +25,7 @@ import dev.sage.service.DiagnosisService;
 import dev.sage.service.MemoryGuard;
 import dev.sage.service.Report;
 import dev.sage.service.Target;
+import dev.sage.transport.ExecAudits;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,13 +71,18 @@ public final class SageBot implements AutoCloseable {
     private final ThreadPoolExecutor replies;
     private final Map<String, Boolean> seen = Collections.synchronizedMap(lru(SEEN_EVENTS));
     private final Map<String, String> reports = Collections.synchronizedMap(lru(KEPT_REPORTS));
+    private final AuditLog audit;
+    /** User group members, by group id, with when they were read: looked up again after {@link #GROUPS_FOR}. */
+    private final Map<String, Map.Entry<Long, java.util.Set<String>>> groups = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final Duration GROUPS_FOR = Duration.ofMinutes(5);
 
     /**
      * @param appConfig Bolt's configuration: tokens, signing secret, and the {@code Slack} instance whose Web API
      *     address may point at a proxy or a test fake
      */
-    public SageBot(BotConfig config, DiagnosisService service, SlackWeb web, AppConfig appConfig) {
+    public SageBot(BotConfig config, DiagnosisService service, SlackWeb web, AppConfig appConfig, AuditLog audit) {
         this.config = config;
+        this.audit = audit;
         this.service = service;
         this.web = web;
         AtomicInteger n = new AtomicInteger();
@@ -206,7 +215,7 @@ public final class SageBot implements AutoCloseable {
             } else if (ask instanceof Conversation.Playbooks) {
                 web.post(where.channel(), where.thread(), playbooks());
             } else if (ask instanceof Conversation.Analyze a) {
-                analyze(a, files, where);
+                analyze(a, files, where, user);
             } else {
                 diagnose((Conversation.Diagnose) ask, where, user);
             }
@@ -226,6 +235,17 @@ public final class SageBot implements AutoCloseable {
         }
         Conversation.Diagnose d = again.get().diagnose();
         if (actionId.startsWith(BlockKit.RAW)) {
+            // the report of a target is for those who may diagnose it
+            DiagnoseRequest asked;
+            try {
+                asked = request(d, user);
+            } catch (IllegalArgumentException e) {
+                return;
+            }
+            if (!permitted(java.util.EnumSet.of(Access.Action.DIAGNOSE), place(asked), where, user,
+                    new RequestAudit(audit, user, where.channel(), where.thread(), describe(asked) + " (Show raw)"))) {
+                return;
+            }
             String text = messageTs == null ? null : report(messageTs);
             if (text == null) {
                 web.post(where.channel(), where.thread(), BlockKit.text("Sage no longer holds that report (it keeps the"
@@ -254,6 +274,10 @@ public final class SageBot implements AutoCloseable {
             return;
         }
         Again again = Again.of(ask).in(request.namespace());
+        RequestAudit record = new RequestAudit(audit, user, where.channel(), where.thread(), describe(request));
+        if (!permitted(actions(ask), place(request), where, user, record)) {
+            return;
+        }
         LOG.info("{} in channel {} asked to diagnose {} (context {}, namespace {})", user, where.channel(), ask.target(),
                 request.context().orElse("default"), request.namespace().orElse("default"));
         String doing = doing(ask, request);
@@ -263,8 +287,12 @@ public final class SageBot implements AutoCloseable {
         }
         ThreadReply reply = new ThreadReply(web, where.channel(), where.thread(), ts.get(), doing, again);
         try {
-            diagnoses.execute(new Pending(reply, () -> run(request, reply, again)));
+            diagnoses.execute(new Pending(reply, () -> ExecAudits.with(record, () -> {
+                run(request, reply, again, record);
+                return null;
+            })));
         } catch (RejectedExecutionException e) {
+            writeDone(record, "not run: busy");
             reply.show(BlockKit.failure("Sage is busy", new DiagnosisException(DiagnosisException.Kind.UNSUPPORTED,
                     diagnoses.getActiveCount() + " diagnoses are running and " + diagnoses.getQueue().size()
                             + " are waiting, as many as this Sage takes on; try again in a minute."), again));
@@ -289,7 +317,8 @@ public final class SageBot implements AutoCloseable {
                 + "…";
     }
 
-    private void run(DiagnoseRequest request, ThreadReply reply, Again again) {
+    private void run(DiagnoseRequest request, ThreadReply reply, Again again, RequestAudit record) {
+        String outcome = "failed";
         try {
             if (request.target() instanceof Target.HostGroup) {
                 var group = service.diagnoseGroup(request, reply);
@@ -308,17 +337,133 @@ public final class SageBot implements AutoCloseable {
                 if (group.reports().isEmpty()) {
                     reply.show(BlockKit.text(":warning: no host of the group could be diagnosed; the reasons follow."));
                 }
+                outcome = group.reports().size() + " of " + (group.reports().size() + group.failures().size())
+                        + " hosts diagnosed";
                 return;
             }
             finish(service.diagnose(request, reply), reply, again);
+            outcome = "diagnosed";
         } catch (DiagnosisException e) {
+            // the kind only: a message may quote what the target or the API server printed
+            outcome = "failed: " + e.kind().name().toLowerCase(java.util.Locale.ROOT);
             reply.show(BlockKit.failure("Sage could not diagnose " + again.target(), e, again));
         } catch (RuntimeException e) {
             LOG.error("diagnosing {} for channel {} thread {} failed", again.target(), reply.channel, reply.thread, e);
             reply.show(BlockKit.failure("Sage could not diagnose " + again.target(), new DiagnosisException(
                     DiagnosisException.Kind.UNSUPPORTED, "Sage failed unexpectedly (" + e.getClass().getSimpleName()
                     + "); the bot's log has the details."), again));
+        } finally {
+            writeDone(record, outcome);
         }
+    }
+
+    private void writeDone(RequestAudit record, String outcome) {
+        try {
+            record.write("request_done", Map.of("outcome", outcome));
+        } catch (IOException e) {
+            LOG.error("audit {}: the outcome of a request of {} could not be written: {}", audit.file(), record.who(),
+                    e.getMessage());
+        }
+    }
+
+    /** What a request asks to do: a compare that watches needs both rights. */
+    private static java.util.Set<Access.Action> actions(Conversation.Diagnose ask) {
+        java.util.Set<Access.Action> all = java.util.EnumSet.noneOf(Access.Action.class);
+        ask.compareWith().ifPresent(c -> all.add(Access.Action.COMPARE));
+        ask.watchFor().ifPresent(w -> all.add(Access.Action.WATCH));
+        if (all.isEmpty()) {
+            all.add(Access.Action.DIAGNOSE);
+        }
+        return all;
+    }
+
+    /**
+     * Whether {@code user} may do {@code action} on {@code place} here; when not, or when the request cannot be put on
+     * record, says so in the thread. Every decision is audited.
+     */
+    private boolean permitted(java.util.Set<Access.Action> actions, Access.Place place, Where where, String user,
+                              RequestAudit record) {
+        Access.Who who = who(user, where.channel());
+        String words = String.join("+", actions.stream().map(Access.Action::word).toList());
+        for (Access.Action action : actions) {
+            Access.Decision d = config.access().decide(who, action, place);
+            if (d.allowed()) {
+                continue;
+            }
+            try {
+                record.write("refused", Map.of("action", words, "reason", d.reason()));
+            } catch (IOException e) {
+                LOG.error("audit {}: a refusal of {} could not be written: {}", audit.file(), user, e.getMessage());
+            }
+            String ask = d.admins().isEmpty() ? " To be allowed, ask whoever runs Sage (its configuration names no"
+                    + " `access.admins`)." : " To be allowed, ask "
+                    + String.join(" or ", d.admins().stream().map(Access::mention).toList()) + ".";
+            // shown to this person only: the rules are nobody else's business, and the admins are not pinged
+            BlockKit.Message m = BlockKit.text(":no_entry: " + Mrkdwn.escape(d.reason()) + ask);
+            if (user == null || !web.postEphemeral(where.channel(), where.thread(), user, m)) {
+                web.post(where.channel(), where.thread(), BlockKit.text(":no_entry: " + Mrkdwn.escape(d.reason())));
+            }
+            return false;
+        }
+        try {
+            record.write("request", Map.of("action", words));
+            return true;
+        } catch (IOException e) {
+            LOG.error("audit {}: a request of {} could not be written: {}", audit.file(), user, e.getMessage());
+            web.post(where.channel(), where.thread(), BlockKit.text(":warning: Sage did not run this: its audit ("
+                    + Mrkdwn.escape(audit.file().toString()) + ") could not be written, and it runs nothing off the record."
+                    + " Tell whoever runs Sage."));
+            return false;
+        }
+    }
+
+    /** Who asks: the user groups the rules name are looked up (cached {@link #GROUPS_FOR}). */
+    private Access.Who who(String user, String channel) {
+        java.util.Set<String> in = new java.util.HashSet<>();
+        long now = System.nanoTime();
+        for (String g : config.access().groupsNamed()) {
+            Map.Entry<Long, java.util.Set<String>> known = groups.get(g);
+            if (known == null || now - known.getKey() > GROUPS_FOR.toNanos()) {
+                // unreadable (no usergroups:read): nobody is taken to be in it, and it is tried again in a minute
+                java.util.Optional<java.util.Set<String>> members = web.userGroupMembers(g);
+                known = Map.entry(members.isPresent() ? now : now - GROUPS_FOR.toNanos() + Duration.ofMinutes(1).toNanos(),
+                        members.orElse(java.util.Set.of()));
+                groups.put(g, known);
+            }
+            if (known.getValue().contains(user)) {
+                in.add(g);
+            }
+        }
+        return new Access.Who(user == null ? "" : user, channel, in);
+    }
+
+    /** What a request touches, for the access rules. A namespace not known yet is "": only a "*" rule covers it. */
+    private Access.Place place(DiagnoseRequest request) {
+        if (request.target() instanceof Target.Pod) {
+            String context = request.context().orElse("");
+            return new Access.Place.Pod(context, request.namespace().orElse(""),
+                    context.isEmpty() || context.equals(config.kubernetes().defaultContext()));
+        }
+        if (request.target() instanceof Target.HostGroup g) {
+            return new Access.Place.HostGroup(g.name());
+        }
+        if (request.target() instanceof Target.Ssh s) {
+            return new Access.Place.Host(s.host());
+        }
+        return new Access.Place.Local();
+    }
+
+    /** The target as the audit names it. */
+    private static String describe(DiagnoseRequest request) {
+        Target t = request.target();
+        if (t instanceof Target.Pod p) {
+            return "pod/" + p.name() + " in " + request.namespace().orElse("the default namespace") + " (context "
+                    + request.context().orElse("default") + ")" + request.container().map(c -> ", container " + c).orElse("");
+        }
+        if (t instanceof Target.HostGroup g) {
+            return "hosts/" + g.name();
+        }
+        return t instanceof Target.Local l ? "local" + l.pid().map(pid -> ":" + pid).orElse("") : String.valueOf(t);
     }
 
     private void finish(Report report, ThreadReply reply, Again again) {
@@ -361,7 +506,11 @@ public final class SageBot implements AutoCloseable {
                 + " Sage collected (credentials redacted):", files);
     }
 
-    private void analyze(Conversation.Analyze ask, List<Shared> attached, Where where) {
+    private void analyze(Conversation.Analyze ask, List<Shared> attached, Where where, String user) {
+        if (!permitted(java.util.EnumSet.of(Access.Action.ANALYZE), new Access.Place.Files(), where, user,
+                new RequestAudit(audit, user, where.channel(), where.thread(), "shared files"))) {
+            return;
+        }
         // "analyze" in a thread where someone shared a dump earlier: the newest file shared there
         List<Shared> files = !attached.isEmpty() || ask.pasted().isPresent() || !where.inThread() ? attached
                 : files(web.filesInThread(where.channel(), where.thread(), where.sageUserId())).stream().limit(1).toList();

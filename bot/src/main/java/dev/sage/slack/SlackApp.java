@@ -28,7 +28,7 @@ public final class SlackApp {
         DiagnosisService.SshSettings ssh = new DiagnosisService.SshSettings(config.ssh().config().orElse(defaults.config()),
                 config.ssh().knownHosts().orElse(defaults.knownHosts()), config.ssh().identities());
         return new DiagnosisService(new DiagnosisService.Settings(ssh, config.hostGroups().file().orElseGet(HostGroups::file),
-                config.playbooks(), new ConfigScope(config, configFile)));
+                config.playbooks(), new ConfigScope(config, configFile), true));
     }
 
     /** The bot, talking to the Web API at the configured address. */
@@ -49,8 +49,15 @@ public final class SlackApp {
         if (api != null) {
             fileHosts.add(api.host());
         }
+        dev.sage.audit.AuditLog audit;
+        try {
+            audit = dev.sage.audit.AuditLog.open(config.auditFile());
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("cannot open the audit file " + config.auditFile() + " (audit.file): "
+                    + e.getMessage() + "; Sage runs nothing it cannot audit");
+        }
         return new SageBot(config, service, new SlackWeb(slack.methods(token), token, http, Duration.ofMillis(500),
-                fileHosts), app);
+                fileHosts), app, audit);
     }
 
     /** Connects over Socket Mode (no public endpoint); returns once connected. */

@@ -69,6 +69,13 @@ public final class SlackWeb {
         return r.response().map(x -> x.getTs());
     }
 
+    /** Shows {@code m} to {@code user} only, in the thread; false when it failed (logged). */
+    public boolean postEphemeral(String channel, String thread, String user, BlockKit.Message m) {
+        var r = call("chat.postEphemeral", channel, thread, () -> methods.chatPostEphemeral(b -> b.channel(channel)
+                .user(user).threadTs(thread).text(m.text()).blocksAsString(m.blocksJson())));
+        return r.response().isPresent();
+    }
+
     /** Replaces message {@code ts}; false when it failed (logged). */
     public boolean update(String channel, String thread, String ts, BlockKit.Message m) {
         return update(channel, thread, ts, m, ATTEMPTS);
@@ -111,6 +118,14 @@ public final class SlackWeb {
             }
         }
         return files;
+    }
+
+    /**
+     * The members of a Slack user group, or empty when they cannot be read (logged: the app may lack usergroups:read).
+     */
+    public Optional<java.util.Set<String>> userGroupMembers(String group) {
+        var r = call("usergroups.users.list", "", "", () -> methods.usergroupsUsersList(b -> b.usergroup(group)));
+        return r.response().map(x -> java.util.Set.copyOf(x.getUsers() == null ? List.of() : x.getUsers()));
     }
 
     /** A message Slack refused, as its notification text in one section. */

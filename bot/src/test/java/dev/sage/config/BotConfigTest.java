@@ -44,6 +44,37 @@ class BotConfigTest {
     }
 
     @Test
+    void accessRulesAreReadAndAMistakeInThemIsNamed() {
+        BotConfig c = BotConfig.parse("sage.yaml", """
+                access:
+                  admins: [U0ADMIN, S0LEADS]
+                  rules:
+                    - channels: [C0PAY, dm]
+                      groups: [S0ONCALL]
+                      may: [diagnose, compare]
+                      kubernetes:
+                        - namespaces: ["payments-*"]
+                audit:
+                  file: /var/lib/sage/audit.jsonl
+                """, ENV::get);
+        assertThat(c.access().admins()).containsExactly("U0ADMIN", "S0LEADS");
+        assertThat(c.access().rules()).singleElement().satisfies(r -> {
+            assertThat(r.may()).containsExactlyInAnyOrder(dev.sage.access.Access.Action.DIAGNOSE, dev.sage.access.Access.Action.COMPARE);
+            assertThat(r.kubernetes()).containsEntry("", List.of("payments-*"));
+        });
+        assertThat(c.auditFile()).isEqualTo(Path.of("/var/lib/sage/audit.jsonl"));
+        assertThat(BotConfig.parse("sage.yaml", "", ENV::get).access().rules()).as("default deny").isEmpty();
+
+        assertThatThrownBy(() -> BotConfig.parse("sage.yaml", "access:\n  rules:\n    - users: [\"*\"]\n      may: [delete]\n", ENV::get))
+                .hasMessage("sage.yaml:4: access.rules[].may: 'delete' is not an action (diagnose, compare, watch, analyze,"
+                        + " profile, act)");
+        assertThatThrownBy(() -> BotConfig.parse("sage.yaml", "access:\n  rules:\n    - may: [diagnose]\n", ENV::get))
+                .hasMessageContaining("access.rules[]: names nobody");
+        assertThatThrownBy(() -> BotConfig.parse("sage.yaml", "access:\n  admins: [bob]\n", ENV::get))
+                .hasMessage("sage.yaml:2: access.admins: 'bob' is not a Slack user id (U…) or user group id (S…)");
+    }
+
+    @Test
     void secretsComeFromTheEnvironmentAndAMissingOneIsNamed() {
         BotConfig c = BotConfig.parse("sage.yaml", """
                 slack:

@@ -72,7 +72,7 @@ class KubernetesManifestsTest {
         List<String> scopes = (List<String>) ((Map<String, Object>) ((Map<String, Object>) manifest.get("oauth_config"))
                 .get("scopes")).get("bot");
         assertThat(scopes).containsExactlyInAnyOrder("app_mentions:read", "chat:write", "files:write", "files:read",
-                "im:history", "channels:history", "groups:history", "commands");
+                "im:history", "channels:history", "groups:history", "commands", "usergroups:read");
         assertThat(manifest.toString()).contains("/sage");
     }
 }

@@ -40,7 +40,8 @@ public final class BotBenchmark {
         try (FakeSlack slack = new FakeSlack(); ScenarioJvm jvm = ScenarioJvm.start("deadlock-monitors")) {
             Map<String, String> env = Map.of("SLACK_BOT_TOKEN", FakeSlack.BOT_TOKEN, "SLACK_SIGNING_SECRET", "s",
                     "SAGE_SLACK_API_URL", slack.apiUrl());
-            BotConfig config = BotConfig.parse("bench.yaml", "local: true\ncollection:\n  rounds: 2\n  interval: " + interval
+            BotConfig config = BotConfig.parse("bench.yaml", "local: true\naccess:\n  rules:\n    - users: [\"*\"]\n      may: [diagnose]\n      local: true\n"
+                    + "audit:\n  file: " + java.nio.file.Files.createTempDirectory("sage-bench").resolve("audit.jsonl") + "\ncollection:\n  rounds: 2\n  interval: " + interval
                     + "\nlimits:\n  concurrent_diagnoses: 4\n  queued: 100\n", env::get);
             try (SageBot bot = SlackApp.bot(config, SlackApp.service(config, "bench.yaml"));
                  SlackHttp http = SlackApp.http(bot, new InetSocketAddress("127.0.0.1", 0))) {

@@ -80,6 +80,17 @@ final class FakeSlack implements AutoCloseable {
         return server.url("/api/").toString();
     }
 
+    private final Map<String, List<String>> groups = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** {@code usergroups.users.list} answers these members for {@code group}. */
+    void group(String group, List<String> members) {
+        groups.put(group, List.copyOf(members));
+    }
+
+    private static String toJson(List<String> users) {
+        return "[" + String.join(",", users.stream().map(u -> "\"" + u + "\"").toList()) + "]";
+    }
+
     /** The next {@code times} calls of {@code method} answer HTTP {@code status} (429 with {@code Retry-After: 1}). */
     void fail(String method, int status, int times) {
         Deque<Integer> q = faults.computeIfAbsent(method, m -> new ArrayDeque<>());
@@ -208,6 +219,10 @@ final class FakeSlack implements AutoCloseable {
                 yield "{\"ok\":true,\"upload_url\":\"" + server.url("/upload/" + id) + "\",\"file_id\":\"" + id + "\"}";
             }
             case "files.completeUploadExternal" -> "{\"ok\":true,\"files\":[]}";
+            case "chat.postEphemeral" -> "{\"ok\":true,\"message_ts\":\"" + ids.incrementAndGet() + ".000200\"}";
+            case "usergroups.users.list" -> groups.containsKey(form.get("usergroup"))
+                    ? "{\"ok\":true,\"users\":" + toJson(groups.get(form.get("usergroup"))) + "}"
+                    : "{\"ok\":false,\"error\":\"no_such_subteam\"}";
             case "conversations.replies" -> threads.getOrDefault(form.get("ts"), "{\"ok\":false,\"error\":\"thread_not_found\"}");
             case "apps.connections.open" -> "{\"ok\":true,\"url\":\"ws://" + server.getHostName() + ":" + server.getPort()
                     + "/link/?ticket=t\"}";

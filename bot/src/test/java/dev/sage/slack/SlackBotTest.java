@@ -59,10 +59,33 @@ class SlackBotTest {
         System.clearProperty("kubeconfig");
     }
 
+    /** Everyone may do anything anywhere the configuration reaches: the access rules are tested on their own below. */
+    private static final String EVERYONE = """
+            access:
+              rules:
+                - users: ["*"]
+                  may: [diagnose, compare, watch, analyze]
+                  local: true
+                  host_groups: ["*"]
+                  kubernetes:
+                    - namespaces: ["*"]
+                    - context: fake
+                      namespaces: ["*"]
+                    - context: other-cluster
+                      namespaces: ["*"]
+            """;
+
+    private Path audit() {
+        return dir.resolve("audit.jsonl");
+    }
+
+    /** Serves {@code yaml}, with {@link #EVERYONE}'s rules unless it has its own, and the audit in the test's folder. */
     private void serve(String yaml) throws Exception {
         Map<String, String> env = Map.of("SLACK_BOT_TOKEN", FakeSlack.BOT_TOKEN, "SLACK_SIGNING_SECRET", SECRET,
                 "SAGE_SLACK_API_URL", slack.apiUrl());
-        BotConfig config = BotConfig.parse("sage.yaml", yaml, env::get);
+        String full = (yaml.contains("access:") ? yaml : yaml + EVERYONE)
+                + (yaml.contains("audit:") ? "" : "audit:\n  file: " + audit() + "\n");
+        BotConfig config = BotConfig.parse("sage.yaml", full, env::get);
         bot = SlackApp.bot(config, SlackApp.service(config, "sage.yaml"));
         http = SlackApp.http(bot, new InetSocketAddress("127.0.0.1", 0));
     }
@@ -273,6 +296,105 @@ class SlackBotTest {
         assertThat(top.get("blocks")).contains("<@U7> asked: `help`");
         slack.await("chat.postMessage", c -> c.get("channel").equals("C9") && !c.get("thread_ts").isEmpty()
                 && c.get("blocks").contains("What Sage can do"), Duration.ofSeconds(5));
+    }
+
+    @Test
+    void whoMayDoWhatIsCheckedForEveryMentionAndClickAndEveryDecisionAndCommandIsAudited() throws Exception {
+        serve("""
+                local: true
+                collection:
+                  rounds: 1
+                access:
+                  admins: [U0ADMIN]
+                  rules:
+                    - channels: [C1]
+                      groups: [S0ONCALL]
+                      may: [diagnose]
+                      local: true
+                """);
+        slack.group("S0ONCALL", List.of("U1"));
+        try (ScenarioJvm jvm = ScenarioJvm.start("deadlock-monitors", "-Dapp.password=hunter2")) {
+            // U1 is on call: the diagnosis runs, and every command it ran is on record before it ran
+            post(mention("<@USAGE> diagnose local:" + jvm.pid(), "1700000000.002100"));
+            slack.await("chat.update", c -> c.get("blocks").contains("sage_rerun"), Duration.ofSeconds(60));
+            // the request's outcome is written once the reply and its attachments are posted
+            List<Map<String, Object>> events = awaitAudit(e -> e.get("event").equals("request_done"));
+            assertThat(events).extracting(e -> e.get("event")).startsWith("request").contains("command", "command_done")
+                    .endsWith("request_done");
+            assertThat(events).allSatisfy(e -> {
+                assertThat(e.get("user")).isEqualTo("U1");
+                assertThat(e.get("channel")).isEqualTo("C1");
+                assertThat(e.get("thread")).isEqualTo("1700000000.002100");
+            });
+            assertThat(events).filteredOn(e -> e.get("event").equals("command")).anySatisfy(e ->
+                    assertThat(e.get("stdin").toString()).contains("Thread.print", "GC.class_histogram -all"));
+            assertThat(events).filteredOn(e -> e.get("event").equals("command_done"))
+                    .allSatisfy(e -> assertThat(e).containsKeys("exit", "millis", "bytes", "outcome"));
+            assertThat(java.nio.file.Files.readString(audit())).as("nothing from the target's command line")
+                    .doesNotContain("hunter2").doesNotContain("app.password");
+
+            // a click is checked as the person who clicks: U2 is not on call
+            String value = Again.of((Conversation.Diagnose) Conversation.read("local:" + jvm.pid(), false)).encode();
+            post(click("sage_rerun", value, "1700000001.002200", "1700000000.002100"), "application/x-www-form-urlencoded");
+            FakeSlack.Call refused = slack.await("chat.postEphemeral", c -> c.get("blocks").contains("no_entry"), Duration.ofSeconds(10));
+            assertThat(refused.get("user")).as("only the person refused sees it").isEqualTo("U2");
+            assertThat(refused.get("thread_ts")).isEqualTo("1700000000.002100");
+            assertThat(refused.get("blocks")).contains("You may not diagnose JVMs on Sage's own machine in this channel.")
+                    .contains("<@U0ADMIN>");
+            assertThat(awaitAudit(e -> e.get("event").equals("refused"))).last().satisfies(e -> {
+                assertThat(e.get("event")).isEqualTo("refused");
+                assertThat(e.get("user")).isEqualTo("U2");
+            });
+            // and U1 may not watch, which no rule grants
+            post(mention("<@USAGE> watch local:" + jvm.pid() + " for 10s", "1700000000.002300"));
+            slack.await("chat.postEphemeral", c -> c.get("thread_ts").equals("1700000000.002300")
+                    && c.get("blocks").contains("You may not watch"), Duration.ofSeconds(10));
+            // nor compare and watch at once, which needs both rights
+            post(mention("<@USAGE> compare local:" + jvm.pid() + " with auto for 10s", "1700000000.002350"));
+            slack.await("chat.postEphemeral", c -> c.get("thread_ts").equals("1700000000.002350")
+                    && c.get("blocks").contains("You may not"), Duration.ofSeconds(10));
+            // "Show raw" hands out the report: it is checked as the person who clicks too
+            post(click("sage_raw", value, "1700000001.002200", "1700000000.002100"), "application/x-www-form-urlencoded");
+            slack.await("chat.postEphemeral", c -> c.get("blocks").contains("no_entry") && c.get("blocks").contains("diagnose"),
+                    Duration.ofSeconds(10));
+            assertThat(slack.calls("files.completeUploadExternal")).as("no report was handed to U2")
+                    .noneMatch(c -> c.get("initial_comment").contains("The full report"));
+        }
+    }
+
+    @Test
+    void aRequestWhoseAuditCannotBeWrittenIsNotRun() throws Exception {
+        serve(LOCAL);
+        try (ScenarioJvm jvm = ScenarioJvm.start("idle")) {
+            // the audit file turns into a directory under the running bot: every write now fails
+            java.nio.file.Files.delete(audit());
+            java.nio.file.Files.createDirectories(audit());
+            post(mention("<@USAGE> diagnose local:" + jvm.pid(), "1700000000.002400"));
+            FakeSlack.Call failed = slack.await("chat.postMessage", c -> c.get("blocks").contains("off the record"),
+                    Duration.ofSeconds(10));
+            assertThat(failed.get("thread_ts")).isEqualTo("1700000000.002400");
+            Thread.sleep(500);
+            assertThat(slack.calls("chat.update")).as("no diagnosis was started").isEmpty();
+        }
+    }
+
+    /** The audit once its last event satisfies {@code last} (within 10 s). */
+    private List<Map<String, Object>> awaitAudit(java.util.function.Predicate<Map<String, Object>> last) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        List<Map<String, Object>> events = auditEvents();
+        while ((events.isEmpty() || !last.test(events.get(events.size() - 1))) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            events = auditEvents();
+        }
+        return events;
+    }
+
+    private List<Map<String, Object>> auditEvents() throws Exception {
+        List<Map<String, Object>> out = new java.util.ArrayList<>();
+        for (String line : java.nio.file.Files.readAllLines(audit())) {
+            out.add(JSON.readValue(line, new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() {}));
+        }
+        return out;
     }
 
     @Test

@@ -21,7 +21,7 @@ class SocketModeTest {
                       "ts":"1700000000.000900","channel":"C3","event_ts":"1700000000.000900"}}}""".replace("\n", ""));
             Map<String, String> env = Map.of("SLACK_BOT_TOKEN", FakeSlack.BOT_TOKEN, "SLACK_APP_TOKEN", "xapp-1-test",
                     "SAGE_SLACK_API_URL", slack.apiUrl());
-            BotConfig config = BotConfig.parse("sage.yaml", "", env::get);
+            BotConfig config = BotConfig.parse("sage.yaml", "audit:\n  file: " + java.nio.file.Files.createTempDirectory("sage-audit").resolve("audit.jsonl") + "\n", env::get);
             try (SageBot bot = SlackApp.bot(config, SlackApp.service(config, "sage.yaml"))) {
                 SocketModeApp socket = SlackApp.socketMode(bot, config.slack().appToken());
                 try {

@@ -3,6 +3,7 @@ package dev.sage.kube;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sage.transport.CollectionException;
+import dev.sage.transport.ExecAudits;
 import dev.sage.transport.ExecResult;
 import dev.sage.transport.Names;
 import dev.sage.transport.Transport;
@@ -78,7 +79,7 @@ public final class KubeExecTransport implements Transport {
         long seconds = Math.max(1, (timeout.toMillis() + 999) / 1000);
         List<String> command = new ArrayList<>(List.of("sh", "-c", WRAPPER, "sage-exec", Long.toString(seconds), input));
         command.addAll(argv);
-        return run(command, new byte[0], argv.get(0), timeout, outputCap);
+        return ExecAudits.around(describe(), argv, stdin, () -> run(command, new byte[0], argv.get(0), timeout, outputCap));
     }
 
     /**
@@ -94,7 +95,7 @@ public final class KubeExecTransport implements Transport {
         }
         List<String> command = List.of("sh", "-c", "umask 077; head -c \"$1\" > \"$2\" && chmod 700 \"$2\""
                 + " && [ \"$(wc -c < \"$2\")\" -eq \"$1\" ]", "sage-copy", Integer.toString(data.length), path);
-        ExecResult r = run(command, data, "the copy to " + path, timeout, 1 << 16);
+        ExecResult r = ExecAudits.around(describe(), command, data, () -> run(command, data, "the copy to " + path, timeout, 1 << 16));
         if (r.exitCode() != 0) {
             throw new CollectionException(CollectionException.Kind.UNSUPPORTED, "could not write " + path + " in "
                     + describe() + " (exit " + r.exitCode() + (r.stderr().isBlank() ? "" : ": " + r.stderr().strip())

@@ -38,6 +38,10 @@ public final class LocalTransport implements Transport {
         if (argv.isEmpty()) {
             throw new IllegalArgumentException("empty argv");
         }
+        return ExecAudits.around(describe(), argv, stdin, () -> run(argv, stdin, timeout, outputCap));
+    }
+
+    private ExecResult run(List<String> argv, byte[] stdin, Duration timeout, long outputCap) throws CollectionException {
         long start = System.nanoTime();
         Process process;
         try {

@@ -131,6 +131,10 @@ public final class SshTransport implements Transport, AutoCloseable {
 
     @Override
     public ExecResult exec(List<String> argv, byte[] stdin, Duration timeout, long outputCap) throws CollectionException {
+        return ExecAudits.around(describe(), argv, stdin, () -> run(argv, stdin, timeout, outputCap));
+    }
+
+    private ExecResult run(List<String> argv, byte[] stdin, Duration timeout, long outputCap) throws CollectionException {
         long start = System.nanoTime();
         ClientSession s = session();
         Capped out = new Capped(outputCap);

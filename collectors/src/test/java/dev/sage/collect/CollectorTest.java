@@ -116,7 +116,9 @@ class CollectorTest {
         try (ScenarioJvm jvm = ScenarioJvm.start("timer-leak")) {
             Thread.sleep(500);
             ThreadDump dump = collector.collect(jvm.pid(), CollectionPlan.defaults().withoutHistogram()).snapshot().lastThreadDump();
-            List<JvmThread> timers = dump.threads().stream().filter(t -> t.name().matches("Timer-\\d+")).toList();
+            // a timer started a moment before the dump may not have reached its loop yet
+            List<JvmThread> timers = dump.threads().stream().filter(t -> t.name().matches("Timer-\\d+") && t.frames().size() > 1)
+                    .toList();
             assertThat(timers).hasSizeGreaterThan(10);
             assertThat(timers).allMatch(t -> t.frames().stream().anyMatch(f -> f.text().startsWith("java.util.TimerThread.mainLoop")));
         }
