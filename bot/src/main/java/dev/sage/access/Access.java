@@ -186,7 +186,8 @@ public record Access(List<String> admins, List<Rule> rules) {
         return names.stream().map(Access::quote).collect(Collectors.joining(", "));
     }
 
-    static boolean matches(List<String> globs, String name) {
+    /** Whether {@code name} matches one of {@code globs} ({@code *} any run of characters, {@code ?} one). */
+    public static boolean matches(List<String> globs, String name) {
         return globs.stream().anyMatch(g -> Pattern.compile(g.chars().mapToObj(c -> c == '*' ? ".*" : c == '?' ? "."
                 : Pattern.quote(Character.toString(c))).collect(Collectors.joining())).matcher(name).matches());
     }

@@ -66,18 +66,32 @@ final class BotCommand implements Callable<Integer> {
         }
         String file = config == null ? "the configuration (none given)" : config.toString();
         DiagnosisService service = SlackApp.service(cfg, file);
-        SageBot bot = SlackApp.bot(cfg, service);
+        SageBot bot;
+        try {
+            bot = SlackApp.bot(cfg, service);
+        } catch (IllegalArgumentException e) {
+            err.println("sage bot: " + e.getMessage());
+            return ExitCodes.FAILED;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         AutoCloseable server;
         try {
             if (httpPort != null) {
                 SlackHttp http = SlackApp.http(bot, new InetSocketAddress(bind, httpPort));
-                err.println("sage bot: serving Slack on http://" + bind + ":" + http.port() + "/slack/events");
+                err.println("sage bot: serving Slack on http://" + bind + ":" + http.port() + "/slack/events"
+                        + (cfg.alerts().on() ? " and Alertmanager's webhook on /alerts" : ""));
                 server = http;
             } else {
                 var socket = SlackApp.socketMode(bot, cfg.slack().appToken());
-                server = socket::close;
-                err.println("sage bot: connected to Slack over Socket Mode");
+                SlackHttp alerts = cfg.alerts().on() ? SlackApp.alerts(bot, new InetSocketAddress(bind, cfg.alerts().port())) : null;
+                server = () -> {
+                    socket.close();
+                    if (alerts != null) {
+                        alerts.close();
+                    }
+                };
+                err.println("sage bot: connected to Slack over Socket Mode"
+                        + (alerts == null ? "" : "; Alertmanager's webhook on http://" + bind + ":" + alerts.port() + "/alerts"));
             }
         } catch (Exception e) {
             bot.close();

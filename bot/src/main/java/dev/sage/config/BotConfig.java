@@ -1,6 +1,7 @@
 package dev.sage.config;
 
 import dev.sage.access.Access;
+import dev.sage.alerts.AlertIntake;
 import dev.sage.collect.CollectionPlan;
 
 import org.yaml.snakeyaml.LoaderOptions;
@@ -45,9 +46,23 @@ import java.util.regex.Pattern;
  * @param limits how much the bot takes on at once
  * @param access who may do what where (default deny: with no rule, nobody may run anything on a target)
  * @param auditFile where every request, refusal and command is appended, one JSON object per line
+ * @param alerts Alertmanager's webhook: which alerts are diagnosed, and where the answer goes
  */
 public record BotConfig(Slack slack, Kubernetes kubernetes, Ssh ssh, HostGroupsConfig hostGroups, boolean local,
-                        List<Path> playbooks, Collection collection, Limits limits, Access access, Path auditFile) {
+                        List<Path> playbooks, Collection collection, Limits limits, Access access, Path auditFile,
+                        Alerts alerts) {
+
+    /**
+     * @param token the bearer token Alertmanager sends ({@code http_config.authorization}); empty: {@code /alerts} is off
+     * @param port where {@code /alerts} listens in Socket Mode (in HTTP mode it is served on the {@code --http} port)
+     * @param repeatAfter an alert firing again within this is not diagnosed again
+     * @param routes where each alert's diagnosis goes: the first route that takes it
+     */
+    public record Alerts(String token, int port, Duration repeatAfter, List<AlertIntake.Route> routes) {
+        public boolean on() {
+            return !token.isEmpty();
+        }
+    }
 
     /** {@code apiUrl} ends with {@code /api/}. Tokens may be empty when the mode that needs them is not used. */
     public record Slack(String botToken, String appToken, String signingSecret, String apiUrl) {}
@@ -88,7 +103,8 @@ public record BotConfig(Slack slack, Kubernetes kubernetes, Ssh ssh, HostGroupsC
                 new HostGroupsConfig(Optional.empty(), List.of()), false, List.of(),
                 new Collection(CollectionPlan.STANDARD_ROUNDS, CollectionPlan.STANDARD_INTERVAL, Duration.ofSeconds(60), true, Optional.empty(), Optional.empty(),
                         false),
-                new Limits(4, 50, 64L << 20), Access.NONE, Path.of("sage-audit.jsonl"));
+                new Limits(4, 50, 64L << 20), Access.NONE, Path.of("sage-audit.jsonl"),
+                new Alerts("", 9095, Duration.ofMinutes(30), List.of()));
     }
 
     /**
@@ -121,7 +137,7 @@ public record BotConfig(Slack slack, Kubernetes kubernetes, Ssh ssh, HostGroupsC
             return defaults;
         }
         Map<String, Node> top = r.mapping(root, "", Set.of("slack", "kubernetes", "ssh", "host_groups", "local",
-                "playbooks", "collection", "limits", "access", "audit"));
+                "playbooks", "collection", "limits", "access", "audit", "alerts"));
 
         Map<String, Node> s = r.mapping(top.get("slack"), "slack", Set.of("bot_token", "app_token", "signing_secret", "api_url"));
         Slack slack = new Slack(r.text(s, "slack.bot_token").orElse(defaults.slack().botToken()),
@@ -190,7 +206,48 @@ public record BotConfig(Slack slack, Kubernetes kubernetes, Ssh ssh, HostGroupsC
         Access access = access(r, top.get("access"));
         Map<String, Node> au = r.mapping(top.get("audit"), "audit", Set.of("file"));
         Path auditFile = r.text(au, "audit.file").filter(x -> !x.isBlank()).map(Path::of).orElse(defaults.auditFile());
-        return new BotConfig(slack, kube, ssh, groups, local, playbooks, collection, limits, access, auditFile);
+        return new BotConfig(slack, kube, ssh, groups, local, playbooks, collection, limits, access, auditFile,
+                alerts(r, top.get("alerts"), defaults.alerts()));
+    }
+
+    /** {@code alerts:}: the webhook's token and port, and the routes from alerts to channels. */
+    private static Alerts alerts(Reader r, Node node, Alerts defaults) {
+        Map<String, Node> a = r.mapping(node, "alerts", Set.of("token", "port", "repeat_after", "routes"));
+        String token = r.text(a, "alerts.token").orElse("");
+        List<AlertIntake.Route> routes = new ArrayList<>();
+        Node rn = a.get("routes");
+        if (rn != null && !(rn instanceof ScalarNode s && s.getTag().equals(Tag.NULL))) {
+            if (!(rn instanceof SequenceNode seq)) {
+                throw r.error(rn, "alerts.routes", "must be a list of {receiver, labels, channel}");
+            }
+            for (Node item : seq.getValue()) {
+                String k = "alerts.routes[]";
+                Map<String, Node> m = r.mapping(item, k, Set.of("receiver", "labels", "channel"));
+                String channel = r.text(m, k + ".channel").orElse("");
+                if (!channel.matches("[CG][A-Z0-9]{1,20}")) {
+                    throw r.error(item, k + ".channel", "must be a channel id (C…, from the channel's details)");
+                }
+                Map<String, String> labels = new LinkedHashMap<>();
+                for (String l : r.list(m.get("labels"), k + ".labels")) {
+                    int eq = l.indexOf('=');
+                    if (eq <= 0) {
+                        throw r.error(m.get("labels"), k + ".labels", "'" + l + "' is not name=value (e.g. team=payments)");
+                    }
+                    labels.put(l.substring(0, eq).strip(), l.substring(eq + 1).strip());
+                }
+                String receiver = r.text(m, k + ".receiver").orElse("");
+                if (receiver.isEmpty() && labels.isEmpty()) {
+                    throw r.error(item, k, "takes every alert: name a receiver or labels");
+                }
+                routes.add(new AlertIntake.Route(receiver, labels, channel));
+            }
+        }
+        if (!routes.isEmpty() && token.isEmpty()) {
+            throw r.error(a.get("routes"), "alerts.token", "routes are listed but no token: set one (e.g. ${SAGE_ALERTS_TOKEN})"
+                    + " and give Alertmanager the same as its webhook's bearer token");
+        }
+        return new Alerts(token, r.integer(a, "alerts.port", 1, 65535).orElse(defaults.port()),
+                r.duration(a, "alerts.repeat_after").orElse(defaults.repeatAfter()), routes);
     }
 
     private static final Pattern SLACK_ID = Pattern.compile("[UWS][A-Z0-9]{1,20}");

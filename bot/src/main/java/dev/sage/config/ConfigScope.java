@@ -5,7 +5,6 @@ import dev.sage.service.Target;
 
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -57,8 +56,6 @@ public final class ConfigScope implements Scope {
     }
 
     static boolean matches(List<String> globs, String name) {
-        return globs.stream().anyMatch(g -> Pattern.compile(g.chars().mapToObj(c -> c == '*' ? ".*" : c == '?' ? "."
-                : Pattern.quote(Character.toString(c))).collect(Collectors.joining()))
-                .matcher(name).matches());
+        return dev.sage.access.Access.matches(globs, name);
     }
 }

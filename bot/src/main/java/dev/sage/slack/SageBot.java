@@ -7,6 +7,7 @@ import com.slack.api.model.event.AppMentionEvent;
 import com.slack.api.model.event.MessageEvent;
 import com.slack.api.model.event.MessageFileShareEvent;
 import dev.sage.access.Access;
+import dev.sage.alerts.AlertIntake;
 import dev.sage.audit.AuditLog;
 import dev.sage.audit.RequestAudit;
 import dev.sage.chart.MemoryChart;
@@ -75,6 +76,8 @@ public final class SageBot implements AutoCloseable {
     /** User group members, by group id, with when they were read: looked up again after {@link #GROUPS_FOR}. */
     private final Map<String, Map.Entry<Long, java.util.Set<String>>> groups = new java.util.concurrent.ConcurrentHashMap<>();
     private static final Duration GROUPS_FOR = Duration.ofMinutes(5);
+    /** Alertmanager's webhook, when {@code alerts.token} is set. */
+    private final AlertIntake alerts;
 
     /**
      * @param appConfig Bolt's configuration: tokens, signing secret, and the {@code Slack} instance whose Web API
@@ -98,7 +101,41 @@ public final class SageBot implements AutoCloseable {
                 (r, pool) -> LOG.error("{} replies are waiting to be posted; a request was dropped unanswered",
                         pool.getQueue().size()));
         this.app = new App(appConfig);
+        this.alerts = config.alerts().on() ? new AlertIntake(config.alerts().token(), config.alerts().routes(),
+                config.alerts().repeatAfter(), new FromAlerts(), java.time.Clock.systemUTC()) : null;
         register();
+    }
+
+    /** Alertmanager's webhook, for an HTTP server to serve at {@code /alerts}; empty when no token is configured. */
+    public Optional<AlertIntake> alerts() {
+        return Optional.ofNullable(alerts);
+    }
+
+    /**
+     * A firing alert: a message in its route's channel quotes it, and the diagnosis of its pod follows in that thread,
+     * on record as asked by {@code alertmanager}. The configuration's routes are its permission; the targets it may
+     * reach are still only the configuration's.
+     */
+    private final class FromAlerts implements AlertIntake.Sink {
+        @Override
+        public Optional<String> fired(String channel, AlertIntake.Alert alert) {
+            String ns = alert.labels().get("namespace");
+            String pod = alert.labels().get("pod");
+            String summary = alert.summary();
+            Optional<String> ts = web.post(channel, null, BlockKit.text(":rotating_light: *" + Mrkdwn.escape(Mrkdwn.cut(alert.name(), 200))
+                    + "* is firing for `" + Mrkdwn.code(Mrkdwn.cut(ns + "/" + pod, 200)) + "`"
+                    + (summary.isEmpty() ? "" : "\n> " + Mrkdwn.escape(Mrkdwn.cut(summary, 500)))));
+            ts.ifPresent(thread -> replies.execute(() -> diagnose(new Conversation.Diagnose(pod, Optional.of(ns),
+                    Optional.ofNullable(alert.labels().get("container")), Optional.empty(), Optional.empty(), Optional.empty(),
+                    Optional.empty(), Optional.empty()), new Where(channel, thread), "alertmanager", true)));
+            return ts;
+        }
+
+        @Override
+        public void resolved(String channel, String thread, AlertIntake.Alert alert) {
+            web.post(channel, thread, BlockKit.text(":white_check_mark: *" + Mrkdwn.escape(Mrkdwn.cut(alert.name(), 200))
+                    + "* resolved."));
+        }
     }
 
     /** The Bolt app, for an HTTP or Socket Mode adapter to serve. */
@@ -265,6 +302,11 @@ public final class SageBot implements AutoCloseable {
     }
 
     private void diagnose(Conversation.Diagnose ask, Where where, String user) {
+        diagnose(ask, where, user, false);
+    }
+
+    /** @param fromAlert asked by Alertmanager through a configured route: no person's rules apply */
+    private void diagnose(Conversation.Diagnose ask, Where where, String user, boolean fromAlert) {
         DiagnoseRequest request;
         try {
             request = request(ask, user);
@@ -275,7 +317,7 @@ public final class SageBot implements AutoCloseable {
         }
         Again again = Again.of(ask).in(request.namespace());
         RequestAudit record = new RequestAudit(audit, user, where.channel(), where.thread(), describe(request));
-        if (!permitted(actions(ask), place(request), where, user, record)) {
+        if (fromAlert ? !recorded(record, "alert", where) : !permitted(actions(ask), place(request), where, user, record)) {
             return;
         }
         LOG.info("{} in channel {} asked to diagnose {} (context {}, namespace {})", user, where.channel(), ask.target(),
@@ -405,11 +447,16 @@ public final class SageBot implements AutoCloseable {
             }
             return false;
         }
+        return recorded(record, words, where);
+    }
+
+    /** Puts a request on record; when that fails, says so in the thread and returns false: it is not run. */
+    private boolean recorded(RequestAudit record, String action, Where where) {
         try {
-            record.write("request", Map.of("action", words));
+            record.write("request", Map.of("action", action));
             return true;
         } catch (IOException e) {
-            LOG.error("audit {}: a request of {} could not be written: {}", audit.file(), user, e.getMessage());
+            LOG.error("audit {}: a request of {} could not be written: {}", audit.file(), record.who(), e.getMessage());
             web.post(where.channel(), where.thread(), BlockKit.text(":warning: Sage did not run this: its audit ("
                     + Mrkdwn.escape(audit.file().toString()) + ") could not be written, and it runs nothing off the record."
                     + " Tell whoever runs Sage."));

@@ -75,6 +75,11 @@ public final class SlackApp {
             throw new IOException("could not check the bot token with " + bot.app().config().getSlack().getConfig()
                     .getMethodsEndpointUrlPrefix() + "auth.test (" + e.getMessage() + ")", e);
         }
-        return SlackHttp.start(bot.app(), address);
+        return SlackHttp.start(bot.app(), bot.alerts(), address);
+    }
+
+    /** In Socket Mode, where nothing else listens: Alertmanager's webhook and {@code /healthz} on {@code address}. */
+    public static SlackHttp alerts(SageBot bot, InetSocketAddress address) throws IOException {
+        return SlackHttp.start(null, bot.alerts(), address);
     }
 }

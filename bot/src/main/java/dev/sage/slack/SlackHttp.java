@@ -10,6 +10,8 @@ import com.sun.net.httpserver.HttpServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.sage.alerts.AlertIntake;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -20,13 +22,15 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
  * Serves a Bolt app over HTTP on the JDK's own server: Slack POSTs events, slash commands and button clicks to
  * {@code /slack/events}; Bolt checks each request's signature (a bad or stale one gets 401) and runs the handler,
- * which acknowledges at once. {@code /healthz} answers 200 for probes. Bodies past {@link #MAX_BODY} are refused.
+ * which acknowledges at once. {@code /alerts} takes Alertmanager's webhook when the bot has one. {@code /healthz}
+ * answers 200 for probes. Bodies past {@link #MAX_BODY} are refused.
  * Thread-safe; {@link #close()} stops it.
  */
 public final class SlackHttp implements AutoCloseable {
@@ -42,17 +46,32 @@ public final class SlackHttp implements AutoCloseable {
         this.threads = threads;
     }
 
-    /** Starts serving {@code app} on {@code address} (port 0 picks a free one). */
-    public static SlackHttp start(App app, InetSocketAddress address) throws IOException {
-        SlackRequestParser parser = new SlackRequestParser(app.config());
+    /** Starts serving {@code app}, and {@code alerts} when present, on {@code address} (port 0 picks a free one). */
+    public static SlackHttp start(App app, Optional<AlertIntake> alerts, InetSocketAddress address) throws IOException {
         HttpServer server = HttpServer.create(address, 64);
-        server.createContext("/slack/events", exchange -> {
+        if (app != null) {
+            SlackRequestParser parser = new SlackRequestParser(app.config());
+            server.createContext("/slack/events", exchange -> {
+                try (exchange) {
+                    handle(app, parser, exchange);
+                } catch (RuntimeException e) {
+                    LOG.error("a Slack request failed", e);
+                }
+            });
+        }
+        alerts.ifPresent(intake -> server.createContext("/alerts", exchange -> {
             try (exchange) {
-                handle(app, parser, exchange);
+                byte[] body = post(exchange);
+                if (body == null) {
+                    return;
+                }
+                int status = intake.handle(exchange.getRequestHeaders().getFirst("Authorization"), body);
+                send(exchange, status, "text/plain", status == 200 ? "ok\n" : status == 401 ? "a bearer token is needed\n"
+                        : "not an Alertmanager webhook payload\n");
             } catch (RuntimeException e) {
-                LOG.error("a Slack request failed", e);
+                LOG.error("an alert request failed", e);
             }
-        });
+        }));
         server.createContext("/healthz", exchange -> {
             try (exchange) {
                 byte[] ok = "ok\n".getBytes(StandardCharsets.UTF_8);
@@ -75,10 +94,11 @@ public final class SlackHttp implements AutoCloseable {
         return server.getAddress().getPort();
     }
 
-    private static void handle(App app, SlackRequestParser parser, HttpExchange exchange) throws IOException {
+    /** A POST's body, or null when it was answered already (405 for another method, 413 past {@link #MAX_BODY}). */
+    private static byte[] post(HttpExchange exchange) throws IOException {
         if (!exchange.getRequestMethod().equals("POST")) {
             send(exchange, 405, "text/plain", "POST only\n");
-            return;
+            return null;
         }
         byte[] body;
         try (InputStream in = exchange.getRequestBody()) {
@@ -86,6 +106,14 @@ public final class SlackHttp implements AutoCloseable {
         }
         if (body.length > MAX_BODY) {
             send(exchange, 413, "text/plain", "too large\n");
+            return null;
+        }
+        return body;
+    }
+
+    private static void handle(App app, SlackRequestParser parser, HttpExchange exchange) throws IOException {
+        byte[] body = post(exchange);
+        if (body == null) {
             return;
         }
         Map<String, List<String>> headers = new LinkedHashMap<>();

@@ -75,6 +75,31 @@ class BotConfigTest {
     }
 
     @Test
+    void alertRoutesAreReadAndATokenIsNeededForThem() {
+        BotConfig c = BotConfig.parse("sage.yaml", """
+                alerts:
+                  token: t0k3n
+                  repeat_after: 1h
+                  routes:
+                    - receiver: payments-oncall
+                      channel: C0PAY
+                    - labels: [team=search, severity=critical]
+                      channel: C0SEARCH
+                """, ENV::get);
+        assertThat(c.alerts().on()).isTrue();
+        assertThat(c.alerts().repeatAfter()).isEqualTo(java.time.Duration.ofHours(1));
+        assertThat(c.alerts().routes()).hasSize(2).last().satisfies(r ->
+                assertThat(r.labels()).containsEntry("team", "search").containsEntry("severity", "critical"));
+        assertThat(BotConfig.parse("sage.yaml", "", ENV::get).alerts().on()).as("off without a token").isFalse();
+        assertThatThrownBy(() -> BotConfig.parse("sage.yaml", "alerts:\n  routes:\n    - receiver: x\n      channel: C1\n", ENV::get))
+                .hasMessageContaining("alerts.token: routes are listed but no token");
+        assertThatThrownBy(() -> BotConfig.parse("sage.yaml", "alerts:\n  token: t\n  routes:\n    - channel: C1\n", ENV::get))
+                .hasMessageContaining("takes every alert: name a receiver or labels");
+        assertThatThrownBy(() -> BotConfig.parse("sage.yaml", "alerts:\n  token: t\n  routes:\n    - receiver: x\n      channel: \"#pay\"\n", ENV::get))
+                .hasMessageContaining("must be a channel id");
+    }
+
+    @Test
     void secretsComeFromTheEnvironmentAndAMissingOneIsNamed() {
         BotConfig c = BotConfig.parse("sage.yaml", """
                 slack:

@@ -30,7 +30,7 @@ class KubernetesManifestsTest {
     @SuppressWarnings("unchecked")
     void theRoleGrantsOnlyWhatDiagnosingNeeds() throws Exception {
         List<Map<String, Object>> docs = documents("sage.yaml");
-        assertThat(docs).extracting(d -> d.get("kind")).containsExactly("ServiceAccount", "ClusterRole", "RoleBinding", "Deployment");
+        assertThat(docs).extracting(d -> d.get("kind")).containsExactly("ServiceAccount", "ClusterRole", "RoleBinding", "Deployment", "Service");
         Map<String, Object> role = docs.get(1);
         List<String> grants = new ArrayList<>();
         for (Map<String, Object> rule : (List<Map<String, Object>>) role.get("rules")) {

@@ -378,6 +378,64 @@ class SlackBotTest {
         }
     }
 
+    @Test
+    void anAlertmanagerAlertNamingAPodIsDiagnosedInItsChannelAndItsResolutionIsSaidInTheThread() throws Exception {
+        try (FakeApiServer api = new FakeApiServer()) {
+            fakePod(api);
+            serve("""
+                    kubernetes:
+                      default_namespace: prod
+                      contexts:
+                        - context: fake
+                          namespaces: [prod]
+                    collection:
+                      rounds: 1
+                    alerts:
+                      token: al3rt
+                      routes:
+                        - receiver: payments-oncall
+                          channel: C0PAY
+                    """);
+            String firing = dev.sage.alerts.AlertIntakeTest.payload("firing", "c0ffee", "payments-oncall",
+                    Map.of("alertname", "JvmMemoryHigh", "namespace", "prod", "pod", "payments-7d9f8-x2kq"));
+            assertThat(alert(firing, "wrong").statusCode()).isEqualTo(401);
+            assertThat(alert(firing, "al3rt").statusCode()).isEqualTo(200);
+            FakeSlack.Call top = slack.await("chat.postMessage", c -> c.get("channel").equals("C0PAY")
+                    && c.get("blocks").contains("rotating_light"), Duration.ofSeconds(10));
+            assertThat(top.get("blocks")).contains("*JvmMemoryHigh* is firing for `prod/payments-7d9f8-x2kq`")
+                    .contains("payments at 80% of its memory limit");
+            // the diagnosis follows in that thread; the fake's pod runs this machine's JVMs, so it asks which one
+            FakeSlack.Call answer = slack.await("chat.update", c -> c.get("channel").equals("C0PAY")
+                    && c.get("blocks").contains("payments-7d9f8-x2kq") && !c.get("blocks").contains("hourglass"), Duration.ofSeconds(60));
+            assertThat(answer.get("blocks")).doesNotContain("no_entry");
+            assertThat(awaitAudit(e -> e.get("event").equals("request_done"))).first().satisfies(e -> {
+                assertThat(e.get("user")).isEqualTo("alertmanager");
+                assertThat(e.get("action")).isEqualTo("alert");
+                assertThat(e.get("channel")).isEqualTo("C0PAY");
+                assertThat(e.get("thread")).isEqualTo(top.ts());
+            });
+
+            assertThat(alert(firing, "al3rt").statusCode()).isEqualTo(200);
+            assertThat(alert(firing.replace("\"firing\"", "\"resolved\""), "al3rt").statusCode()).isEqualTo(200);
+            slack.await("chat.postMessage", c -> top.ts().equals(c.get("thread_ts")) && c.get("blocks").contains("resolved"),
+                    Duration.ofSeconds(10));
+            assertThat(slack.calls("chat.postMessage")).as("the repeat was not diagnosed again")
+                    .filteredOn(c -> c.get("blocks").contains("rotating_light")).hasSize(1);
+        }
+    }
+
+    /** A pod payments-7d9f8-x2kq in prod behind the Kubernetes API fake (its processes are this machine's). */
+    private void fakePod(FakeApiServer api) throws Exception {
+        api.addPod("prod", "payments-7d9f8-x2kq", "payments-7d9f8", 0, "app");
+        System.setProperty("kubeconfig", api.kubeconfig(dir).toString());
+    }
+
+    private HttpResponse<String> alert(String body, String token) throws Exception {
+        return client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + http.port() + "/alerts"))
+                .header("Authorization", "Bearer " + token).POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
     /** The audit once its last event satisfies {@code last} (within 10 s). */
     private List<Map<String, Object>> awaitAudit(java.util.function.Predicate<Map<String, Object>> last) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
@@ -413,8 +471,7 @@ class SlackBotTest {
     @Test
     void aPodInTheClusterIsDiagnosedFromAMentionAndAMistypedOneGetsDidYouMeanButtons() throws Exception {
         try (FakeApiServer api = new FakeApiServer(); ScenarioJvm jvm = ScenarioJvm.start("deadlock-monitors")) {
-            api.addPod("prod", "payments-7d9f8-x2kq", "payments-7d9f8", 0, "app");
-            System.setProperty("kubeconfig", api.kubeconfig(dir).toString());
+            fakePod(api);
             serve("""
                     kubernetes:
                       default_namespace: prod
