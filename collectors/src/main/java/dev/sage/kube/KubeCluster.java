@@ -4,6 +4,8 @@ import dev.sage.collect.Remedy;
 import dev.sage.collect.JvmDiscovery;
 import dev.sage.collect.JvmProcess;
 import dev.sage.transport.CollectionException;
+import dev.sage.transport.ExecResult;
+import dev.sage.transport.ExecAudits;
 import dev.sage.transport.CollectionException.Kind;
 import dev.sage.transport.Names;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
@@ -431,13 +433,20 @@ public final class KubeCluster implements AutoCloseable {
         String patch = "{\"spec\":{\"ephemeralContainers\":[{\"name\":\"" + name + "\",\"image\":\"" + image
                 + "\",\"targetContainerName\":\"" + target + "\",\"command\":[\"sleep\",\"3600\"],"
                 + "\"stdin\":false,\"tty\":false}]}}";
-        try {
-            client.pods().inNamespace(pod.namespace()).withName(pod.name()).ephemeralContainers().patch(
-                    io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
-                            io.fabric8.kubernetes.client.dsl.base.PatchType.STRATEGIC_MERGE), patch);
-        } catch (KubernetesClientException e) {
-            throw KubeErrors.api(e, "patch", "pods/ephemeralcontainers", pod.namespace());
-        }
+        // a change to the pod that cannot be undone: on record before it is made, like every command Sage runs
+        long start = System.nanoTime();
+        ExecAudits.around("pod " + pod.namespace() + "/" + pod.name() + " (Kubernetes API)", List.of("PATCH",
+                "pods/" + pod.name() + "/ephemeralcontainers", "name=" + name, "image=" + image, "target=" + target),
+                new byte[0], () -> {
+                    try {
+                        client.pods().inNamespace(pod.namespace()).withName(pod.name()).ephemeralContainers().patch(
+                                io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
+                                        io.fabric8.kubernetes.client.dsl.base.PatchType.STRATEGIC_MERGE), patch);
+                    } catch (KubernetesClientException e) {
+                        throw KubeErrors.api(e, "patch", "pods/ephemeralcontainers", pod.namespace());
+                    }
+                    return new ExecResult(0, new byte[0], "", false, Duration.ofNanos(System.nanoTime() - start));
+                });
         long deadline = System.nanoTime() + wait.toNanos();
         String why = "not started";
         while (System.nanoTime() < deadline) {

@@ -116,8 +116,23 @@ class PodCollectorTest {
     void aDebugContainerWithAJdkIsAddedOnceAndReused() throws Exception {
         try (ScenarioJvm jvm = ScenarioJvm.start(ScenarioJvm.minimalJre(), "deadlock-locks", List.of())) {
             PodCollector.Options debug = new PodCollector.Options(Optional.empty(), Optional.of("eclipse-temurin:21-jdk"), true);
-            PodCollector.Outcome o = pods.collect(pod(), Optional.empty(), Optional.of(jvm.pid()), Optional.empty(),
-                    CollectionPlan.defaults(), debug);
+            List<String> audited = new java.util.concurrent.CopyOnWriteArrayList<>();
+            dev.sage.transport.ExecAudit audit = new dev.sage.transport.ExecAudit() {
+                @Override
+                public void before(String where, List<String> argv, byte[] stdin) {
+                    audited.add(where + ": " + String.join(" ", argv.subList(0, Math.min(2, argv.size()))));
+                }
+
+                @Override
+                public void after(String where, List<String> argv, int exitCode, java.time.Duration took, long bytes,
+                                  dev.sage.transport.CollectionException failure) {
+                }
+            };
+            PodCollector.Outcome o = dev.sage.transport.ExecAudits.with(audit, () -> pods.collect(pod(), Optional.empty(),
+                    Optional.of(jvm.pid()), Optional.empty(), CollectionPlan.defaults(), debug));
+            assertThat(audited).as("the pod's change is on record before it is made, with the commands")
+                    .contains("pod prod/slim-1 (Kubernetes API): PATCH pods/slim-1/ephemeralcontainers")
+                    .anyMatch(a -> a.contains("sage-debug-") && a.contains(": sh -c"));
             JvmSnapshot s = o.result().snapshot();
             assertThat(s.problems()).isEmpty();
             assertThat(s.lastThreadDump().deadlocks()).hasSize(1);
