@@ -388,8 +388,8 @@ public final class Collector {
                         reader.problem(new Problem(source(round, c), 0, JcmdErrors.explain(body.strip())));
                     }
                 } else {
-                    addAnswer(reader, round, c, body, () -> lockedDump(once -> runJattach(once, round, pid, jvmUid, argv,
-                            List.of(JcmdCommand.THREAD_PRINT_LOCKS), plan)));
+                    addAnswer(reader, round, c, body, once -> runJattach(once, round, pid, jvmUid, argv,
+                            List.of(JcmdCommand.THREAD_PRINT_LOCKS), plan));
                 }
             }
             if (!closed) {
@@ -437,8 +437,8 @@ public final class Collector {
             }
             answered = true;
             for (int i = 0; i < split.answers().size(); i++) {
-                addAnswer(reader, round, pending.get(i), split.answers().get(i), () -> lockedDump(once -> runCommands(once, round,
-                        pid, jvmUid, jcmd, List.of(JcmdCommand.THREAD_PRINT_LOCKS), plan)));
+                addAnswer(reader, round, pending.get(i), split.answers().get(i), once -> runCommands(once, round,
+                        pid, jvmUid, jcmd, List.of(JcmdCommand.THREAD_PRINT_LOCKS), plan));
             }
             if (split.complete(pending.size())) {
                 return;
@@ -501,23 +501,10 @@ public final class Collector {
         }
     }
 
-    /** Runs commands into a reader of its own. */
-    @FunctionalInterface
-    private interface Run {
-        void into(SnapshotReader reader) throws CollectionException;
-    }
-
-    /** Gives {@code Thread.print -l}'s answer, or null when it was not had. */
+    /** Runs {@code Thread.print -l} alone, into a reader of its own. */
     @FunctionalInterface
     private interface LockedDump {
-        String take() throws CollectionException;
-    }
-
-    /** {@code Thread.print -l} run on its own: its answer, or null when the JVM did not give it. */
-    private static String lockedDump(Run run) throws CollectionException {
-        SnapshotReader once = new SnapshotReader("");
-        run.into(once);
-        return once.raw().stream().filter(r -> r.kind() == Kind.THREAD_DUMP).map(SnapshotReader.Raw::text).findFirst().orElse(null);
+        void into(SnapshotReader reader) throws CollectionException;
     }
 
     /**
@@ -527,7 +514,10 @@ public final class Collector {
     private static void addAnswer(SnapshotReader reader, int round, JcmdCommand c, String answer, LockedDump withOwners) {
         if (c.equals(JcmdCommand.THREAD_PRINT) && LockWaits.wantOwners(answer)) {
             try {
-                String locked = withOwners.take();
+                SnapshotReader once = new SnapshotReader("");
+                withOwners.into(once);
+                String locked = once.raw().stream().filter(r -> r.kind() == Kind.THREAD_DUMP).map(SnapshotReader.Raw::text)
+                        .findFirst().orElse(null);
                 if (locked != null) {
                     add(reader, round, JcmdCommand.THREAD_PRINT_LOCKS, locked);
                     return;

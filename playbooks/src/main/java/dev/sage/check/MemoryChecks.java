@@ -240,12 +240,8 @@ final class MemoryChecks {
             List<String> ignore = p.strings("ignore");
             java.util.function.Predicate<String> wanted = cls -> !ignore.contains(cls)
                     && (only.isEmpty() || only.stream().anyMatch(cls::contains));
-            if (p.integer("min_old_growth") > 0 && s.perfCounters().size() >= 2) {
-                Optional<PerfCounters.Space> before = s.perfCounters().get(0).oldGeneration();
-                Optional<PerfCounters.Space> now = s.lastPerfCounters().oldGeneration();
-                if (before.isPresent() && now.isPresent() && now.get().usedBytes() - before.get().usedBytes() < p.integer("min_old_growth")) {
-                    return Optional.empty(); // the growth did not survive: an allocation burst, not a leak
-                }
+            if (p.integer("min_old_growth") > 0 && oldGrowth(s).orElse(Long.MAX_VALUE) < p.integer("min_old_growth")) {
+                return Optional.empty(); // the growth did not survive: an allocation burst, not a leak
             }
             Map<String, ClassHistogram.Totals> first = s.histograms().get(0).totalsByClass(wanted);
             Map<String, ClassHistogram.Totals> last = s.lastHistogram().totalsByClass(wanted);
@@ -419,12 +415,12 @@ final class MemoryChecks {
             Map<String, ClassHistogram.Totals> first = hs.get(0).totalsByClass();
             Map<String, ClassHistogram.Totals> last = s.lastHistogram().totalsByClass();
             long added = entries(s.lastHistogram(), nodes) - entries(hs.get(0), nodes);
-            Optional<PerfCounters.Space> oldBefore = s.perfCounters().get(0).oldGeneration();
-            Optional<PerfCounters.Space> oldNow = s.lastPerfCounters().oldGeneration();
-            if (added < p.integer("min_entries") || oldBefore.isEmpty() || oldNow.isEmpty()) {
+            Optional<Long> growth = oldGrowth(s);
+            if (added < p.integer("min_entries") || growth.isEmpty()) {
                 return Optional.empty();
             }
-            long oldGrowth = oldNow.get().usedBytes() - oldBefore.get().usedBytes();
+            long oldGrowth = growth.get();
+            PerfCounters.Space oldNow = s.lastPerfCounters().oldGeneration().orElseThrow();
             long maps = entries(s.lastHistogram(), p.strings("map_classes")) - entries(hs.get(0), p.strings("map_classes"));
             if (oldGrowth < p.integer("min_old_growth")) {
                 return Optional.empty();
@@ -470,7 +466,7 @@ final class MemoryChecks {
                 f.put("seconds", Math.round(seconds));
                 f.put("rate", Units.bytes((long) perMinute) + "/min");
                 if (max > 0) {
-                    double minutes = Math.max(0, max - oldNow.get().usedBytes()) / perMinute;
+                    double minutes = Math.max(0, max - oldNow.usedBytes()) / perMinute;
                     f.put("fill", minutes < 120 ? "about " + Math.max(1, Math.round(minutes)) + " min"
                             : "about " + Math.round(minutes / 60) + " h");
                 }
@@ -545,6 +541,20 @@ final class MemoryChecks {
             }
             return Optional.of(new Match(b - a, f));
         }
+    }
+
+    /**
+     * How much the old generation grew between the first and the last round's counters: what survived collections.
+     * Empty with fewer than two rounds of counters, or a collector with no old generation.
+     */
+    static Optional<Long> oldGrowth(JvmSnapshot s) {
+        if (s.perfCounters().size() < 2) {
+            return Optional.empty();
+        }
+        Optional<PerfCounters.Space> before = s.perfCounters().get(0).oldGeneration();
+        Optional<PerfCounters.Space> now = s.lastPerfCounters().oldGeneration();
+        return before.isPresent() && now.isPresent() ? Optional.of(now.get().usedBytes() - before.get().usedBytes())
+                : Optional.empty();
     }
 
     /** The maximum heap: {@code MaxHeapSize}, else the reserved heap, else the old generation's maximum; -1. */
