@@ -90,10 +90,23 @@ public record BotConfig(Slack slack, Kubernetes kubernetes, Ssh ssh, HostGroupsC
 
     /**
      * @param concurrentDiagnoses diagnoses that run at once; more wait their turn
+     * @param perKind the most of one kind of target at once ({@code pod}, {@code ssh}, {@code local}, {@code files});
+     *     a kind not named is limited by {@code concurrentDiagnoses} only
      * @param queued requests that may wait; more are refused with a "busy" reply
      * @param analyzeMaxBytes the largest file downloaded for {@code analyze}
+     * @param perUser requests one person may make per minute (0: no limit)
+     * @param perChannel requests one channel may make per minute (0: no limit)
+     * @param deadline how long one diagnosis may run, rounds included, before it is stopped
+     * @param shutdownGrace how long diagnoses under way get to finish when the bot stops
      */
-    public record Limits(int concurrentDiagnoses, int queued, long analyzeMaxBytes) {}
+    public record Limits(int concurrentDiagnoses, Map<String, Integer> perKind, int queued, long analyzeMaxBytes,
+                         int perUser, int perChannel, Duration deadline, Duration shutdownGrace) {
+        public static final Set<String> KINDS = Set.of("pod", "ssh", "local", "files");
+
+        public Limits {
+            perKind = Map.copyOf(perKind);
+        }
+    }
 
     /** A configuration with nothing in it: no target may be touched; tokens from the environment. */
     public static BotConfig empty(Function<String, String> env) {
@@ -103,7 +116,7 @@ public record BotConfig(Slack slack, Kubernetes kubernetes, Ssh ssh, HostGroupsC
                 new HostGroupsConfig(Optional.empty(), List.of()), false, List.of(),
                 new Collection(CollectionPlan.STANDARD_ROUNDS, CollectionPlan.STANDARD_INTERVAL, Duration.ofSeconds(60), true, Optional.empty(), Optional.empty(),
                         false),
-                new Limits(4, 50, 64L << 20), Access.NONE, Path.of("sage-audit.jsonl"),
+                new Limits(4, Map.of(), 50, 64L << 20, 10, 30, Duration.ofMinutes(5), Duration.ofSeconds(30)), Access.NONE, Path.of("sage-audit.jsonl"),
                 new Alerts("", 9095, Duration.ofMinutes(30), List.of()));
     }
 
@@ -197,12 +210,22 @@ public record BotConfig(Slack slack, Kubernetes kubernetes, Ssh ssh, HostGroupsC
                 r.text(c, "collection.copy_jattach").filter(x -> !x.isBlank()).map(Path::of),
                 r.text(c, "collection.debug_image").filter(x -> !x.isBlank()), r.bool(c, "collection.allow_sigquit").orElse(false));
 
-        Map<String, Node> l = r.mapping(top.get("limits"), "limits", Set.of("concurrent_diagnoses", "queued",
-                "analyze_max_mib"));
-        Limits limits = new Limits(r.integer(l, "limits.concurrent_diagnoses", 1, 64).orElse(defaults.limits().concurrentDiagnoses()),
-                r.integer(l, "limits.queued", 0, 10_000).orElse(defaults.limits().queued()),
-                r.integer(l, "limits.analyze_max_mib", 1, 1024).map(mib -> (long) mib << 20)
-                        .orElse(defaults.limits().analyzeMaxBytes()));
+        Map<String, Node> l = r.mapping(top.get("limits"), "limits", Set.of("concurrent_diagnoses", "per_kind", "queued",
+                "analyze_max_mib", "per_user_per_minute", "per_channel_per_minute", "deadline", "shutdown_grace"));
+        Map<String, Node> pk = r.mapping(l.get("per_kind"), "limits.per_kind", Limits.KINDS);
+        Map<String, Integer> perKind = new java.util.TreeMap<>();
+        for (String kind : pk.keySet()) {
+            r.integer(pk, "limits.per_kind." + kind, 1, 64).ifPresent(n -> perKind.put(kind, n));
+        }
+        Limits d0 = defaults.limits();
+        Limits limits = new Limits(r.integer(l, "limits.concurrent_diagnoses", 1, 64).orElse(d0.concurrentDiagnoses()),
+                perKind,
+                r.integer(l, "limits.queued", 0, 10_000).orElse(d0.queued()),
+                r.integer(l, "limits.analyze_max_mib", 1, 1024).map(mib -> (long) mib << 20).orElse(d0.analyzeMaxBytes()),
+                r.integer(l, "limits.per_user_per_minute", 0, 10_000).orElse(d0.perUser()),
+                r.integer(l, "limits.per_channel_per_minute", 0, 10_000).orElse(d0.perChannel()),
+                r.duration(l, "limits.deadline").orElse(d0.deadline()),
+                r.duration(l, "limits.shutdown_grace").orElse(d0.shutdownGrace()));
         Access access = access(r, top.get("access"));
         Map<String, Node> au = r.mapping(top.get("audit"), "audit", Set.of("file"));
         Path auditFile = r.text(au, "audit.file").filter(x -> !x.isBlank()).map(Path::of).orElse(defaults.auditFile());

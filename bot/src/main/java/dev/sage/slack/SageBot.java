@@ -15,6 +15,9 @@ import dev.sage.collect.CollectionPlan;
 import dev.sage.config.BotConfig;
 import dev.sage.config.Durations;
 import dev.sage.kube.PodCollector;
+import dev.sage.load.InFlight;
+import dev.sage.load.RateLimit;
+import dev.sage.load.WorkPool;
 import dev.sage.playbook.Playbook;
 import dev.sage.playbook.PlaybookLoader;
 import dev.sage.render.TextReport;
@@ -22,6 +25,7 @@ import dev.sage.service.AnalyzeRequest;
 import dev.sage.service.CaptureInput;
 import dev.sage.service.DiagnoseRequest;
 import dev.sage.service.DiagnosisException;
+import dev.sage.service.DiagnosisListener;
 import dev.sage.service.DiagnosisService;
 import dev.sage.service.MemoryGuard;
 import dev.sage.service.Report;
@@ -40,8 +44,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -54,8 +56,12 @@ import java.util.regex.Pattern;
  * the memory chart and the raw captures. Slack's retried deliveries of one event are answered once. Nothing is ever
  * left unanswered: anything not understood gets help, anything that fails says what failed and what to try.
  *
- * <p>Thread-safe: Bolt calls the handlers from its own threads; diagnoses run on a bounded pool
- * ({@code limits.concurrent_diagnoses}, with {@code limits.queued} waiting), replies on a small separate pool.
+ * <p>Under load: a request for a target already being diagnosed joins that diagnosis, and its thread gets the same
+ * answer; one person and one channel may ask a set number of times a minute; diagnoses run on a {@link WorkPool}
+ * bounded overall and per kind of target, and those that wait are told their place in the queue.
+ *
+ * <p>Thread-safe: Bolt calls the handlers from its own threads; diagnoses run on the pool ({@code limits}), replies on
+ * a small separate pool.
  */
 public final class SageBot implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SageBot.class);
@@ -68,7 +74,12 @@ public final class SageBot implements AutoCloseable {
     private final DiagnosisService service;
     private final SlackWeb web;
     private final App app;
-    private final ThreadPoolExecutor diagnoses;
+    /** Diagnoses and analyses: bounded per kind of target, queued, each with a deadline. */
+    private final WorkPool pool;
+    /** Diagnoses under way, by what they diagnose: a request for the same thing joins the one running. */
+    private final InFlight<DiagnoseRequest, Subscriber> flights = new InFlight<>();
+    private final RateLimit perUser;
+    private final RateLimit perChannel;
     private final ThreadPoolExecutor replies;
     private final Map<String, Boolean> seen = Collections.synchronizedMap(lru(SEEN_EVENTS));
     private final Map<String, String> reports = Collections.synchronizedMap(lru(KEPT_REPORTS));
@@ -88,12 +99,11 @@ public final class SageBot implements AutoCloseable {
         this.audit = audit;
         this.service = service;
         this.web = web;
-        AtomicInteger n = new AtomicInteger();
-        this.diagnoses = new ThreadPoolExecutor(config.limits().concurrentDiagnoses(), config.limits().concurrentDiagnoses(),
-                60, TimeUnit.SECONDS, config.limits().queued() == 0 ? new SynchronousQueue<>()
-                : new ArrayBlockingQueue<>(config.limits().queued()),
-                r -> daemon(r, "sage-diagnosis-" + n.incrementAndGet()));
-        this.diagnoses.allowCoreThreadTimeOut(true);
+        BotConfig.Limits limits = config.limits();
+        this.pool = new WorkPool("sage-diagnosis", limits.concurrentDiagnoses(), limits.perKind(), limits.queued(),
+                limits.deadline());
+        this.perUser = new RateLimit(limits.perUser(), Duration.ofMinutes(1));
+        this.perChannel = new RateLimit(limits.perChannel(), Duration.ofMinutes(1));
         AtomicInteger m = new AtomicInteger();
         // acknowledgements, help and uploads: a few threads, so that one rate-limited channel does not hold the others
         this.replies = new ThreadPoolExecutor(4, 4, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(1000),
@@ -280,7 +290,7 @@ public final class SageBot implements AutoCloseable {
                 return;
             }
             if (!permitted(java.util.EnumSet.of(Access.Action.DIAGNOSE), place(asked), where, user,
-                    new RequestAudit(audit, user, where.channel(), where.thread(), describe(asked) + " (Show raw)"))) {
+                    new RequestAudit(audit, user, where.channel(), where.thread(), describe(asked) + " (Show raw)"), false)) {
                 return;
             }
             String text = messageTs == null ? null : report(messageTs);
@@ -317,7 +327,7 @@ public final class SageBot implements AutoCloseable {
         }
         Again again = Again.of(ask).in(request.namespace());
         RequestAudit record = new RequestAudit(audit, user, where.channel(), where.thread(), describe(request));
-        if (fromAlert ? !recorded(record, "alert", where) : !permitted(actions(ask), place(request), where, user, record)) {
+        if (fromAlert ? !recorded(record, "alert", where) : !permitted(actions(ask), place(request), where, user, record, true)) {
             return;
         }
         LOG.info("{} in channel {} asked to diagnose {} (context {}, namespace {})", user, where.channel(), ask.target(),
@@ -328,25 +338,56 @@ public final class SageBot implements AutoCloseable {
             return; // logged by SlackWeb, with the thread it was for
         }
         ThreadReply reply = new ThreadReply(web, where.channel(), where.thread(), ts.get(), doing, again);
-        try {
-            diagnoses.execute(new Pending(reply, () -> ExecAudits.with(record, () -> {
-                run(request, reply, again, record);
-                return null;
-            })));
-        } catch (RejectedExecutionException e) {
-            writeDone(record, "not run: busy");
-            reply.show(BlockKit.failure("Sage is busy", new DiagnosisException(DiagnosisException.Kind.UNSUPPORTED,
-                    diagnoses.getActiveCount() + " diagnoses are running and " + diagnoses.getQueue().size()
-                            + " are waiting, as many as this Sage takes on; try again in a minute."), again));
+        Subscriber me = new Subscriber(reply, again, record, user);
+        DiagnoseRequest key = request.withRequestedBy("");
+        InFlight.Joined<Subscriber> joined = flights.join(key, me);
+        if (!joined.first()) {
+            Subscriber first = joined.flight().subscribers().get(0);
+            reply.waiting(BlockKit.progress(doing, List.of("The same diagnosis is already under way"
+                    + (first.user() == null || first.user().equals(user) ? "" : " (asked by " + Access.mention(first.user()) + ")")
+                    + "; its answer comes here too")));
+            return;
+        }
+        WorkPool.Admitted admitted = pool.submit(kind(request), new WorkPool.Job() {
+            @Override
+            public void run(WorkPool.Ticket ticket) {
+                ExecAudits.with(record, () -> {
+                    SageBot.this.run(request, key, joined.flight(), ticket);
+                    return null;
+                });
+            }
+
+            @Override
+            public void notRun(String why) {
+                for (Subscriber s : flights.land(key)) {
+                    writeDone(s.record(), "not run: stopped");
+                    s.reply().show(BlockKit.text(":warning: " + Mrkdwn.escape(why) + " before this diagnosis started;"
+                            + " press Re-run or ask again once it is back."));
+                }
+            }
+        });
+        if (!admitted.accepted()) {
+            String why = admitted.refusal().orElseThrow();
+            for (Subscriber s : flights.land(key)) {
+                writeDone(s.record(), "not run: busy");
+                s.reply().show(BlockKit.failure(why.startsWith("Sage is restarting") ? "Sage is restarting" : "Sage is busy",
+                        new DiagnosisException(DiagnosisException.Kind.UNSUPPORTED, why + "; try again in a minute."),
+                        s.again()));
+            }
+        } else if (admitted.place() > 0) {
+            WorkPool.Load load = pool.load();
+            reply.waiting(BlockKit.progress(doing, List.of("Waiting its turn: number " + admitted.place() + " in the queue,"
+                    + " behind " + load.running() + " diagnos" + (load.running() == 1 ? "is" : "es") + " under way")));
         }
     }
 
-    /** A diagnosis waiting for a thread, with the reply to tell if it never runs. */
-    private record Pending(ThreadReply reply, Runnable work) implements Runnable {
-        @Override
-        public void run() {
-            work.run();
-        }
+    /** Where one request wants the answer of the diagnosis it started or joined. */
+    private record Subscriber(ThreadReply reply, Again again, RequestAudit record, String user) {}
+
+    /** The kind of target, for the pool's limits per kind ({@code limits.per_kind}). */
+    private static String kind(DiagnoseRequest request) {
+        Target t = request.target();
+        return t instanceof Target.Pod ? "pod" : t instanceof Target.Local ? "local" : "ssh";
     }
 
     private static String doing(Conversation.Diagnose ask, DiagnoseRequest request) {
@@ -359,43 +400,80 @@ public final class SageBot implements AutoCloseable {
                 + "…";
     }
 
-    private void run(DiagnoseRequest request, ThreadReply reply, Again again, RequestAudit record) {
-        String outcome = "failed";
+    /** What a diagnosis came to, for everyone who asked for it. */
+    private record Outcome(List<Report> reports, Map<String, DiagnosisException> hostFailures, DiagnosisException failure,
+                           String audit) {}
+
+    /**
+     * Runs one diagnosis on a pool thread, showing its progress in every thread that asked for it, then answers each of
+     * them. Stopped by the pool (its deadline, a restart), it says so rather than what the interrupt broke.
+     */
+    private void run(DiagnoseRequest request, DiagnoseRequest key, InFlight.Flight<Subscriber> flight, WorkPool.Ticket ticket) {
+        DiagnosisListener everyone = new DiagnosisListener() {
+            @Override
+            public void step(String what) {
+                flight.subscribers().forEach(s -> s.reply().step(what));
+            }
+
+            @Override
+            public void roundJudged(int round, int rounds, Report soFar) {
+                flight.subscribers().forEach(s -> s.reply().roundJudged(round, rounds, soFar));
+            }
+        };
+        Outcome outcome;
         try {
             if (request.target() instanceof Target.HostGroup) {
-                var group = service.diagnoseGroup(request, reply);
-                for (int i = 0; i < group.reports().size(); i++) {
-                    Report r = group.reports().get(i);
-                    if (i == 0) {
-                        finish(r, reply, again);
-                    } else {
-                        BlockKit.Message m = BlockKit.report(r, again, false, "");
-                        web.post(reply.channel, reply.thread, m).ifPresent(ts -> attach(r, reply.channel, reply.thread, ts,
-                                m.cut()));
-                    }
-                }
-                group.failures().forEach((host, e) -> web.post(reply.channel, reply.thread,
-                        BlockKit.failure("Sage could not diagnose " + host, e, again)));
-                if (group.reports().isEmpty()) {
-                    reply.show(BlockKit.text(":warning: no host of the group could be diagnosed; the reasons follow."));
-                }
-                outcome = group.reports().size() + " of " + (group.reports().size() + group.failures().size())
-                        + " hosts diagnosed";
-                return;
+                var group = service.diagnoseGroup(request, everyone);
+                outcome = new Outcome(group.reports(), group.failures(), null, group.reports().size() + " of "
+                        + (group.reports().size() + group.failures().size()) + " hosts diagnosed");
+            } else {
+                outcome = new Outcome(List.of(service.diagnose(request, everyone)), Map.of(), null, "diagnosed");
             }
-            finish(service.diagnose(request, reply), reply, again);
-            outcome = "diagnosed";
         } catch (DiagnosisException e) {
+            DiagnosisException said = ticket.stopped().map(why -> new DiagnosisException(DiagnosisException.Kind.TIMEOUT,
+                    "Sage stopped this diagnosis: " + why + ". Press Re-run" + (why.contains("restart") ? " once it is back."
+                    : "; a target this slow may need a longer limits.deadline, or fewer rounds."))).orElse(e);
             // the kind only: a message may quote what the target or the API server printed
-            outcome = "failed: " + e.kind().name().toLowerCase(java.util.Locale.ROOT);
-            reply.show(BlockKit.failure("Sage could not diagnose " + again.target(), e, again));
+            outcome = new Outcome(List.of(), Map.of(), said, ticket.stopped().isPresent() ? "stopped: " + ticket.stopped().get()
+                    : "failed: " + e.kind().name().toLowerCase(java.util.Locale.ROOT));
         } catch (RuntimeException e) {
-            LOG.error("diagnosing {} for channel {} thread {} failed", again.target(), reply.channel, reply.thread, e);
-            reply.show(BlockKit.failure("Sage could not diagnose " + again.target(), new DiagnosisException(
-                    DiagnosisException.Kind.UNSUPPORTED, "Sage failed unexpectedly (" + e.getClass().getSimpleName()
-                    + "); the bot's log has the details."), again));
-        } finally {
-            writeDone(record, outcome);
+            LOG.error("diagnosing {} failed", request.target(), e);
+            outcome = new Outcome(List.of(), Map.of(), new DiagnosisException(DiagnosisException.Kind.UNSUPPORTED,
+                    "Sage failed unexpectedly (" + e.getClass().getSimpleName() + "); the bot's log has the details."), "failed");
+        }
+        ticket.disarm();
+        List<Subscriber> all = flights.land(key);
+        for (Subscriber s : all) {
+            try {
+                answer(s, outcome);
+            } catch (RuntimeException e) {
+                LOG.error("answering in channel {} thread {} failed", s.reply().channel, s.reply().thread, e);
+            } finally {
+                writeDone(s.record(), outcome.audit() + (s == all.get(0) ? "" : " (joined)"));
+            }
+        }
+    }
+
+    private void answer(Subscriber s, Outcome o) {
+        ThreadReply reply = s.reply();
+        Again again = s.again();
+        if (o.failure() != null) {
+            reply.show(BlockKit.failure("Sage could not diagnose " + again.target(), o.failure(), again));
+            return;
+        }
+        for (int i = 0; i < o.reports().size(); i++) {
+            Report r = o.reports().get(i);
+            if (i == 0) {
+                finish(r, reply, again);
+            } else {
+                BlockKit.Message m = BlockKit.report(r, again, false, "");
+                web.post(reply.channel, reply.thread, m).ifPresent(ts -> attach(r, reply.channel, reply.thread, ts, m.cut()));
+            }
+        }
+        o.hostFailures().forEach((host, e) -> web.post(reply.channel, reply.thread,
+                BlockKit.failure("Sage could not diagnose " + host, e, again)));
+        if (o.reports().isEmpty()) {
+            reply.show(BlockKit.text(":warning: no host of the group could be diagnosed; the reasons follow."));
         }
     }
 
@@ -421,10 +499,11 @@ public final class SageBot implements AutoCloseable {
 
     /**
      * Whether {@code user} may do {@code action} on {@code place} here; when not, or when the request cannot be put on
-     * record, says so in the thread. Every decision is audited.
+     * record, or (when {@code counted}) the person or the channel asked too often this minute, says so in the thread.
+     * Every decision is audited.
      */
     private boolean permitted(java.util.Set<Access.Action> actions, Access.Place place, Where where, String user,
-                              RequestAudit record) {
+                              RequestAudit record, boolean counted) {
         Access.Who who = who(user, where.channel());
         String words = String.join("+", actions.stream().map(Access.Action::word).toList());
         for (Access.Action action : actions) {
@@ -447,7 +526,41 @@ public final class SageBot implements AutoCloseable {
             }
             return false;
         }
-        return recorded(record, words, where);
+        return !(counted && limited(where, user, record, words)) && recorded(record, words, where);
+    }
+
+    /**
+     * Whether this person or this channel has asked {@code limits.per_user_per_minute} or
+     * {@code limits.per_channel_per_minute} times in the last minute; if so, says when to ask again (to this person only
+     * where Slack allows) and audits the refusal.
+     */
+    private boolean limited(Where where, String user, RequestAudit record, String words) {
+        long now = System.nanoTime();
+        String who = user == null ? "" : user;
+        Optional<Duration> wait = perUser.take(who, now);
+        String whose = "You have";
+        int limit = perUser.limit();
+        if (wait.isEmpty()) {
+            wait = perChannel.take(where.channel(), now);
+            if (wait.isEmpty()) {
+                return false;
+            }
+            perUser.giveBack(who);
+            whose = "This channel has";
+            limit = perChannel.limit();
+        }
+        long seconds = Math.max(1, (wait.get().toMillis() + 999) / 1000);
+        String reason = whose + " asked Sage " + limit + " times in the last minute, as many as it takes";
+        try {
+            record.write("refused", Map.of("action", words, "reason", "rate limit: " + reason));
+        } catch (IOException e) {
+            LOG.error("audit {}: a refusal of {} could not be written: {}", audit.file(), user, e.getMessage());
+        }
+        BlockKit.Message m = BlockKit.text(":hourglass: " + reason + "; ask again in " + seconds + " s.");
+        if (user == null || !web.postEphemeral(where.channel(), where.thread(), user, m)) {
+            web.post(where.channel(), where.thread(), m);
+        }
+        return true;
     }
 
     /** Puts a request on record; when that fails, says so in the thread and returns false: it is not run. */
@@ -555,7 +668,7 @@ public final class SageBot implements AutoCloseable {
 
     private void analyze(Conversation.Analyze ask, List<Shared> attached, Where where, String user) {
         if (!permitted(java.util.EnumSet.of(Access.Action.ANALYZE), new Access.Place.Files(), where, user,
-                new RequestAudit(audit, user, where.channel(), where.thread(), "shared files"))) {
+                new RequestAudit(audit, user, where.channel(), where.thread(), "shared files"), true)) {
             return;
         }
         // "analyze" in a thread where someone shared a dump earlier: the newest file shared there
@@ -574,8 +687,9 @@ public final class SageBot implements AutoCloseable {
             return;
         }
         ThreadReply reply = new ThreadReply(web, where.channel(), where.thread(), ts.get(), "Reading " + names, null);
-        try {
-            diagnoses.execute(() -> {
+        WorkPool.Admitted admitted = pool.submit("files", new WorkPool.Job() {
+            @Override
+            public void run(WorkPool.Ticket ticket) {
                 List<CaptureInput> inputs = new ArrayList<>();
                 ask.pasted().ifPresent(p -> inputs.add(CaptureInput.of("pasted dump", p.getBytes(StandardCharsets.UTF_8))));
                 for (Shared f : files) {
@@ -584,20 +698,31 @@ public final class SageBot implements AutoCloseable {
                 try {
                     Report r = service.analyze(new AnalyzeRequest(files.isEmpty() ? "the pasted dump"
                             : String.join(", ", files.stream().map(Shared::name).toList()), inputs, List.of(), List.of()));
+                    ticket.disarm();
                     BlockKit.Message m = BlockKit.report(r, null, false, "");
                     reply.show(m);
                     attach(r, where.channel(), where.thread(), ts.get(), m.cut());
                 } catch (DiagnosisException e) {
+                    ticket.disarm();
                     reply.show(BlockKit.failure("Sage could not read " + (files.isEmpty() ? "the pasted dump" : "the files"),
                             e, null));
                 } catch (RuntimeException e) {
+                    ticket.disarm();
                     LOG.error("analysing for channel {} thread {} failed", where.channel(), where.thread(), e);
                     reply.show(BlockKit.text(":warning: Sage failed unexpectedly (" + Mrkdwn.escape(e.getClass().getSimpleName())
                             + "); the bot's log has the details."));
                 }
-            });
-        } catch (RejectedExecutionException e) {
-            reply.show(BlockKit.text(":warning: Sage is busy with other diagnoses; share the file again in a minute."));
+            }
+
+            @Override
+            public void notRun(String why) {
+                reply.show(BlockKit.text(":warning: " + Mrkdwn.escape(why) + " before reading this; share the file again"
+                        + " once it is back."));
+            }
+        });
+        if (!admitted.accepted()) {
+            reply.show(BlockKit.text(":warning: Sage is busy (" + Mrkdwn.escape(admitted.refusal().orElseThrow())
+                    + "); share the file again in a minute."));
         }
     }
 
@@ -699,20 +824,18 @@ public final class SageBot implements AutoCloseable {
     }
 
     /**
-     * Stops taking work: diagnoses still waiting are told that Sage stopped; running ones are interrupted and get up to
-     * 30 s to say so in their thread.
+     * Stops taking work: diagnoses still waiting are told that Sage is restarting; those under way get
+     * {@code limits.shutdown_grace} to finish, and are then stopped and say so in their threads.
      */
     @Override
     public void close() {
-        for (Runnable waiting : diagnoses.shutdownNow()) {
-            if (waiting instanceof Pending p) {
-                p.reply().show(BlockKit.text(":warning: Sage stopped before this diagnosis started; press Re-run or"
-                        + " ask again once it is back."));
-            }
+        int stopped = pool.close(config.limits().shutdownGrace(), "Sage is restarting");
+        if (stopped > 0) {
+            LOG.warn("{} diagnoses were still running after {} and were stopped", stopped,
+                    Durations.show(config.limits().shutdownGrace()));
         }
         replies.shutdown();
         try {
-            diagnoses.awaitTermination(30, TimeUnit.SECONDS);
             replies.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

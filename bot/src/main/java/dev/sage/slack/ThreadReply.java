@@ -10,7 +10,10 @@ import java.util.List;
  * One diagnosis's message in a thread, kept up to date: the acknowledgement, then each step as it happens, then the
  * first judgement once round 1 is in, then the diagnosis (or what failed). Steps that come less than
  * {@link #MIN_UPDATE_MILLIS} after the previous update are shown with the next one, so that a burst of steps costs
- * one {@code chat.update}. Used by the thread running the diagnosis only.
+ * one {@code chat.update}. Once a final state is shown, later progress (a queue place said late, a step of a diagnosis
+ * other threads joined) never replaces it.
+ *
+ * <p>Thread-safe: the methods are synchronized, so a final state and a late progress update cannot interleave.
  */
 final class ThreadReply implements DiagnosisListener {
     static final long MIN_UPDATE_MILLIS = 1000;
@@ -26,6 +29,7 @@ final class ThreadReply implements DiagnosisListener {
     /** The first judgement once shown: later steps go under it instead of replacing it. */
     private Report judged;
     private String judgedPending = "";
+    private boolean done;
 
     ThreadReply(SlackWeb web, String channel, String thread, String ts, String doing, Again again) {
         this.web = web;
@@ -37,7 +41,7 @@ final class ThreadReply implements DiagnosisListener {
     }
 
     @Override
-    public void step(String what) {
+    public synchronized void step(String what) {
         steps.add(what);
         if ((System.nanoTime() - lastUpdate) / 1_000_000 >= MIN_UPDATE_MILLIS) {
             progress(judged == null ? BlockKit.progress(doing, steps)
@@ -46,7 +50,7 @@ final class ThreadReply implements DiagnosisListener {
     }
 
     @Override
-    public void roundJudged(int round, int rounds, Report soFar) {
+    public synchronized void roundJudged(int round, int rounds, Report soFar) {
         if (round < rounds) {
             judged = soFar;
             judgedPending = "round " + round + " of " + rounds + " is in; growth and \u201cstuck\u201d are judged once round "
@@ -55,14 +59,23 @@ final class ThreadReply implements DiagnosisListener {
         }
     }
 
+    /** A state before the work starts (a place in the queue), unless the work has already ended. */
+    synchronized void waiting(BlockKit.Message m) {
+        progress(m);
+    }
+
     /** Progress: tried once, since a later state follows; the collecting thread never waits out a rate limit. */
     private void progress(BlockKit.Message m) {
+        if (done) {
+            return;
+        }
         lastUpdate = System.nanoTime();
         web.progress(channel, thread, ts, m);
     }
 
     /** Replaces the message with a final state, retrying; false when Slack would not take it (logged). */
-    boolean show(BlockKit.Message m) {
+    synchronized boolean show(BlockKit.Message m) {
+        done = true;
         lastUpdate = System.nanoTime();
         return web.update(channel, thread, ts, m);
     }

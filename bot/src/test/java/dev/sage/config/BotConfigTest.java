@@ -44,6 +44,25 @@ class BotConfigTest {
     }
 
     @Test
+    void limitsPerKindOfTargetPerPersonAndPerChannelAreRead() {
+        BotConfig c = BotConfig.parse("sage.yaml", """
+                limits:
+                  concurrent_diagnoses: 6
+                  per_kind: {pod: 4, local: 1}
+                  per_user_per_minute: 0
+                  deadline: 2m
+                  shutdown_grace: 20s
+                """, ENV::get);
+        assertThat(c.limits().perKind()).containsExactlyInAnyOrderEntriesOf(Map.of("pod", 4, "local", 1));
+        assertThat(c.limits().perUser()).as("0 turns the limit off").isZero();
+        assertThat(c.limits().perChannel()).as("the default").isEqualTo(30);
+        assertThat(c.limits().deadline()).hasMinutes(2);
+        assertThat(c.limits().shutdownGrace()).hasSeconds(20);
+        assertThatThrownBy(() -> BotConfig.parse("sage.yaml", "limits:\n  per_kind:\n    pods: 2\n", ENV::get))
+                .hasMessage("sage.yaml:3: limits.per_kind.pods: unknown key (known here: files, local, pod, ssh)");
+    }
+
+    @Test
     void accessRulesAreReadAndAMistakeInThemIsNamed() {
         BotConfig c = BotConfig.parse("sage.yaml", """
                 access:

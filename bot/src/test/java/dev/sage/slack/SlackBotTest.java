@@ -179,18 +179,115 @@ class SlackBotTest {
     }
 
     @Test
-    void aRequestBeyondTheQueueIsToldSageIsBusy() throws Exception {
+    void requestsBeyondThePoolSayTheirPlaceInTheQueueAndBeyondTheQueueAreToldSageIsBusy() throws Exception {
         serve(LOCAL + """
                 limits:
                   concurrent_diagnoses: 1
-                  queued: 0
+                  queued: 1
+                """);
+        try (ScenarioJvm a = ScenarioJvm.start("idle"); ScenarioJvm b = ScenarioJvm.start("idle")) {
+            post(mention("<@USAGE> watch local:" + a.pid() + " for 10s", "1700000000.001400"));
+            slack.await("chat.postMessage", c -> c.get("thread_ts").equals("1700000000.001400"), Duration.ofSeconds(5));
+            post(mention("<@USAGE> diagnose local:" + a.pid(), "1700000000.001500"));
+            FakeSlack.Call queued = slack.await("chat.update", c -> c.get("blocks").contains("in the queue"), Duration.ofSeconds(10));
+            assertThat(queued.get("blocks")).contains("number 1 in the queue, behind 1 diagnosis under way");
+            post(mention("<@USAGE> diagnose local:" + b.pid(), "1700000000.001600"));
+            FakeSlack.Call busy = slack.await("chat.update", c -> c.get("blocks").contains("Sage is busy"), Duration.ofSeconds(10));
+            assertThat(busy.get("blocks")).contains("1 diagnoses are running and 1 are waiting");
+            // the one that waited runs once the watch is done, and is answered in its own thread
+            FakeSlack.Call answered = slack.await("chat.update", c -> c.ts().equals(queued.ts())
+                    && c.get("blocks").contains("sage_rerun"), Duration.ofSeconds(60));
+            assertThat(answered.get("blocks")).contains("local:" + a.pid());
+        }
+    }
+
+    @Test
+    void aRequestForATargetAlreadyBeingDiagnosedJoinsItAndOnePersonAskingTooOftenIsToldToWait() throws Exception {
+        serve(LOCAL + """
+                limits:
+                  per_user_per_minute: 2
+                """);
+        try (ScenarioJvm jvm = ScenarioJvm.start("deadlock-monitors")) {
+            post(mention("<@USAGE> diagnose local:" + jvm.pid(), "1700000000.001700"));
+            slack.await("chat.postMessage", c -> c.get("thread_ts").equals("1700000000.001700"), Duration.ofSeconds(5));
+            post(mention("<@USAGE> diagnose local:" + jvm.pid(), "1700000000.001800"));
+            FakeSlack.Call joined = slack.await("chat.update", c -> c.get("blocks").contains("already under way"),
+                    Duration.ofSeconds(10));
+            assertThat(joined.get("channel")).isEqualTo("C1");
+            // both threads get the answer, from one collection
+            for (String thread : List.of("1700000000.001700", "1700000000.001800")) {
+                FakeSlack.Call ack = slack.calls("chat.postMessage").stream()
+                        .filter(c -> c.get("thread_ts").equals(thread)).findFirst().orElseThrow();
+                FakeSlack.Call done = slack.await("chat.update", c -> c.ts().equals(ack.ts())
+                        && c.get("blocks").contains("sage_rerun"), Duration.ofSeconds(60));
+                assertThat(done.get("blocks")).contains("`deadlock`");
+            }
+            List<Map<String, Object>> audit = awaitAudit(e -> e.get("event").equals("request_done")
+                    && e.get("outcome").equals("diagnosed (joined)"));
+            List<Object> ran = audit.stream().filter(e -> e.get("event").equals("command")).map(e -> e.get("thread"))
+                    .distinct().toList();
+            assertThat(ran).as("one collection, on the record of the request that started it").hasSize(1);
+            assertThat(audit).filteredOn(e -> e.get("event").equals("request_done"))
+                    .extracting(e -> e.get("outcome") + " " + e.get("thread"))
+                    .containsExactlyInAnyOrder("diagnosed " + ran.get(0), "diagnosed (joined) " + ("1700000000.001700"
+                            .equals(ran.get(0)) ? "1700000000.001800" : "1700000000.001700"));
+
+            // a third request within the minute is over U1's limit: told when to ask again, only U1 sees it
+            post(mention("<@USAGE> diagnose local:" + jvm.pid(), "1700000000.001900"));
+            FakeSlack.Call wait = slack.await("chat.postEphemeral", c -> c.get("thread_ts").equals("1700000000.001900"),
+                    Duration.ofSeconds(10));
+            assertThat(wait.get("user")).isEqualTo("U1");
+            assertThat(wait.get("blocks")).contains("You have asked Sage 2 times in the last minute").contains("ask again in");
+            assertThat(awaitAudit(e -> e.get("event").equals("refused"))).last()
+                    .satisfies(e -> assertThat(e.get("reason").toString()).startsWith("rate limit"));
+        }
+    }
+
+    @Test
+    void aDiagnosisPastItsDeadlineIsStoppedAndSaysSo() throws Exception {
+        serve(LOCAL + """
+                limits:
+                  deadline: 2s
                 """);
         try (ScenarioJvm jvm = ScenarioJvm.start("idle")) {
-            post(mention("<@USAGE> diagnose local:" + jvm.pid(), "1700000000.001400"));
-            slack.await("chat.postMessage", c -> c.get("thread_ts").equals("1700000000.001400"), Duration.ofSeconds(5));
-            post(mention("<@USAGE> diagnose local:" + jvm.pid(), "1700000000.001500"));
-            FakeSlack.Call busy = slack.await("chat.update", c -> c.get("blocks").contains("Sage is busy"), Duration.ofSeconds(10));
-            assertThat(busy.get("blocks")).contains("1 diagnoses are running and 0 are waiting");
+            post(mention("<@USAGE> watch local:" + jvm.pid() + " for 20s", "1700000000.001950"));
+            FakeSlack.Call stopped = slack.await("chat.update", c -> c.get("blocks").contains("Sage stopped this diagnosis"),
+                    Duration.ofSeconds(20));
+            assertThat(stopped.get("blocks")).contains("its deadline of 2 s passed").contains("limits.deadline");
+            assertThat(awaitAudit(e -> e.get("event").equals("request_done"))).last()
+                    .satisfies(e -> assertThat(e.get("outcome").toString()).startsWith("stopped: its deadline"));
+        }
+    }
+
+    @Test
+    void aBotStoppingWithRequestsInFlightFinishesWithinItsGraceAndTellsEveryThreadItDidNotAnswer() throws Exception {
+        serve(LOCAL + """
+                limits:
+                  concurrent_diagnoses: 1
+                  shutdown_grace: 1s
+                """);
+        try (ScenarioJvm jvm = ScenarioJvm.start("idle")) {
+            post(mention("<@USAGE> watch local:" + jvm.pid() + " for 20s", "1700000000.002000"));
+            slack.await("chat.postMessage", c -> c.get("thread_ts").equals("1700000000.002000"), Duration.ofSeconds(5));
+            post(mention("<@USAGE> diagnose local:" + jvm.pid(), "1700000000.002050"));
+            slack.await("chat.update", c -> c.get("blocks").contains("in the queue"), Duration.ofSeconds(10));
+
+            long t0 = System.nanoTime();
+            http.close();
+            http = null;
+            bot.close();
+            bot = null;
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).as("the grace and the time to say so")
+                    .isLessThan(Duration.ofSeconds(15));
+
+            assertThat(slack.calls("chat.update")).anySatisfy(c -> assertThat(c.get("blocks"))
+                    .contains("Sage stopped this diagnosis: Sage is restarting").contains("once it is back"));
+            assertThat(slack.calls("chat.update")).anySatisfy(c -> assertThat(c.get("blocks"))
+                    .contains("Sage is restarting before this diagnosis started"));
+            List<Map<String, Object>> done = auditEvents().stream()
+                    .filter(e -> e.get("event").equals("request_done")).toList();
+            assertThat(done).extracting(e -> e.get("outcome").toString())
+                    .containsExactlyInAnyOrder("stopped: Sage is restarting", "not run: stopped");
         }
     }
 
