@@ -78,20 +78,19 @@ final class BotCommand implements Callable<Integer> {
         try {
             if (httpPort != null) {
                 SlackHttp http = SlackApp.http(bot, new InetSocketAddress(bind, httpPort));
-                err.println("sage bot: serving Slack on http://" + bind + ":" + http.port() + "/slack/events"
-                        + (cfg.alerts().on() ? " and Alertmanager's webhook on /alerts" : ""));
+                err.println("sage bot: serving Slack on http://" + bind + ":" + http.port() + "/slack/events, /metrics,"
+                        + " /healthz" + (cfg.alerts().on() ? " and Alertmanager's webhook on /alerts" : ""));
                 server = http;
             } else {
                 var socket = SlackApp.socketMode(bot, cfg.slack().appToken());
-                SlackHttp alerts = cfg.alerts().on() ? SlackApp.alerts(bot, new InetSocketAddress(bind, cfg.alerts().port())) : null;
+                SlackHttp side = SlackApp.monitoring(bot, new InetSocketAddress(bind, cfg.alerts().port()));
                 server = () -> {
                     socket.close();
-                    if (alerts != null) {
-                        alerts.close();
-                    }
+                    side.close();
                 };
-                err.println("sage bot: connected to Slack over Socket Mode"
-                        + (alerts == null ? "" : "; Alertmanager's webhook on http://" + bind + ":" + alerts.port() + "/alerts"));
+                String at = "http://" + bind + ":" + side.port();
+                err.println("sage bot: connected to Slack over Socket Mode; " + at + "/metrics, " + at + "/healthz"
+                        + (cfg.alerts().on() ? ", Alertmanager's webhook on " + at + "/alerts" : ""));
             }
         } catch (Exception e) {
             bot.close();

@@ -54,7 +54,8 @@ public record BotConfig(Slack slack, Kubernetes kubernetes, Ssh ssh, HostGroupsC
 
     /**
      * @param token the bearer token Alertmanager sends ({@code http_config.authorization}); empty: {@code /alerts} is off
-     * @param port where {@code /alerts} listens in Socket Mode (in HTTP mode it is served on the {@code --http} port)
+     * @param port where {@code /alerts}, {@code /metrics} and {@code /healthz} listen in Socket Mode (in HTTP mode they
+     *     are served on the {@code --http} port)
      * @param repeatAfter an alert firing again within this is not diagnosed again
      * @param routes where each alert's diagnosis goes: the first route that takes it
      */

@@ -18,6 +18,7 @@ import dev.sage.kube.PodCollector;
 import dev.sage.load.InFlight;
 import dev.sage.load.RateLimit;
 import dev.sage.load.WorkPool;
+import dev.sage.metrics.Metrics;
 import dev.sage.playbook.Playbook;
 import dev.sage.playbook.PlaybookLoader;
 import dev.sage.render.TextReport;
@@ -81,6 +82,10 @@ public final class SageBot implements AutoCloseable {
     private final RateLimit perUser;
     private final RateLimit perChannel;
     private final ThreadPoolExecutor replies;
+    private final Metrics metrics = new Metrics();
+    /** Whether Slack's link is up: set by whoever serves the app (Socket Mode or HTTP). */
+    private volatile java.util.function.BooleanSupplier link = () -> false;
+    private volatile boolean stopping;
     private final Map<String, Boolean> seen = Collections.synchronizedMap(lru(SEEN_EVENTS));
     private final Map<String, String> reports = Collections.synchronizedMap(lru(KEPT_REPORTS));
     private final AuditLog audit;
@@ -111,6 +116,19 @@ public final class SageBot implements AutoCloseable {
                 (r, pool) -> LOG.error("{} replies are waiting to be posted; a request was dropped unanswered",
                         pool.getQueue().size()));
         this.app = new App(appConfig);
+        web.observe(new SlackWeb.Observer() {
+            @Override
+            public void retried(String method, String why) {
+                metrics.slackRetry(method, why);
+            }
+
+            @Override
+            public void failed(String method, String error) {
+                metrics.slackError(method, error);
+            }
+        });
+        metrics.pool(() -> pool.load().running(), () -> pool.load().waiting());
+        metrics.link(this::ready);
         this.alerts = config.alerts().on() ? new AlertIntake(config.alerts().token(), config.alerts().routes(),
                 config.alerts().repeatAfter(), new FromAlerts(), java.time.Clock.systemUTC()) : null;
         register();
@@ -146,6 +164,21 @@ public final class SageBot implements AutoCloseable {
             web.post(channel, thread, BlockKit.text(":white_check_mark: *" + Mrkdwn.escape(Mrkdwn.cut(alert.name(), 200))
                     + "* resolved."));
         }
+    }
+
+    /** The bot's metrics, for an HTTP server to serve at {@code /metrics}. */
+    public Metrics metrics() {
+        return metrics;
+    }
+
+    /** Says how to tell whether Slack's link is up (a Socket Mode session, or an HTTP server Slack can reach). */
+    public void linkedBy(java.util.function.BooleanSupplier up) {
+        this.link = up;
+    }
+
+    /** Ready for requests: linked to Slack and not stopping. */
+    public boolean ready() {
+        return !stopping && link.getAsBoolean();
     }
 
     /** The Bolt app, for an HTTP or Socket Mode adapter to serve. */
@@ -338,7 +371,7 @@ public final class SageBot implements AutoCloseable {
             return; // logged by SlackWeb, with the thread it was for
         }
         ThreadReply reply = new ThreadReply(web, where.channel(), where.thread(), ts.get(), doing, again);
-        Subscriber me = new Subscriber(reply, again, record, user);
+        Subscriber me = new Subscriber(reply, again, record, user, fromAlert ? "alert" : words(actions(ask)));
         DiagnoseRequest key = request.withRequestedBy("");
         InFlight.Joined<Subscriber> joined = flights.join(key, me);
         if (!joined.first()) {
@@ -360,7 +393,7 @@ public final class SageBot implements AutoCloseable {
             @Override
             public void notRun(String why) {
                 for (Subscriber s : flights.land(key)) {
-                    writeDone(s.record(), "not run: stopped");
+                    writeDone(s.record(), s.action(), "not run: stopped");
                     s.reply().show(BlockKit.text(":warning: " + Mrkdwn.escape(why) + " before this diagnosis started;"
                             + " press Re-run or ask again once it is back."));
                 }
@@ -369,7 +402,7 @@ public final class SageBot implements AutoCloseable {
         if (!admitted.accepted()) {
             String why = admitted.refusal().orElseThrow();
             for (Subscriber s : flights.land(key)) {
-                writeDone(s.record(), "not run: busy");
+                writeDone(s.record(), s.action(), "not run: busy");
                 s.reply().show(BlockKit.failure(why.startsWith("Sage is restarting") ? "Sage is restarting" : "Sage is busy",
                         new DiagnosisException(DiagnosisException.Kind.UNSUPPORTED, why + "; try again in a minute."),
                         s.again()));
@@ -382,7 +415,7 @@ public final class SageBot implements AutoCloseable {
     }
 
     /** Where one request wants the answer of the diagnosis it started or joined. */
-    private record Subscriber(ThreadReply reply, Again again, RequestAudit record, String user) {}
+    private record Subscriber(ThreadReply reply, Again again, RequestAudit record, String user, String action) {}
 
     /** The kind of target, for the pool's limits per kind ({@code limits.per_kind}). */
     private static String kind(DiagnoseRequest request) {
@@ -421,6 +454,7 @@ public final class SageBot implements AutoCloseable {
             }
         };
         Outcome outcome;
+        long t0 = System.nanoTime();
         try {
             if (request.target() instanceof Target.HostGroup) {
                 var group = service.diagnoseGroup(request, everyone);
@@ -442,6 +476,8 @@ public final class SageBot implements AutoCloseable {
                     "Sage failed unexpectedly (" + e.getClass().getSimpleName() + "); the bot's log has the details."), "failed");
         }
         ticket.disarm();
+        metrics.diagnosis(kind(request), Duration.ofNanos(System.nanoTime() - t0), outcome.failure() == null);
+        outcome.reports().forEach(metrics::judged);
         List<Subscriber> all = flights.land(key);
         for (Subscriber s : all) {
             try {
@@ -449,7 +485,7 @@ public final class SageBot implements AutoCloseable {
             } catch (RuntimeException e) {
                 LOG.error("answering in channel {} thread {} failed", s.reply().channel, s.reply().thread, e);
             } finally {
-                writeDone(s.record(), outcome.audit() + (s == all.get(0) ? "" : " (joined)"));
+                writeDone(s.record(), s.action(), outcome.audit() + (s == all.get(0) ? "" : " (joined)"));
             }
         }
     }
@@ -477,13 +513,21 @@ public final class SageBot implements AutoCloseable {
         }
     }
 
-    private void writeDone(RequestAudit record, String outcome) {
+    /** Puts a request's outcome on record and counts it in the metrics. */
+    private void writeDone(RequestAudit record, String action, String outcome) {
+        metrics.request(action, outcome.endsWith("(joined)") ? "joined" : outcome.startsWith("not run: busy") ? "busy"
+                : outcome.startsWith("not run") ? "not_run" : outcome.contains("diagnosed") ? "diagnosed"
+                : outcome.startsWith("read") ? "read" : outcome.startsWith("stopped") ? "stopped" : "failed");
         try {
             record.write("request_done", Map.of("outcome", outcome));
         } catch (IOException e) {
             LOG.error("audit {}: the outcome of a request of {} could not be written: {}", audit.file(), record.who(),
                     e.getMessage());
         }
+    }
+
+    private static String words(java.util.Set<Access.Action> actions) {
+        return String.join("+", actions.stream().map(Access.Action::word).toList());
     }
 
     /** What a request asks to do: a compare that watches needs both rights. */
@@ -505,12 +549,14 @@ public final class SageBot implements AutoCloseable {
     private boolean permitted(java.util.Set<Access.Action> actions, Access.Place place, Where where, String user,
                               RequestAudit record, boolean counted) {
         Access.Who who = who(user, where.channel());
-        String words = String.join("+", actions.stream().map(Access.Action::word).toList());
+        String words = words(actions);
         for (Access.Action action : actions) {
             Access.Decision d = config.access().decide(who, action, place);
             if (d.allowed()) {
                 continue;
             }
+            metrics.refused("access");
+            metrics.request(words, "refused");
             try {
                 record.write("refused", Map.of("action", words, "reason", d.reason()));
             } catch (IOException e) {
@@ -551,6 +597,8 @@ public final class SageBot implements AutoCloseable {
         }
         long seconds = Math.max(1, (wait.get().toMillis() + 999) / 1000);
         String reason = whose + " asked Sage " + limit + " times in the last minute, as many as it takes";
+        metrics.refused("rate_limit");
+        metrics.request(words, "rate_limited");
         try {
             record.write("refused", Map.of("action", words, "reason", "rate limit: " + reason));
         } catch (IOException e) {
@@ -569,6 +617,8 @@ public final class SageBot implements AutoCloseable {
             record.write("request", Map.of("action", action));
             return true;
         } catch (IOException e) {
+            metrics.refused("audit");
+            metrics.request(action, "not_run");
             LOG.error("audit {}: a request of {} could not be written: {}", audit.file(), record.who(), e.getMessage());
             web.post(where.channel(), where.thread(), BlockKit.text(":warning: Sage did not run this: its audit ("
                     + Mrkdwn.escape(audit.file().toString()) + ") could not be written, and it runs nothing off the record."
@@ -667,8 +717,8 @@ public final class SageBot implements AutoCloseable {
     }
 
     private void analyze(Conversation.Analyze ask, List<Shared> attached, Where where, String user) {
-        if (!permitted(java.util.EnumSet.of(Access.Action.ANALYZE), new Access.Place.Files(), where, user,
-                new RequestAudit(audit, user, where.channel(), where.thread(), "shared files"), true)) {
+        RequestAudit record = new RequestAudit(audit, user, where.channel(), where.thread(), "shared files");
+        if (!permitted(java.util.EnumSet.of(Access.Action.ANALYZE), new Access.Place.Files(), where, user, record, true)) {
             return;
         }
         // "analyze" in a thread where someone shared a dump earlier: the newest file shared there
@@ -695,15 +745,20 @@ public final class SageBot implements AutoCloseable {
                 for (Shared f : files) {
                     inputs.add(download(f));
                 }
+                long t0 = System.nanoTime();
+                String outcome = "failed";
                 try {
                     Report r = service.analyze(new AnalyzeRequest(files.isEmpty() ? "the pasted dump"
                             : String.join(", ", files.stream().map(Shared::name).toList()), inputs, List.of(), List.of()));
                     ticket.disarm();
+                    outcome = "read";
+                    metrics.judged(r);
                     BlockKit.Message m = BlockKit.report(r, null, false, "");
                     reply.show(m);
                     attach(r, where.channel(), where.thread(), ts.get(), m.cut());
                 } catch (DiagnosisException e) {
                     ticket.disarm();
+                    outcome = "failed: " + e.kind().name().toLowerCase(java.util.Locale.ROOT);
                     reply.show(BlockKit.failure("Sage could not read " + (files.isEmpty() ? "the pasted dump" : "the files"),
                             e, null));
                 } catch (RuntimeException e) {
@@ -711,16 +766,21 @@ public final class SageBot implements AutoCloseable {
                     LOG.error("analysing for channel {} thread {} failed", where.channel(), where.thread(), e);
                     reply.show(BlockKit.text(":warning: Sage failed unexpectedly (" + Mrkdwn.escape(e.getClass().getSimpleName())
                             + "); the bot's log has the details."));
+                } finally {
+                    metrics.diagnosis("files", Duration.ofNanos(System.nanoTime() - t0), outcome.equals("read"));
+                    writeDone(record, "analyze", outcome);
                 }
             }
 
             @Override
             public void notRun(String why) {
+                writeDone(record, "analyze", "not run: stopped");
                 reply.show(BlockKit.text(":warning: " + Mrkdwn.escape(why) + " before reading this; share the file again"
                         + " once it is back."));
             }
         });
         if (!admitted.accepted()) {
+            writeDone(record, "analyze", "not run: busy");
             reply.show(BlockKit.text(":warning: Sage is busy (" + Mrkdwn.escape(admitted.refusal().orElseThrow())
                     + "); share the file again in a minute."));
         }
@@ -829,6 +889,7 @@ public final class SageBot implements AutoCloseable {
      */
     @Override
     public void close() {
+        stopping = true;
         int stopped = pool.close(config.limits().shutdownGrace(), "Sage is restarting");
         if (stopped > 0) {
             LOG.warn("{} diagnoses were still running after {} and were stopped", stopped,

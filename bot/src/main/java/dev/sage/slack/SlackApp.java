@@ -64,6 +64,7 @@ public final class SlackApp {
     public static SocketModeApp socketMode(SageBot bot, String appToken) throws Exception {
         SocketModeApp socket = new SocketModeApp(appToken, SocketModeClient.Backend.JavaWebSocket, bot.app());
         socket.startAsync();
+        bot.linkedBy(() -> !socket.isClientStopped() && socket.getClient() != null && socket.getClient().verifyConnection());
         return socket;
     }
 
@@ -75,11 +76,17 @@ public final class SlackApp {
             throw new IOException("could not check the bot token with " + bot.app().config().getSlack().getConfig()
                     .getMethodsEndpointUrlPrefix() + "auth.test (" + e.getMessage() + ")", e);
         }
-        return SlackHttp.start(bot.app(), bot.alerts(), address);
+        SlackHttp http = SlackHttp.start(bot.app(), bot.alerts(), bot.metrics(), bot::ready, address);
+        // the bot token was accepted (auth.test) and Slack's requests are served
+        bot.linkedBy(() -> true);
+        return http;
     }
 
-    /** In Socket Mode, where nothing else listens: Alertmanager's webhook and {@code /healthz} on {@code address}. */
-    public static SlackHttp alerts(SageBot bot, InetSocketAddress address) throws IOException {
-        return SlackHttp.start(null, bot.alerts(), address);
+    /**
+     * In Socket Mode, where nothing else listens: Alertmanager's webhook (when configured), {@code /metrics} and
+     * {@code /healthz} on {@code address}.
+     */
+    public static SlackHttp monitoring(SageBot bot, InetSocketAddress address) throws IOException {
+        return SlackHttp.start(null, bot.alerts(), bot.metrics(), bot::ready, address);
     }
 }

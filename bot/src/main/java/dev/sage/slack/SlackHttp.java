@@ -11,6 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.sage.alerts.AlertIntake;
+import dev.sage.metrics.Metrics;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,12 +26,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.BooleanSupplier;
 
 /**
  * Serves a Bolt app over HTTP on the JDK's own server: Slack POSTs events, slash commands and button clicks to
  * {@code /slack/events}; Bolt checks each request's signature (a bad or stale one gets 401) and runs the handler,
- * which acknowledges at once. {@code /alerts} takes Alertmanager's webhook when the bot has one. {@code /healthz}
- * answers 200 for probes. Bodies past {@link #MAX_BODY} are refused.
+ * which acknowledges at once. {@code /alerts} takes Alertmanager's webhook when the bot has one. {@code /metrics} is
+ * for Prometheus. {@code /healthz} answers 200 when the bot is ready (linked to Slack, not stopping) and 503 when not;
+ * {@code /healthz/live} answers 200 while the process serves at all. Bodies past {@link #MAX_BODY} are refused.
  * Thread-safe; {@link #close()} stops it.
  */
 public final class SlackHttp implements AutoCloseable {
@@ -46,8 +49,12 @@ public final class SlackHttp implements AutoCloseable {
         this.threads = threads;
     }
 
-    /** Starts serving {@code app}, and {@code alerts} when present, on {@code address} (port 0 picks a free one). */
-    public static SlackHttp start(App app, Optional<AlertIntake> alerts, InetSocketAddress address) throws IOException {
+    /**
+     * Starts serving {@code app} (none: the bot talks to Slack over Socket Mode), {@code alerts} when present, the
+     * metrics and the health checks on {@code address} (port 0 picks a free one).
+     */
+    public static SlackHttp start(App app, Optional<AlertIntake> alerts, Metrics metrics, BooleanSupplier ready,
+                                  InetSocketAddress address) throws IOException {
         HttpServer server = HttpServer.create(address, 64);
         if (app != null) {
             SlackRequestParser parser = new SlackRequestParser(app.config());
@@ -74,9 +81,20 @@ public final class SlackHttp implements AutoCloseable {
         }));
         server.createContext("/healthz", exchange -> {
             try (exchange) {
-                byte[] ok = "ok\n".getBytes(StandardCharsets.UTF_8);
-                exchange.sendResponseHeaders(200, ok.length);
-                exchange.getResponseBody().write(ok);
+                if (exchange.getRequestURI().getPath().equals("/healthz/live")) {
+                    send(exchange, 200, "text/plain", "ok\n");
+                } else if (ready.getAsBoolean()) {
+                    send(exchange, 200, "text/plain", "ok\n");
+                } else {
+                    send(exchange, 503, "text/plain", "not ready: the link to Slack is down, or Sage is stopping\n");
+                }
+            }
+        });
+        server.createContext("/metrics", exchange -> {
+            try (exchange) {
+                send(exchange, 200, Metrics.CONTENT_TYPE, metrics.scrape());
+            } catch (RuntimeException e) {
+                LOG.error("a metrics scrape failed", e);
             }
         });
         ExecutorService threads = Executors.newFixedThreadPool(8, r -> {

@@ -34,11 +34,23 @@ public final class SlackWeb {
     /** A file to attach to a thread. */
     public record Upload(String filename, String title, byte[] data) {}
 
+    /** Told of calls tried again and calls given up, for the bot's metrics. Called on the calling thread; must be quick. */
+    public interface Observer {
+        Observer NONE = new Observer() {};
+
+        /** {@code why}: {@code ratelimited}, {@code http_NNN}, {@code io}. */
+        default void retried(String method, String why) {}
+
+        /** {@code error}: Slack's error code, {@code http_NNN}, {@code io}, {@code upload}. */
+        default void failed(String method, String error) {}
+    }
+
     private final MethodsClient methods;
     private final String token;
     private final OkHttpClient http;
     private final Duration firstBackoff;
     private final java.util.Set<String> fileHosts;
+    private volatile Observer observer = Observer.NONE;
 
     /**
      * @param methods the Web API client, with the bot token
@@ -54,6 +66,11 @@ public final class SlackWeb {
         this.http = http;
         this.firstBackoff = firstBackoff;
         this.fileHosts = java.util.Set.copyOf(fileHosts);
+    }
+
+    /** Tells {@code observer} of every retry and failure from now on. */
+    public void observe(Observer observer) {
+        this.observer = observer;
     }
 
     /** Posts in {@code thread} (or at the channel's top level when null); the new message's ts, or empty when it failed. */
@@ -210,6 +227,7 @@ public final class SlackWeb {
                     last = "ratelimited";
                 } else {
                     LOG.error("{} to channel {} thread {} refused by Slack: {}", method, channel, thread, error);
+                    observer.failed(name(method), error == null ? "unknown" : error);
                     return new Answer<>(Optional.empty(),
                             List.of("invalid_blocks", "invalid_blocks_format", "msg_too_long").contains(error));
                 }
@@ -224,6 +242,7 @@ public final class SlackWeb {
                 } else {
                     LOG.error("{} to channel {} thread {} failed: HTTP {} {}", method, channel, thread, code,
                             e.getResponseBody());
+                    observer.failed(name(method), "http_" + code);
                     return new Answer<>(Optional.empty(), false);
                 }
             } catch (IOException e) {
@@ -232,9 +251,12 @@ public final class SlackWeb {
                 backoff = backoff.multipliedBy(2);
             } catch (com.slack.api.methods.SlackFilesUploadV2Exception e) {
                 LOG.error("{} to channel {} thread {} failed: {}", method, channel, thread, e.getMessage());
+                observer.failed(name(method), "upload");
                 return new Answer<>(Optional.empty(), false);
             }
             if (attempt < attempts) {
+                observer.retried(name(method), last.startsWith("HTTP ") ? "http_" + last.substring(5)
+                        : last.equals("ratelimited") ? last : "io");
                 LOG.warn("{} to channel {} thread {}: {}; trying again in {} ms", method, channel, thread, last, wait.toMillis());
                 try {
                     Thread.sleep(wait.toMillis());
@@ -248,10 +270,18 @@ public final class SlackWeb {
             LOG.info("{} to channel {} thread {} skipped ({}): a later update will show where it stands", method, channel,
                     thread, last);
         } else {
+            observer.failed(name(method), last.startsWith("HTTP ") ? "http_" + last.substring(5)
+                    : last.equals("ratelimited") ? last : last.isEmpty() ? "interrupted" : "io");
             LOG.error("{} to channel {} thread {} failed after {} attempts ({}); the reply is lost", method, channel,
                     thread, attempts, last);
         }
         return new Answer<>(Optional.empty(), false);
+    }
+
+    /** The Web API method alone: {@code chat.postMessage (as text)} is {@code chat.postMessage}. */
+    private static String name(String method) {
+        int space = method.indexOf(' ');
+        return space < 0 ? method : method.substring(0, space);
     }
 
     private static Duration retryAfter(String header) {

@@ -58,6 +58,11 @@ class KubernetesManifestsTest {
         assertThat(container.get("args")).isEqualTo(List.of("bot", "--config", "/etc/sage/sage.yaml"));
         assertThat((Map<String, Object>) container.get("securityContext")).containsEntry("allowPrivilegeEscalation", false);
         assertThat(container.toString()).doesNotContain("xoxb-").contains("secretKeyRef");
+        // the probes ask what the bot serves, and a stop leaves the bot its grace (limits.shutdown_grace) and time to say so
+        assertThat(((Map<String, Object>) container.get("readinessProbe")).toString()).contains("path=/healthz,");
+        assertThat(((Map<String, Object>) container.get("livenessProbe")).toString()).contains("path=/healthz/live");
+        assertThat((Integer) pod.get("terminationGracePeriodSeconds")).isGreaterThanOrEqualTo(
+                (int) dev.sage.config.BotConfig.empty(k -> null).limits().shutdownGrace().toSeconds() + 15);
     }
 
     @Test

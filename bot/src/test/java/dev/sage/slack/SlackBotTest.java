@@ -187,7 +187,10 @@ class SlackBotTest {
                 """);
         try (ScenarioJvm a = ScenarioJvm.start("idle"); ScenarioJvm b = ScenarioJvm.start("idle")) {
             post(mention("<@USAGE> watch local:" + a.pid() + " for 10s", "1700000000.001400"));
-            slack.await("chat.postMessage", c -> c.get("thread_ts").equals("1700000000.001400"), Duration.ofSeconds(5));
+            FakeSlack.Call watching = slack.await("chat.postMessage", c -> c.get("thread_ts").equals("1700000000.001400"),
+                    Duration.ofSeconds(5));
+            slack.await("chat.update", c -> c.ts().equals(watching.ts()) && c.get("blocks").contains("round 1 of"),
+                    Duration.ofSeconds(10));
             post(mention("<@USAGE> diagnose local:" + a.pid(), "1700000000.001500"));
             FakeSlack.Call queued = slack.await("chat.update", c -> c.get("blocks").contains("in the queue"), Duration.ofSeconds(10));
             assertThat(queued.get("blocks")).contains("number 1 in the queue, behind 1 diagnosis under way");
@@ -240,7 +243,28 @@ class SlackBotTest {
             assertThat(wait.get("blocks")).contains("You have asked Sage 2 times in the last minute").contains("ask again in");
             assertThat(awaitAudit(e -> e.get("event").equals("refused"))).last()
                     .satisfies(e -> assertThat(e.get("reason").toString()).startsWith("rate limit"));
+
+            // what Prometheus scrapes, and the readiness probe
+            String metrics = get("/metrics").body();
+            assertThat(metrics).contains("sage_requests_total{action=\"diagnose\",outcome=\"diagnosed\"} 1")
+                    .contains("sage_requests_total{action=\"diagnose\",outcome=\"joined\"} 1")
+                    .contains("sage_requests_total{action=\"diagnose\",outcome=\"rate_limited\"} 1")
+                    .contains("sage_refusals_total{reason=\"rate_limit\"} 1")
+                    .contains("sage_diagnosis_seconds_count{kind=\"local\",ok=\"true\"} 1")
+                    .contains("sage_judgement_seconds_count 1")
+                    .contains("sage_findings_total{id=\"deadlock\",severity=\"critical\"} 1")
+                    .contains("sage_queue_depth 0").contains("sage_slack_link_up 1").contains("jvm_memory_used_bytes");
+            assertThat(get("/healthz").statusCode()).isEqualTo(200);
+            bot.close();
+            HttpResponse<String> stopping = get("/healthz");
+            assertThat(stopping.statusCode()).as("a stopping bot is not ready").isEqualTo(503);
+            assertThat(get("/healthz/live").statusCode()).isEqualTo(200);
         }
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http.port() + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
@@ -268,7 +292,10 @@ class SlackBotTest {
                 """);
         try (ScenarioJvm jvm = ScenarioJvm.start("idle")) {
             post(mention("<@USAGE> watch local:" + jvm.pid() + " for 20s", "1700000000.002000"));
-            slack.await("chat.postMessage", c -> c.get("thread_ts").equals("1700000000.002000"), Duration.ofSeconds(5));
+            FakeSlack.Call watching = slack.await("chat.postMessage", c -> c.get("thread_ts").equals("1700000000.002000"),
+                    Duration.ofSeconds(5));
+            slack.await("chat.update", c -> c.ts().equals(watching.ts()) && c.get("blocks").contains("round 1 of"),
+                    Duration.ofSeconds(10));
             post(mention("<@USAGE> diagnose local:" + jvm.pid(), "1700000000.002050"));
             slack.await("chat.update", c -> c.get("blocks").contains("in the queue"), Duration.ofSeconds(10));
 

@@ -46,6 +46,18 @@ class SlackWebTest {
 
     @Test
     void serverErrorsAreRetriedWithBackoffAndThenGivenUpOnWithoutThrowing() {
+        List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        web.observe(new SlackWeb.Observer() {
+            @Override
+            public void retried(String method, String why) {
+                seen.add("retried " + method + " " + why);
+            }
+
+            @Override
+            public void failed(String method, String error) {
+                seen.add("failed " + method + " " + error);
+            }
+        });
         slack.fail("chat.update", 500, 2);
         assertThat(web.update("C1", "1.1", "2.2", BlockKit.text("x"))).isTrue();
         assertThat(slack.calls("chat.update")).hasSize(3);
@@ -53,6 +65,9 @@ class SlackWebTest {
         slack.fail("chat.postMessage", 503, SlackWeb.ATTEMPTS);
         assertThat(web.post("C1", "1.1", BlockKit.text("lost"))).isEmpty();
         assertThat(slack.calls("chat.postMessage")).hasSize(SlackWeb.ATTEMPTS);
+        assertThat(seen).as("what the bot's metrics count").containsExactly("retried chat.update http_500",
+                "retried chat.update http_500", "retried chat.postMessage http_503", "retried chat.postMessage http_503",
+                "retried chat.postMessage http_503", "retried chat.postMessage http_503", "failed chat.postMessage http_503");
     }
 
     @Test
