@@ -47,10 +47,24 @@ import java.util.regex.Pattern;
  * @param access who may do what where (default deny: with no rule, nobody may run anything on a target)
  * @param auditFile where every request, refusal and command is appended, one JSON object per line
  * @param alerts Alertmanager's webhook: which alerts are diagnosed, and where the answer goes
+ * @param actions the actions offered as buttons under a finding that suggests one, to people the rules let {@code act}
  */
 public record BotConfig(Slack slack, Kubernetes kubernetes, Ssh ssh, HostGroupsConfig hostGroups, boolean local,
                         List<Path> playbooks, Collection collection, Limits limits, Access access, Path auditFile,
-                        Alerts alerts) {
+                        Alerts alerts, Actions actions) {
+
+    /**
+     * @param offered the actions offered; a heap dump only with {@code heapDumpDir}
+     * @param heapDumpDir the directory on the target where heap dumps are written; none: no heap dumps
+     */
+    public record Actions(Set<dev.sage.service.SafeAction> offered, Optional<String> heapDumpDir) {
+        public Actions {
+            offered = offered.isEmpty() ? Set.of() : java.util.Collections.unmodifiableSet(java.util.EnumSet.copyOf(offered));
+        }
+
+        static final Actions DEFAULT = new Actions(java.util.EnumSet.of(dev.sage.service.SafeAction.TRIM_NATIVE_HEAP,
+                dev.sage.service.SafeAction.GC_RUN, dev.sage.service.SafeAction.THREAD_DUMP), Optional.empty());
+    }
 
     /**
      * @param token the bearer token Alertmanager sends ({@code http_config.authorization}); empty: {@code /alerts} is off
@@ -118,7 +132,7 @@ public record BotConfig(Slack slack, Kubernetes kubernetes, Ssh ssh, HostGroupsC
                 new Collection(CollectionPlan.STANDARD_ROUNDS, CollectionPlan.STANDARD_INTERVAL, Duration.ofSeconds(60), true, Optional.empty(), Optional.empty(),
                         false),
                 new Limits(4, Map.of(), 50, 64L << 20, 10, 30, Duration.ofMinutes(5), Duration.ofSeconds(30)), Access.NONE, Path.of("sage-audit.jsonl"),
-                new Alerts("", 9095, Duration.ofMinutes(30), List.of()));
+                new Alerts("", 9095, Duration.ofMinutes(30), List.of()), Actions.DEFAULT);
     }
 
     /**
@@ -151,7 +165,7 @@ public record BotConfig(Slack slack, Kubernetes kubernetes, Ssh ssh, HostGroupsC
             return defaults;
         }
         Map<String, Node> top = r.mapping(root, "", Set.of("slack", "kubernetes", "ssh", "host_groups", "local",
-                "playbooks", "collection", "limits", "access", "audit", "alerts"));
+                "playbooks", "collection", "limits", "access", "audit", "alerts", "actions"));
 
         Map<String, Node> s = r.mapping(top.get("slack"), "slack", Set.of("bot_token", "app_token", "signing_secret", "api_url"));
         Slack slack = new Slack(r.text(s, "slack.bot_token").orElse(defaults.slack().botToken()),
@@ -231,10 +245,39 @@ public record BotConfig(Slack slack, Kubernetes kubernetes, Ssh ssh, HostGroupsC
         Map<String, Node> au = r.mapping(top.get("audit"), "audit", Set.of("file"));
         Path auditFile = r.text(au, "audit.file").filter(x -> !x.isBlank()).map(Path::of).orElse(defaults.auditFile());
         return new BotConfig(slack, kube, ssh, groups, local, playbooks, collection, limits, access, auditFile,
-                alerts(r, top.get("alerts"), defaults.alerts()));
+                alerts(r, top.get("alerts"), defaults.alerts()), actions(r, top.get("actions")));
     }
 
     /** {@code alerts:}: the webhook's token and port, and the routes from alerts to channels. */
+    private static Actions actions(Reader r, Node node) {
+        Map<String, Node> a = r.mapping(node, "actions", Set.of("offer", "heap_dump_dir"));
+        Optional<String> dir = r.text(a, "actions.heap_dump_dir").filter(d -> !d.isBlank());
+        if (dir.isPresent() && (!dir.get().matches("/[A-Za-z0-9/_.-]{0,200}") || dir.get().contains(".."))) {
+            throw r.error(a.get("heap_dump_dir"), "actions.heap_dump_dir", "must be an absolute directory on the target,"
+                    + " of letters, digits and / _ . - only");
+        }
+        java.util.Set<dev.sage.service.SafeAction> offered = java.util.EnumSet.noneOf(dev.sage.service.SafeAction.class);
+        if (a.containsKey("offer")) {
+            for (String w : r.list(a.get("offer"), "actions.offer")) {
+                dev.sage.service.SafeAction action = dev.sage.service.SafeAction.of(w);
+                if (action == null) {
+                    throw r.error(a.get("offer"), "actions.offer", "'" + w + "' is not an action (known: trim_native_heap,"
+                            + " gc_run, thread_dump, heap_dump)");
+                }
+                offered.add(action);
+            }
+        } else {
+            offered.addAll(Actions.DEFAULT.offered());
+        }
+        if (dir.isPresent()) {
+            offered.add(dev.sage.service.SafeAction.HEAP_DUMP);
+        } else if (offered.contains(dev.sage.service.SafeAction.HEAP_DUMP)) {
+            throw r.error(a.get("offer"), "actions.offer", "heap_dump needs actions.heap_dump_dir: where on the target"
+                    + " the dump is written");
+        }
+        return new Actions(offered, dir);
+    }
+
     private static Alerts alerts(Reader r, Node node, Alerts defaults) {
         Map<String, Node> a = r.mapping(node, "alerts", Set.of("token", "port", "repeat_after", "routes"));
         String token = r.text(a, "alerts.token").orElse("");

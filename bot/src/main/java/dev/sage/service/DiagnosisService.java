@@ -135,6 +135,20 @@ public final class DiagnosisService {
         }
     }
 
+    /**
+     * Runs {@code action} on the JVM the request names, between a look at its memory before and one after, and says
+     * what it did and what changed. For a person who asked for that action by name: no diagnosis runs one.
+     *
+     * @param heapDumpFile where a heap dump goes on the target's filesystem (only for {@link SafeAction#HEAP_DUMP})
+     * @throws DiagnosisException when the JVM cannot be reached at all; a JVM that refuses the action is a result
+     */
+    public ActionResult act(DiagnoseRequest request, SafeAction action, String heapDumpFile, DiagnosisListener listener)
+            throws DiagnosisException {
+        CollectionPlan plan = action.plan(request.plan().timeout(), heapDumpFile);
+        Report report = diagnose(request.withPlan(plan).withCompare(Optional.empty()), listener);
+        return ActionResult.of(action, plan.action().map(c -> c.command()).orElse("Thread.print"), report);
+    }
+
     private Report diagnoseWithinHeap(DiagnoseRequest request, Progress progress) throws DiagnosisException {
         try {
             if (request.target() instanceof Target.Local l) {

@@ -25,6 +25,15 @@ record Again(String target, Optional<String> namespace, Optional<String> contain
         return new Again(target, ns.isPresent() ? ns : namespace, container, context, pid, mainClass);
     }
 
+    /**
+     * Pinned to the JVM that was diagnosed, so that an action hits that JVM even if the target holds several: the pid
+     * as the target's commands see it. A target that names its pid ({@code local:PID}) keeps it.
+     */
+    Again withPid(long diagnosed) {
+        return pid.isPresent() || target.matches("local:\\d+") || diagnosed <= 0 ? this
+                : new Again(target, namespace, container, context, Optional.of(diagnosed), mainClass);
+    }
+
     Again withTarget(String pod) {
         return new Again(pod, namespace, container, context, pid, mainClass);
     }

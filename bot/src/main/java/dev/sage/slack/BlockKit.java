@@ -43,6 +43,12 @@ public final class BlockKit {
     static final String COMPARE = "sage_compare";
     static final String WATCH = "sage_watch";
     static final String RAW = "sage_raw";
+    /** An action: {@code sage_act_trim_native_heap}. */
+    static final String ACT = "sage_act_";
+    /** Block Kit's limits for a confirmation dialog. */
+    private static final int MAX_CONFIRM_TITLE = 100;
+    private static final int MAX_CONFIRM_TEXT = 300;
+    private static final int MAX_CONFIRM_BUTTON = 30;
 
     private static final ObjectMapper JSON = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
 
@@ -87,6 +93,11 @@ public final class BlockKit {
      * @param pending what is still being done, shown when partial
      */
     public static Message report(Report report, Again again, boolean partial, String pending) {
+        return report(report, again, partial, pending, List.of());
+    }
+
+    /** As {@link #report(Report, Again, boolean, String)}, with the actions offered under it, each behind a dialog. */
+    static Message report(Report report, Again again, boolean partial, String pending, List<ActionWords.Offer> offers) {
         Diagnosis d = report.diagnosis();
         SnapshotDigest digest = SnapshotDigest.of(report.snapshot());
         List<Map<String, Object>> blocks = new ArrayList<>();
@@ -123,6 +134,9 @@ public final class BlockKit {
         }
         if (!partial && again != null) {
             tail.add(buttons(again));
+            if (!offers.isEmpty()) {
+                tail.add(actions(again.withPid(report.snapshot().pid()), offers));
+            }
         }
 
         boolean cut = false;
@@ -274,6 +288,26 @@ public final class BlockKit {
         elements.add(button("Watch 30 s", WATCH, value, null));
         elements.add(button("Show raw", RAW, value, null));
         return obj("type", "actions", "block_id", "sage_actions", "elements", elements);
+    }
+
+    /** The actions offered, each asking for confirmation in a dialog that says what it costs the target. */
+    private static Map<String, Object> actions(Again again, List<ActionWords.Offer> offers) {
+        String value = again.encode();
+        List<Map<String, Object>> elements = new ArrayList<>();
+        for (ActionWords.Offer o : offers) {
+            Map<String, Object> b = button(o.label(), ACT + o.action().word(), value, o.dangerous() ? "danger" : null);
+            Map<String, Object> confirm = new LinkedHashMap<>();
+            confirm.put("title", obj("type", "plain_text", "text", Mrkdwn.cut(o.title(), MAX_CONFIRM_TITLE)));
+            confirm.put("text", obj("type", "mrkdwn", "text", Mrkdwn.cut(o.text(), MAX_CONFIRM_TEXT)));
+            confirm.put("confirm", obj("type", "plain_text", "text", Mrkdwn.cut(o.confirm(), MAX_CONFIRM_BUTTON)));
+            confirm.put("deny", obj("type", "plain_text", "text", "Cancel"));
+            if (o.dangerous()) {
+                confirm.put("style", "danger");
+            }
+            b.put("confirm", confirm);
+            elements.add(b);
+        }
+        return obj("type", "actions", "block_id", "sage_act", "elements", elements);
     }
 
     private static Map<String, Object> button(String text, String actionId, String value, String style) {

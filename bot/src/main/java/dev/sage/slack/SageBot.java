@@ -22,6 +22,7 @@ import dev.sage.metrics.Metrics;
 import dev.sage.playbook.Playbook;
 import dev.sage.playbook.PlaybookLoader;
 import dev.sage.render.TextReport;
+import dev.sage.service.ActionResult;
 import dev.sage.service.AnalyzeRequest;
 import dev.sage.service.CaptureInput;
 import dev.sage.service.DiagnoseRequest;
@@ -30,6 +31,7 @@ import dev.sage.service.DiagnosisListener;
 import dev.sage.service.DiagnosisService;
 import dev.sage.service.MemoryGuard;
 import dev.sage.service.Report;
+import dev.sage.service.SafeAction;
 import dev.sage.service.Target;
 import dev.sage.transport.ExecAudits;
 import org.slf4j.Logger;
@@ -336,6 +338,15 @@ public final class SageBot implements AutoCloseable {
             }
             return;
         }
+        if (actionId.startsWith(BlockKit.ACT)) {
+            SafeAction action = SafeAction.of(actionId.substring(BlockKit.ACT.length()));
+            if (action == null) {
+                web.post(where.channel(), where.thread(), BlockKit.text(":warning: Sage does not know that action."));
+                return;
+            }
+            act(action, d, where, user);
+            return;
+        }
         if (actionId.startsWith(BlockKit.COMPARE)) {
             d = d.as(Optional.of("auto"), Optional.empty());
         } else if (actionId.startsWith(BlockKit.WATCH)) {
@@ -502,7 +513,7 @@ public final class SageBot implements AutoCloseable {
             if (i == 0) {
                 finish(r, reply, again);
             } else {
-                BlockKit.Message m = BlockKit.report(r, again, false, "");
+                BlockKit.Message m = BlockKit.report(r, again, false, "", offers(r));
                 web.post(reply.channel, reply.thread, m).ifPresent(ts -> attach(r, reply.channel, reply.thread, ts, m.cut()));
             }
         }
@@ -528,6 +539,91 @@ public final class SageBot implements AutoCloseable {
 
     private static String words(java.util.Set<Access.Action> actions) {
         return String.join("+", actions.stream().map(Access.Action::word).toList());
+    }
+
+    /** The actions a report's findings suggest, when the configuration offers them and some rule lets someone act. */
+    private List<ActionWords.Offer> offers(Report report) {
+        if (!config.access().anyMay(Access.Action.ACT)) {
+            return List.of();
+        }
+        return ActionWords.offers(report, config.actions().offered(), config.actions().heapDumpDir());
+    }
+
+    /**
+     * An action someone confirmed in its dialog: checked as the person who clicked ({@code act} on the target's
+     * place), audited, run between a look at the JVM's memory before and after, and answered with both.
+     */
+    private void act(SafeAction action, Conversation.Diagnose ask, Where where, String user) {
+        DiagnoseRequest request;
+        try {
+            request = request(ask, user);
+        } catch (IllegalArgumentException e) {
+            web.post(where.channel(), where.thread(), BlockKit.text(":warning: " + Mrkdwn.escape(e.getMessage())));
+            return;
+        }
+        if (!config.actions().offered().contains(action)) {
+            web.post(where.channel(), where.thread(), BlockKit.text(":no_entry_sign: This Sage does not offer "
+                    + Mrkdwn.escape(ActionWords.name(action)) + " (`actions.offer` in its configuration)."));
+            return;
+        }
+        RequestAudit record = new RequestAudit(audit, user, where.channel(), where.thread(), describe(request) + ", "
+                + action.word());
+        if (!permitted(java.util.EnumSet.of(Access.Action.ACT), place(request), where, user, record, true)) {
+            return;
+        }
+        LOG.info("{} in channel {} asked for {} on {}", user, where.channel(), action.word(), ask.target());
+        String doing = ActionWords.doing(action, ask.target());
+        Optional<String> ts = web.post(where.channel(), where.thread(), BlockKit.progress(doing, List.of()));
+        if (ts.isEmpty()) {
+            writeDone(record, "act", "not run: no reply possible");
+            return;
+        }
+        ThreadReply reply = new ThreadReply(web, where.channel(), where.thread(), ts.get(), doing, null);
+        String file = config.actions().heapDumpDir().map(dir -> dir.replaceAll("/+$", "") + "/sage-"
+                + java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(java.time.ZoneOffset.UTC)
+                .format(java.time.Instant.now()) + "-" + Long.toHexString(new java.security.SecureRandom().nextInt() & 0xffffffL)
+                + ".hprof").orElse("");
+        WorkPool.Admitted admitted = pool.submit(kind(request), new WorkPool.Job() {
+            @Override
+            public void run(WorkPool.Ticket ticket) {
+                ExecAudits.with(record, () -> {
+                    String outcome = "failed";
+                    try {
+                        ActionResult r = service.act(request, action, file, reply);
+                        ticket.disarm();
+                        outcome = r.failure().isPresent() ? "refused by the JVM" : "done";
+                        reply.show(ActionWords.result(r, ask.target(), user, file));
+                        if (action == SafeAction.THREAD_DUMP) {
+                            web.upload(where.channel(), where.thread(), "The thread dump (credentials redacted):",
+                                    RawFiles.of(r.report().raw()));
+                        }
+                    } catch (DiagnosisException e) {
+                        ticket.disarm();
+                        outcome = "failed: " + e.kind().name().toLowerCase(java.util.Locale.ROOT);
+                        reply.show(BlockKit.failure(ActionWords.name(action) + " did not run on " + ask.target(), e, null));
+                    } catch (RuntimeException e) {
+                        ticket.disarm();
+                        LOG.error("{} on {} failed", action.word(), ask.target(), e);
+                        reply.show(BlockKit.text(":warning: Sage failed unexpectedly ("
+                                + Mrkdwn.escape(e.getClass().getSimpleName()) + "); the bot's log has the details."));
+                    } finally {
+                        writeDone(record, "act", outcome);
+                    }
+                    return null;
+                });
+            }
+
+            @Override
+            public void notRun(String why) {
+                writeDone(record, "act", "not run: stopped");
+                reply.show(BlockKit.text(":warning: " + Mrkdwn.escape(why) + " before this ran; nothing was done."));
+            }
+        });
+        if (!admitted.accepted()) {
+            writeDone(record, "act", "not run: busy");
+            reply.show(BlockKit.text(":warning: Sage is busy (" + Mrkdwn.escape(admitted.refusal().orElseThrow())
+                    + "); nothing was done. Try again in a minute."));
+        }
     }
 
     /** What a request asks to do: a compare that watches needs both rights. */
@@ -677,7 +773,7 @@ public final class SageBot implements AutoCloseable {
     }
 
     private void finish(Report report, ThreadReply reply, Again again) {
-        BlockKit.Message m = BlockKit.report(report, again, false, "");
+        BlockKit.Message m = BlockKit.report(report, again, false, "", offers(report));
         String ts = reply.ts;
         if (!reply.show(m)) {
             // the progress message could not be replaced: the answer goes in a new message rather than nowhere

@@ -1,6 +1,7 @@
 package dev.sage.config;
 
 import dev.sage.service.Target;
+import dev.sage.service.SafeAction;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
@@ -41,6 +42,21 @@ class BotConfigTest {
                 .hasMessage("sage.yaml:2: collection.rounds: must be a number from 1 to 10, not '50'");
         assertThatThrownBy(() -> BotConfig.parse("sage.yaml", "kubernetes:\n  contexts:\n    - namespaces: [\"Prod!\"]\n", ENV::get))
                 .hasMessageStartingWith("sage.yaml:3: kubernetes.contexts[].namespaces: 'Prod!' is not a namespace");
+    }
+
+    @Test
+    void actionsAreOfferedAsConfiguredAndAHeapDumpNeedsADirectory() {
+        assertThat(BotConfig.parse("sage.yaml", "", ENV::get).actions().offered()).as("the default")
+                .containsExactly(SafeAction.TRIM_NATIVE_HEAP, SafeAction.GC_RUN, SafeAction.THREAD_DUMP);
+        BotConfig c = BotConfig.parse("sage.yaml", "actions:\n  offer: [thread_dump]\n  heap_dump_dir: /var/tmp/dumps\n", ENV::get);
+        assertThat(c.actions().offered()).containsExactly(SafeAction.THREAD_DUMP, SafeAction.HEAP_DUMP);
+        assertThat(c.actions().heapDumpDir()).contains("/var/tmp/dumps");
+        assertThatThrownBy(() -> BotConfig.parse("sage.yaml", "actions:\n  offer: [heap_dump]\n", ENV::get))
+                .hasMessageContaining("heap_dump needs actions.heap_dump_dir");
+        assertThatThrownBy(() -> BotConfig.parse("sage.yaml", "actions:\n  heap_dump_dir: \"/tmp/$(reboot)\"\n", ENV::get))
+                .hasMessageContaining("actions.heap_dump_dir: must be an absolute directory");
+        assertThatThrownBy(() -> BotConfig.parse("sage.yaml", "actions:\n  offer: [reboot]\n", ENV::get))
+                .hasMessageContaining("'reboot' is not an action");
     }
 
     @Test

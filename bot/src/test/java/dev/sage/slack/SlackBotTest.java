@@ -487,6 +487,73 @@ class SlackBotTest {
     }
 
     @Test
+    void anActionAFindingSuggestsAsksForConfirmationRunsForWhoeverMayActAndStatesItsCostBeforeAndAfter() throws Exception {
+        serve(LOCAL + """
+                access:
+                  rules:
+                    - users: ["*"]
+                      may: [diagnose]
+                      local: true
+                    - users: [U2]
+                      may: [act]
+                      local: true
+                """);
+        try (ScenarioJvm jvm = ScenarioJvm.start("heap-released", "-Xms512m", "-Xmx512m")) {
+            post(mention("<@USAGE> diagnose local:" + jvm.pid(), "1700000000.002500"));
+            FakeSlack.Call done = slack.await("chat.update", c -> c.get("blocks").contains("sage_rerun"), Duration.ofSeconds(60));
+            assertThat(done.get("blocks")).contains("`memory-not-returned`");
+            BlockKitLimits.check(done.blocks());
+            JsonNode gc = null;
+            for (JsonNode b : done.blocks()) {
+                for (JsonNode e : b.path("elements")) {
+                    if (e.path("action_id").asText().equals("sage_act_gc_run")) {
+                        gc = e;
+                    }
+                }
+            }
+            assertThat(gc).as("a full GC is offered under the finding that suggests it").isNotNull();
+            // Slack shows this dialog before it sends the click: what the GC costs the JVM is said there
+            JsonNode confirm = gc.get("confirm");
+            assertThat(confirm.at("/title/text").asText()).isEqualTo("Run a full GC?");
+            assertThat(confirm.at("/text/text").asText()).contains("stop-the-world").contains("used now")
+                    .as("the flags say a GC cannot give memory back here").contains("-Xms equals -Xmx: the heap cannot shrink")
+                    .hasSizeLessThanOrEqualTo(300);
+            assertThat(confirm.at("/confirm/text").asText()).hasSizeLessThanOrEqualTo(30);
+            assertThat(confirm.at("/deny/text").asText()).isEqualTo("Cancel");
+            assertThat(done.get("blocks")).contains("sage_act_trim_native_heap");
+
+            // U1 may diagnose but not act: the click is refused, to U1 only, and nothing runs
+            String value = gc.get("value").asText();
+            post(clickAs("U1", "sage_act_gc_run", value, done.ts(), "1700000000.002500"), "application/x-www-form-urlencoded");
+            FakeSlack.Call refused = slack.await("chat.postEphemeral", c -> c.get("blocks").contains("no_entry"),
+                    Duration.ofSeconds(10));
+            assertThat(refused.get("user")).isEqualTo("U1");
+            assertThat(refused.get("blocks")).contains("may not act");
+
+            // U2 confirmed the dialog: Slack sends the click, and the GC runs between two looks at the JVM's memory
+            post(click("sage_act_gc_run", value, done.ts(), "1700000000.002500"), "application/x-www-form-urlencoded");
+            FakeSlack.Call running = slack.await("chat.postMessage", c -> c.get("text").contains("Running a full GC"),
+                    Duration.ofSeconds(10));
+            FakeSlack.Call result = slack.await("chat.update", c -> c.ts().equals(running.ts())
+                    && c.get("text").contains("Full GC"), Duration.ofSeconds(60));
+            assertThat(result.get("blocks")).contains("RSS ").contains("heap committed 512 MiB → 512 MiB")
+                    .contains("the JVM's collectors ran for").contains("ms, attach included").contains("<@U2>");
+
+            List<Map<String, Object>> audit = awaitAudit(e -> e.get("event").equals("request_done")
+                    && e.get("user").equals("U2"));
+            Map<String, Object> asked = audit.stream().filter(e -> e.get("event").equals("request") && e.get("user").equals("U2"))
+                    .findFirst().orElseThrow();
+            assertThat(asked.get("action")).isEqualTo("act");
+            assertThat(asked.get("target").toString()).endsWith("gc_run");
+            assertThat(audit).filteredOn(e -> e.get("event").equals("command") && e.get("user").equals("U2"))
+                    .anySatisfy(e -> assertThat(e.get("stdin").toString()).contains("GC.run"));
+            assertThat(audit).last().satisfies(e -> assertThat(e.get("outcome")).isEqualTo("done"));
+            assertThat(audit).filteredOn(e -> e.get("event").equals("refused")).singleElement()
+                    .satisfies(e -> assertThat(e.get("user")).isEqualTo("U1"));
+        }
+    }
+
+    @Test
     void aRequestWhoseAuditCannotBeWrittenIsNotRun() throws Exception {
         serve(LOCAL);
         try (ScenarioJvm jvm = ScenarioJvm.start("idle")) {
@@ -637,10 +704,15 @@ class SlackBotTest {
     }
 
     private static String click(String actionId, String value, String messageTs, String threadTs) throws Exception {
+        return clickAs("U2", actionId, value, messageTs, threadTs);
+    }
+
+    private static String clickAs(String user, String actionId, String value, String messageTs, String threadTs)
+            throws Exception {
         String payload = JSON.writeValueAsString(Map.of(
                 "type", "block_actions",
                 "team", Map.of("id", "T1"),
-                "user", Map.of("id", "U2", "team_id", "T1"),
+                "user", Map.of("id", user, "team_id", "T1"),
                 "api_app_id", "A1",
                 "trigger_id", "1.2.3",
                 "container", Map.of("type", "message", "message_ts", messageTs, "channel_id", "C1", "thread_ts", threadTs),

@@ -3,6 +3,7 @@ package dev.sage.collect;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * What to collect and how often. The performance counters are read at the end of each round's jcmd exec, not by a
@@ -14,13 +15,24 @@ import java.util.List;
  * @param timeout the deadline of each command Sage runs
  * @param outputCap the most bytes kept of one command's output
  */
-public record CollectionPlan(List<JcmdCommand> commands, int rounds, Duration interval, Duration timeout, long outputCap) {
+public record CollectionPlan(List<JcmdCommand> commands, int rounds, Duration interval, Duration timeout, long outputCap,
+                             Optional<JcmdCommand> action) {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
     /** 64 MiB: a 5,000-thread dump is 7 MB. */
     public static final long DEFAULT_OUTPUT_CAP = 64L << 20;
 
+    public CollectionPlan(List<JcmdCommand> commands, int rounds, Duration interval, Duration timeout, long outputCap) {
+        this(commands, rounds, interval, timeout, outputCap, Optional.empty());
+    }
+
     public CollectionPlan {
         commands = List.copyOf(commands);
+        if (action.isPresent() && action.get().kind() != dev.sage.parse.Kind.ACTION) {
+            throw new IllegalArgumentException(action.get().command() + " is not an action");
+        }
+        if (commands.stream().anyMatch(c -> c.kind() == dev.sage.parse.Kind.ACTION)) {
+            throw new IllegalArgumentException("an action runs once, as the plan's action, not in every round");
+        }
         if (rounds < 1) {
             throw new IllegalArgumentException("rounds must be at least 1, not " + rounds);
         }
@@ -49,17 +61,17 @@ public record CollectionPlan(List<JcmdCommand> commands, int rounds, Duration in
     }
 
     public CollectionPlan withRounds(int n, Duration every) {
-        return new CollectionPlan(commands, n, every, timeout, outputCap);
+        return new CollectionPlan(commands, n, every, timeout, outputCap, action);
     }
 
     public CollectionPlan withTimeout(Duration t) {
-        return new CollectionPlan(commands, rounds, interval, t, outputCap);
+        return new CollectionPlan(commands, rounds, interval, t, outputCap, action);
     }
 
     /** Without the class histogram (it walks the heap at a safepoint: about 1.5 s at 2 GB). */
     public CollectionPlan withoutHistogram() {
         return new CollectionPlan(commands.stream().filter(c -> c.kind() != dev.sage.parse.Kind.CLASS_HISTOGRAM).toList(),
-                rounds, interval, timeout, outputCap);
+                rounds, interval, timeout, outputCap, action);
     }
 
     /** With a live-object histogram: forces a full, stop-the-world GC on the target before counting. */
@@ -71,11 +83,21 @@ public record CollectionPlan(List<JcmdCommand> commands, int rounds, Duration in
         if (!c.contains(JcmdCommand.HISTOGRAM_LIVE)) {
             c.add(JcmdCommand.HISTOGRAM_LIVE);
         }
-        return new CollectionPlan(c, rounds, interval, timeout, outputCap);
+        return new CollectionPlan(c, rounds, interval, timeout, outputCap, action);
+    }
+
+    /**
+     * The state before and after one action: {@code GC.heap_info} and the process's memory in round 1, the action
+     * right after round 1's commands, and round 2 {@code after} later. Takes no histogram and no thread dump.
+     */
+    public static CollectionPlan around(JcmdCommand action, Duration after) {
+        return new CollectionPlan(List.of(JcmdCommand.HEAP_INFO, JcmdCommand.VM_VERSION), 2, after, DEFAULT_TIMEOUT,
+                DEFAULT_OUTPUT_CAP, Optional.of(action));
     }
 
     /** True when the plan forces a full GC on the target. */
     public boolean forcesFullGc() {
-        return commands.contains(JcmdCommand.HISTOGRAM_LIVE);
+        return commands.contains(JcmdCommand.HISTOGRAM_LIVE) || action.filter(a -> !a.equals(JcmdCommand.TRIM_NATIVE_HEAP))
+                .isPresent();
     }
 }

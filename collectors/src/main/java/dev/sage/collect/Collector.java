@@ -145,6 +145,9 @@ public final class Collector {
                 break;
             }
             timings.put("round " + round + " jcmd", since(t));
+            if (round == 1 && plan.action().isPresent()) {
+                runAction(reader, pid, facts, jcmd, plan, timings);
+            }
             if (!virtualThreads && VirtualThreads.run(reader.snapshot())) {
                 virtualThreads = true; // from now on every round takes them
             }
@@ -160,6 +163,28 @@ public final class Collector {
             }
         }
         return new Result(reader.snapshot(), timings, via, notes, reader.raw());
+    }
+
+    /**
+     * Runs the plan's action once, in an exec of its own right after round 1's commands, so that round 1 is the state
+     * before it and round 2 the state after. Its answer is kept as raw ({@code round 1: System.trim_native_heap}); a JVM
+     * that does not know the command, or an attach that fails, is a problem of the snapshot, not of the collection.
+     * The exec's time, attach included, is recorded as {@code action COMMAND}.
+     */
+    private void runAction(SnapshotReader reader, long pid, ProcessFacts facts, List<String> jcmd, CollectionPlan plan,
+                           Map<String, Duration> timings) {
+        JcmdCommand action = plan.action().orElseThrow();
+        long t = System.nanoTime();
+        try {
+            if (usesJattach(facts)) {
+                runJattach(reader, 1, pid, facts.status().uid(), jcmd, List.of(action), plan);
+            } else {
+                runCommands(reader, 1, pid, facts.status().uid(), jcmd, List.of(action), plan);
+            }
+        } catch (CollectionException e) {
+            reader.problem(new Problem(source(1, action), 0, e.getMessage()));
+        }
+        timings.put("action " + action.command(), since(t));
     }
 
     /** Where a JVM's standard output can be read back, e.g. a container's log. */

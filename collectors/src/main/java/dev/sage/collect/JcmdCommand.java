@@ -28,6 +28,26 @@ public record JcmdCommand(String command, Kind kind) {
     public static final JcmdCommand FINALIZER_INFO = new JcmdCommand("GC.finalizer_info", Kind.FINALIZER_INFO);
     public static final JcmdCommand VM_UPTIME = new JcmdCommand("VM.uptime", Kind.VM_UPTIME);
 
+    /**
+     * An action, never part of a diagnosis: gives freed malloc memory back to the OS (glibc only; JDK 17.0.9+, 21+).
+     * Takes no safepoint.
+     */
+    public static final JcmdCommand TRIM_NATIVE_HEAP = new JcmdCommand("System.trim_native_heap", Kind.ACTION);
+    /** An action, never part of a diagnosis: a full, stop-the-world GC. */
+    public static final JcmdCommand GC_RUN = new JcmdCommand("GC.run", Kind.ACTION);
+
+    /**
+     * An action, never part of a diagnosis: writes the live heap to {@code file} on the target's filesystem (a full GC,
+     * then the heap written at a safepoint). The path must be absolute and plain: letters, digits, {@code / _ . -}.
+     */
+    public static JcmdCommand heapDump(String file) {
+        if (!file.matches("/[A-Za-z0-9/_.-]{1,250}") || file.contains("..") || file.endsWith("/")) {
+            throw new IllegalArgumentException("a heap dump path must be an absolute file path of letters, digits and"
+                    + " / _ . - only, not " + file);
+        }
+        return new JcmdCommand("GC.heap_dump " + file, Kind.ACTION);
+    }
+
     /** The command's name without its options: {@code Thread.print}. */
     public String name() {
         int sp = command.indexOf(' ');

@@ -18,6 +18,8 @@ public enum Kind {
     JVM_LIST("list of running JVMs (jcmd -l)", false, true),
     JCMD_HELP("list of jcmd commands (jcmd help)", false, true),
     JCMD_OTHER("jcmd answer with no diagnostic content", false, true),
+    /** The answer to an action someone asked Sage to run (System.trim_native_heap, GC.run, GC.heap_dump). */
+    ACTION("answer to an action", false, true),
     OPENJ9_JAVACORE("IBM J9 / Eclipse OpenJ9 javacore", true, false),
     JROCKIT_THREAD_DUMP("BEA JRockit thread dump", true, false);
 

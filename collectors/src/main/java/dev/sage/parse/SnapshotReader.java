@@ -261,6 +261,9 @@ public final class SnapshotReader {
                     "is jcmd's list of running JVMs, not a diagnostic capture"));
             case JCMD_HELP -> problems.add(new Problem(source, s.line(),
                     "is jcmd's list of commands, not a diagnostic capture"));
+            case ACTION -> {
+                // kept as raw for whoever asked for it; nothing in it to judge
+            }
             case JCMD_OTHER -> problems.add(new Problem(source, s.line(), "is a jcmd answer with nothing to diagnose: \""
                     + shorten(firstContentLine(body)) + "\""));
             case OPENJ9_JAVACORE -> problems.add(new Problem(source, s.line(), "is an IBM J9 / Eclipse OpenJ9 javacore:"
