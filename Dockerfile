@@ -22,6 +22,8 @@ RUN apt-get update \
 WORKDIR /app
 COPY --from=build /src/bot/target/sage.jar /app/sage.jar
 USER sage
+# in Socket Mode (the default): Alertmanager's /alerts, Prometheus's /metrics and the /healthz probes (alerts.port)
+EXPOSE 9095
 ENV JAVA_TOOL_OPTIONS="-Djava.awt.headless=true"
 # the heap follows the container's memory limit: 384 MiB in the shipped 512Mi pod (PodHeapTest runs Sage at that heap)
 ENTRYPOINT ["java","-XX:MaxRAMPercentage=75","-jar","/app/sage.jar"]

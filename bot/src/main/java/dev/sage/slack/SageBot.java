@@ -10,7 +10,6 @@ import dev.sage.access.Access;
 import dev.sage.alerts.AlertIntake;
 import dev.sage.audit.AuditLog;
 import dev.sage.audit.RequestAudit;
-import dev.sage.chart.MemoryChart;
 import dev.sage.collect.CollectionPlan;
 import dev.sage.config.BotConfig;
 import dev.sage.config.Durations;
@@ -21,7 +20,6 @@ import dev.sage.load.WorkPool;
 import dev.sage.metrics.Metrics;
 import dev.sage.playbook.Playbook;
 import dev.sage.playbook.PlaybookLoader;
-import dev.sage.render.TextReport;
 import dev.sage.service.ActionResult;
 import dev.sage.service.AnalyzeRequest;
 import dev.sage.service.CaptureInput;
@@ -72,6 +70,13 @@ public final class SageBot implements AutoCloseable {
     private static final int SEEN_EVENTS = 10_000;
     /** Text reports kept for "Show raw", by the ts of the message that shows them. */
     private static final int KEPT_REPORTS = 200;
+    /**
+     * Threads that post acknowledgements, help, refusals and the answers of joined diagnoses: their work is waiting on
+     * Slack, so several, and one rate-limited channel does not hold the others.
+     */
+    private static final int REPLY_THREADS = 8;
+    /** And at most this many characters of them in all. */
+    private static final long KEPT_REPORT_CHARS = 16L << 20;
 
     private final BotConfig config;
     private final DiagnosisService service;
@@ -89,7 +94,7 @@ public final class SageBot implements AutoCloseable {
     private volatile java.util.function.BooleanSupplier link = () -> false;
     private volatile boolean stopping;
     private final Map<String, Boolean> seen = Collections.synchronizedMap(lru(SEEN_EVENTS));
-    private final Map<String, String> reports = Collections.synchronizedMap(lru(KEPT_REPORTS));
+    private final ReportCache reports = new ReportCache(KEPT_REPORTS, KEPT_REPORT_CHARS);
     private final AuditLog audit;
     /** User group members, by group id, with when they were read: looked up again after {@link #GROUPS_FOR}. */
     private final Map<String, Map.Entry<Long, java.util.Set<String>>> groups = new java.util.concurrent.ConcurrentHashMap<>();
@@ -112,8 +117,7 @@ public final class SageBot implements AutoCloseable {
         this.perUser = new RateLimit(limits.perUser(), Duration.ofMinutes(1));
         this.perChannel = new RateLimit(limits.perChannel(), Duration.ofMinutes(1));
         AtomicInteger m = new AtomicInteger();
-        // acknowledgements, help and uploads: a few threads, so that one rate-limited channel does not hold the others
-        this.replies = new ThreadPoolExecutor(4, 4, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(1000),
+        this.replies = new ThreadPoolExecutor(REPLY_THREADS, REPLY_THREADS, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(1000),
                 r -> daemon(r, "sage-reply-" + m.incrementAndGet()),
                 (r, pool) -> LOG.error("{} replies are waiting to be posted; a request was dropped unanswered",
                         pool.getQueue().size()));
@@ -377,12 +381,15 @@ public final class SageBot implements AutoCloseable {
         LOG.info("{} in channel {} asked to diagnose {} (context {}, namespace {})", user, where.channel(), ask.target(),
                 request.context().orElse("default"), request.namespace().orElse("default"));
         String doing = doing(ask, request);
+        String action = fromAlert ? "alert" : words(actions(ask));
         Optional<String> ts = web.post(where.channel(), where.thread(), BlockKit.progress(doing, List.of()));
         if (ts.isEmpty()) {
-            return; // logged by SlackWeb, with the thread it was for
+            // logged by SlackWeb, with the thread it was for
+            writeDone(record, action, "not run: no reply possible");
+            return;
         }
         ThreadReply reply = new ThreadReply(web, where.channel(), where.thread(), ts.get(), doing, again);
-        Subscriber me = new Subscriber(reply, again, record, user, fromAlert ? "alert" : words(actions(ask)));
+        Subscriber me = new Subscriber(reply, again, record, user, action);
         DiagnoseRequest key = request.withRequestedBy("");
         InFlight.Joined<Subscriber> joined = flights.join(key, me);
         if (!joined.first()) {
@@ -445,8 +452,13 @@ public final class SageBot implements AutoCloseable {
     }
 
     /** What a diagnosis came to, for everyone who asked for it. */
+    /** @param cut why the pool stopped the collection early, when it did and what came before is the answer */
     private record Outcome(List<Report> reports, Map<String, DiagnosisException> hostFailures, DiagnosisException failure,
-                           String audit) {}
+                           String audit, Optional<String> cut) {
+        Outcome(List<Report> reports, Map<String, DiagnosisException> hostFailures, DiagnosisException failure, String audit) {
+            this(reports, hostFailures, failure, audit, Optional.empty());
+        }
+    }
 
     /**
      * Runs one diagnosis on a pool thread, showing its progress in every thread that asked for it, then answers each of
@@ -486,22 +498,37 @@ public final class SageBot implements AutoCloseable {
             outcome = new Outcome(List.of(), Map.of(), new DiagnosisException(DiagnosisException.Kind.UNSUPPORTED,
                     "Sage failed unexpectedly (" + e.getClass().getSimpleName() + "); the bot's log has the details."), "failed");
         }
+        if (outcome.failure() == null && ticket.stopped().isPresent()) {
+            // stopped between rounds: the rounds before it are judged, and the thread is told why there are no more
+            outcome = new Outcome(outcome.reports(), outcome.hostFailures(), null, "stopped: " + ticket.stopped().get(),
+                    ticket.stopped());
+        }
         ticket.disarm();
         metrics.diagnosis(kind(request), Duration.ofNanos(System.nanoTime() - t0), outcome.failure() == null);
         outcome.reports().forEach(metrics::judged);
         List<Subscriber> all = flights.land(key);
-        for (Subscriber s : all) {
-            try {
-                answer(s, outcome);
-            } catch (RuntimeException e) {
-                LOG.error("answering in channel {} thread {} failed", s.reply().channel, s.reply().thread, e);
-            } finally {
-                writeDone(s.record(), s.action(), outcome.audit() + (s == all.get(0) ? "" : " (joined)"));
-            }
+        List<Attachments> prepared = outcome.reports().stream().map(Attachments::new).toList();
+        // those who joined are answered on the reply pool, so that this thread's slot frees as soon as it has answered
+        // the first; the chart and the captures are drawn once for all of them
+        Outcome o = outcome;
+        for (int i = 1; i < all.size(); i++) {
+            Subscriber s = all.get(i);
+            replies.execute(() -> answerOnce(s, o, prepared, " (joined)"));
+        }
+        answerOnce(all.get(0), outcome, prepared, "");
+    }
+
+    private void answerOnce(Subscriber s, Outcome outcome, List<Attachments> prepared, String joined) {
+        try {
+            answer(s, outcome, prepared);
+        } catch (RuntimeException e) {
+            LOG.error("answering in channel {} thread {} failed", s.reply().channel, s.reply().thread, e);
+        } finally {
+            writeDone(s.record(), s.action(), outcome.audit() + joined);
         }
     }
 
-    private void answer(Subscriber s, Outcome o) {
+    private void answer(Subscriber s, Outcome o, List<Attachments> prepared) {
         ThreadReply reply = s.reply();
         Again again = s.again();
         if (o.failure() != null) {
@@ -510,11 +537,12 @@ public final class SageBot implements AutoCloseable {
         }
         for (int i = 0; i < o.reports().size(); i++) {
             Report r = o.reports().get(i);
+            Attachments a = prepared.get(i);
             if (i == 0) {
-                finish(r, reply, again);
+                finish(a, r, reply, again);
             } else {
                 BlockKit.Message m = BlockKit.report(r, again, false, "", offers(r));
-                web.post(reply.channel, reply.thread, m).ifPresent(ts -> attach(r, reply.channel, reply.thread, ts, m.cut()));
+                web.post(reply.channel, reply.thread, m).ifPresent(ts -> attach(a, reply.channel, reply.thread, ts, m.cut()));
             }
         }
         o.hostFailures().forEach((host, e) -> web.post(reply.channel, reply.thread,
@@ -522,6 +550,9 @@ public final class SageBot implements AutoCloseable {
         if (o.reports().isEmpty()) {
             reply.show(BlockKit.text(":warning: no host of the group could be diagnosed; the reasons follow."));
         }
+        o.cut().ifPresent(why -> web.post(reply.channel, reply.thread, BlockKit.text(":stopwatch: Sage stopped this"
+                + " diagnosis: " + Mrkdwn.escape(why) + ". The answer above judges the rounds collected before that"
+                + (why.contains("restart") ? "." : "; a target this slow may need a longer limits.deadline, or fewer rounds."))));
     }
 
     /** Puts a request's outcome on record and counts it in the metrics. */
@@ -772,7 +803,7 @@ public final class SageBot implements AutoCloseable {
         return t instanceof Target.Local l ? "local" + l.pid().map(pid -> ":" + pid).orElse("") : String.valueOf(t);
     }
 
-    private void finish(Report report, ThreadReply reply, Again again) {
+    private void finish(Attachments prepared, Report report, ThreadReply reply, Again again) {
         BlockKit.Message m = BlockKit.report(report, again, false, "", offers(report));
         String ts = reply.ts;
         if (!reply.show(m)) {
@@ -780,7 +811,7 @@ public final class SageBot implements AutoCloseable {
             ts = web.post(reply.channel, reply.thread, m).orElse(null);
         }
         if (ts != null) {
-            attach(report, reply.channel, reply.thread, ts, m.cut());
+            attach(prepared, reply.channel, reply.thread, ts, m.cut());
         }
     }
 
@@ -788,28 +819,17 @@ public final class SageBot implements AutoCloseable {
      * The chart, the raw captures and, when the blocks were cut, the full report, in one message under the reply. A
      * failure here (a chart that cannot be drawn, an upload refused) is said in the thread; the answer above stands.
      */
-    private void attach(Report report, String channel, String thread, String ts, boolean cut) {
+    private void attach(Attachments prepared, String channel, String thread, String ts, boolean cut) {
         try {
-            attachments(report, channel, thread, ts, cut);
+            reports.put(ts, prepared.text());
+            List<SlackWeb.Upload> files = prepared.files(cut);
+            web.upload(channel, thread, files.size() == 1 ? "Where the memory goes:" : "Where the memory goes, and what"
+                    + " Sage collected (credentials redacted):", files);
         } catch (RuntimeException | LinkageError | java.awt.AWTError e) {
             LOG.error("attaching to the reply in channel {} thread {} failed", channel, thread, e);
             web.post(channel, thread, BlockKit.text(":warning: Sage could not attach the chart and the captures ("
                     + Mrkdwn.escape(e.getClass().getSimpleName()) + "); the bot's log has the details."));
         }
-    }
-
-    private void attachments(Report report, String channel, String thread, String ts, boolean cut) {
-        String text = Redaction.redact(TextReport.full(report.diagnosis(), report.snapshot(), report.reads()));
-        reports.put(ts, text);
-        List<SlackWeb.Upload> files = new ArrayList<>();
-        MemoryChart.breakdown(report.snapshot()).ifPresent(b -> files.add(new SlackWeb.Upload("memory.png",
-                "Where the memory goes", MemoryChart.png(b, "Memory of " + report.diagnosis().target()))));
-        files.addAll(RawFiles.of(report.raw()));
-        if (cut) {
-            files.add(new SlackWeb.Upload("sage-report.txt", "Sage report", text.getBytes(StandardCharsets.UTF_8)));
-        }
-        web.upload(channel, thread, files.size() == 1 ? "Where the memory goes:" : "Where the memory goes, and what"
-                + " Sage collected (credentials redacted):", files);
     }
 
     private void analyze(Conversation.Analyze ask, List<Shared> attached, Where where, String user) {
@@ -851,7 +871,7 @@ public final class SageBot implements AutoCloseable {
                     metrics.judged(r);
                     BlockKit.Message m = BlockKit.report(r, null, false, "");
                     reply.show(m);
-                    attach(r, where.channel(), where.thread(), ts.get(), m.cut());
+                    attach(new Attachments(r), where.channel(), where.thread(), ts.get(), m.cut());
                 } catch (DiagnosisException e) {
                     ticket.disarm();
                     outcome = "failed: " + e.kind().name().toLowerCase(java.util.Locale.ROOT);

@@ -40,6 +40,8 @@ public final class SlackHttp implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SlackHttp.class);
     /** Slack's payloads are a few KiB; a megabyte is not one. */
     static final int MAX_BODY = 1 << 20;
+    /** Connections the kernel holds while the threads are busy: a burst of events must not wait out a SYN retry. */
+    private static final int BACKLOG = 1024;
 
     private final HttpServer server;
     private final ExecutorService threads;
@@ -55,7 +57,7 @@ public final class SlackHttp implements AutoCloseable {
      */
     public static SlackHttp start(App app, Optional<AlertIntake> alerts, Metrics metrics, BooleanSupplier ready,
                                   InetSocketAddress address) throws IOException {
-        HttpServer server = HttpServer.create(address, 64);
+        HttpServer server = HttpServer.create(address, BACKLOG);
         if (app != null) {
             SlackRequestParser parser = new SlackRequestParser(app.config());
             server.createContext("/slack/events", exchange -> {

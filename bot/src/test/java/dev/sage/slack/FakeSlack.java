@@ -142,9 +142,18 @@ final class FakeSlack implements AutoCloseable {
 
     /** Waits for a call of {@code method} that satisfies {@code test}. */
     Call await(String method, Predicate<Call> test, Duration timeout) throws InterruptedException {
+        return await(c -> c.method().equals(method) && test.test(c), timeout, method);
+    }
+
+    /** Waits for a call of any method that satisfies {@code test}. */
+    Call await(Predicate<Call> test, Duration timeout) throws InterruptedException {
+        return await(test, timeout, "call");
+    }
+
+    private Call await(Predicate<Call> test, Duration timeout, String method) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
-            for (Call c : calls(method)) {
+            for (Call c : calls()) {
                 if (test.test(c)) {
                     return c;
                 }
