@@ -142,12 +142,12 @@ public record Access(List<String> admins, List<Rule> rules) {
         }
     }
 
-    /** Every user group a rule names: only these are looked up for a person. */
     /** Whether any rule grants {@code action} to anyone: buttons for it are worth showing. */
     public boolean anyMay(Action action) {
         return rules.stream().anyMatch(r -> r.may().contains(action));
     }
 
+    /** Every user group a rule names: only these are looked up for a person. */
     public Set<String> groupsNamed() {
         return rules.stream().flatMap(r -> r.groups().stream()).collect(Collectors.toUnmodifiableSet());
     }

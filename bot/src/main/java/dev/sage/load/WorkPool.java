@@ -80,7 +80,7 @@ public final class WorkPool implements AutoCloseable {
     /** How busy the pool is. */
     public record Load(int running, int waiting, Map<String, Integer> runningByKind) {}
 
-    private record Entry(String kind, Job job, Ticket ticket) {}
+    private record Entry(String kind, Job job, Ticket ticket, Duration deadline) {}
 
     private final int total;
     private final Map<String, Integer> perKind;
@@ -119,13 +119,22 @@ public final class WorkPool implements AutoCloseable {
      * @return where it stands: started, waiting in the queue, or refused and why
      */
     public Admitted submit(String kind, Job job) {
-        Entry e = new Entry(kind, job, new Ticket());
+        return submit(kind, job, deadline);
+    }
+
+    /** As {@link #submit(String, Job)}, with a deadline of its own (a heap dump of a large heap takes minutes). */
+    public Admitted submit(String kind, Job job, Duration deadline) {
+        Entry e = new Entry(kind, job, new Ticket(), deadline);
         synchronized (lock) {
             if (closed) {
                 return new Admitted(-1, Optional.of("Sage is restarting"));
             }
             if (room(kind)) {
-                start(e);
+                try {
+                    start(e);
+                } catch (OutOfMemoryError | RuntimeException x) {
+                    return new Admitted(-1, Optional.of("Sage could not start a thread for it (" + x.getMessage() + ")"));
+                }
                 return new Admitted(0, Optional.empty());
             }
             if (waiting.size() >= queued) {
@@ -149,17 +158,20 @@ public final class WorkPool implements AutoCloseable {
         return running.size() < total && runningByKind.getOrDefault(kind, 0) < perKind.getOrDefault(kind, total);
     }
 
-    /** Starts a job on a new thread. Called holding the lock. */
+    /**
+     * Starts a job on a new thread. Called holding the lock, which the job's end also takes: it is on record as running
+     * before it can end, and not at all when its thread cannot be started.
+     */
     private void start(Entry e) {
         Thread t = daemon(() -> run(e), name + "-" + threads.incrementAndGet());
+        t.start();
         running.put(e, t);
         runningByKind.merge(e.kind(), 1, Integer::sum);
-        t.start();
     }
 
     private void run(Entry e) {
-        ScheduledFuture<?> overdue = timer.schedule(() -> stop(e, "its deadline of " + dev.sage.config.Durations.show(deadline) + " passed"),
-                deadline.toMillis(), TimeUnit.MILLISECONDS);
+        ScheduledFuture<?> overdue = timer.schedule(() -> stop(e, "its deadline of "
+                + dev.sage.config.Durations.show(e.deadline()) + " passed"), e.deadline().toMillis(), TimeUnit.MILLISECONDS);
         try {
             e.job().run(e.ticket());
         } catch (RuntimeException | Error x) {
@@ -175,7 +187,11 @@ public final class WorkPool implements AutoCloseable {
                     Entry next = it.next();
                     if (room(next.kind())) {
                         it.remove();
-                        start(next);
+                        try {
+                            start(next);
+                        } catch (OutOfMemoryError | RuntimeException x) {
+                            next.job().notRun("Sage could not start a thread for it (" + x.getMessage() + ")");
+                        }
                     }
                 }
                 lock.notifyAll();

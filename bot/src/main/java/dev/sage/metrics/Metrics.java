@@ -25,15 +25,24 @@ import java.util.function.IntSupplier;
  *
  * <p>Thread-safe: Micrometer's meters are.
  */
-public final class Metrics {
+public final class Metrics implements AutoCloseable {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    /** Listens to the JVM's collections until closed. */
+    private final JvmGcMetrics gc = new JvmGcMetrics();
 
     /** A registry with the bot's JVM bound to it. */
     public Metrics() {
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
-        new JvmGcMetrics().bindTo(registry);
+        gc.bindTo(registry);
+    }
+
+    /** Stops listening to the JVM's collections. */
+    @Override
+    public void close() {
+        gc.close();
+        registry.close();
     }
 
     /**
@@ -58,6 +67,8 @@ public final class Metrics {
     public void diagnosis(String kind, Duration took, boolean ok) {
         Timer.builder("sage.diagnosis").description("Time from the start of a collection to the judged report")
                 .tag("kind", kind).tag("ok", Boolean.toString(ok)).publishPercentileHistogram()
+                // a diagnosis takes from half a second (one round) to minutes (a watch): buckets over that range only
+                .minimumExpectedValue(Duration.ofMillis(100)).maximumExpectedValue(Duration.ofMinutes(10))
                 .register(registry).record(took);
     }
 

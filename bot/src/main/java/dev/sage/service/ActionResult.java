@@ -40,7 +40,9 @@ public record ActionResult(SafeAction action, Report report, Optional<String> an
         Optional<String> failure = answer.isPresent() ? Optional.empty() : report.snapshot().problems().stream()
                 .filter(p -> p.source().equals(source)).map(Problem::message).findFirst();
         if (action == SafeAction.THREAD_DUMP) {
-            failure = Optional.empty();
+            failure = report.snapshot().lastThreadDump() != null ? Optional.empty() : Optional.of(report.snapshot().problems()
+                    .stream().filter(p -> p.source().startsWith("round 1: Thread.print")).map(Problem::message).findFirst()
+                    .orElse("no thread dump came back"));
         } else if (answer.isEmpty() && failure.isEmpty()) {
             failure = Optional.of("the JVM gave no answer");
         } else if (answer.isPresent() && !succeeded(action, answer.get())) {

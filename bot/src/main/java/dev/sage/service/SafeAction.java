@@ -27,7 +27,7 @@ public enum SafeAction {
     /** How long after the action its effect is looked at. */
     static final Duration SETTLE = Duration.ofSeconds(1);
     /** A heap dump of a large heap takes minutes: the command's own deadline. */
-    static final Duration HEAP_DUMP_TIMEOUT = Duration.ofMinutes(10);
+    public static final Duration HEAP_DUMP_TIMEOUT = Duration.ofMinutes(10);
 
     /** The findings that suggest each action, by playbook id. */
     private static final Map<SafeAction, Set<String>> SUGGESTED_BY = Map.of(

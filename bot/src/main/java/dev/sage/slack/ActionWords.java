@@ -42,19 +42,19 @@ final class ActionWords {
             }
             out.add(switch (a) {
                 case TRIM_NATIVE_HEAP -> new Offer(a, "Trim native heap", "Trim the native heap?",
-                        "Runs `System.trim_native_heap`: glibc gives memory the JVM freed back to the OS. No safepoint:"
+                        "Runs System.trim_native_heap: glibc gives memory the JVM freed back to the OS. No safepoint:"
                                 + " the JVM keeps running. Sage posts RSS before and after.", "Trim it", false);
                 case GC_RUN -> new Offer(a, "Run a full GC", "Run a full GC?",
-                        "Runs `GC.run`: a full, stop-the-world collection" + usedNow + ". The JVM stops for it: "
+                        "Runs GC.run: a full, stop-the-world collection" + usedNow + ". The JVM stops for it: "
                                 + perGb + "." + (fixedHeap(report) ? " -Xms equals -Xmx: the heap cannot shrink." : "")
                                 + " Sage posts the pause, and heap and RSS before and after.", "Run it", true);
                 case THREAD_DUMP -> new Offer(a, "Thread dump now", "Take a thread dump now?",
-                        "Runs `Thread.print`: a safepoint of about a millisecond per hundred threads" + threads(report)
+                        "Runs Thread.print: a safepoint of about a millisecond per hundred threads" + threads(report)
                                 + ". The dump is attached here.", "Take it", false);
                 case HEAP_DUMP -> new Offer(a, "Heap dump", "Write a heap dump?",
-                        "Writes the live heap" + usedNow + " to " + heapDumpDir.get() + " on the target: a full GC, then"
-                                + " the write, with the JVM stopped throughout: " + perGb + ". That disk needs as much"
-                                + " free.", "Write it", true);
+                        "Writes the live heap" + usedNow + " to a file on the target: a full GC, then the write, with the"
+                                + " JVM stopped throughout: " + perGb + ". The disk needs as much free. Directory: "
+                                + Mrkdwn.cut(heapDumpDir.get(), 60), "Write it", true);
             });
         }
         return out;

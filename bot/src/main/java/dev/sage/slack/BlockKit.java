@@ -298,7 +298,8 @@ public final class BlockKit {
             Map<String, Object> b = button(o.label(), ACT + o.action().word(), value, o.dangerous() ? "danger" : null);
             Map<String, Object> confirm = new LinkedHashMap<>();
             confirm.put("title", obj("type", "plain_text", "text", Mrkdwn.cut(o.title(), MAX_CONFIRM_TITLE)));
-            confirm.put("text", obj("type", "mrkdwn", "text", Mrkdwn.cut(o.text(), MAX_CONFIRM_TEXT)));
+            // plain text, as Slack's reference has it: a dialog does not render mrkdwn
+            confirm.put("text", obj("type", "plain_text", "text", Mrkdwn.cut(o.text(), MAX_CONFIRM_TEXT)));
             confirm.put("confirm", obj("type", "plain_text", "text", Mrkdwn.cut(o.confirm(), MAX_CONFIRM_BUTTON)));
             confirm.put("deny", obj("type", "plain_text", "text", "Cancel"));
             if (o.dangerous()) {

@@ -45,6 +45,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -118,9 +119,7 @@ public final class SageBot implements AutoCloseable {
         this.perChannel = new RateLimit(limits.perChannel(), Duration.ofMinutes(1));
         AtomicInteger m = new AtomicInteger();
         this.replies = new ThreadPoolExecutor(REPLY_THREADS, REPLY_THREADS, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(1000),
-                r -> daemon(r, "sage-reply-" + m.incrementAndGet()),
-                (r, pool) -> LOG.error("{} replies are waiting to be posted; a request was dropped unanswered",
-                        pool.getQueue().size()));
+                r -> daemon(r, "sage-reply-" + m.incrementAndGet()), new ThreadPoolExecutor.AbortPolicy());
         this.app = new App(appConfig);
         web.observe(new SlackWeb.Observer() {
             @Override
@@ -159,9 +158,9 @@ public final class SageBot implements AutoCloseable {
             Optional<String> ts = web.post(channel, null, BlockKit.text(":rotating_light: *" + Mrkdwn.escape(Mrkdwn.cut(alert.name(), 200))
                     + "* is firing for `" + Mrkdwn.code(Mrkdwn.cut(ns + "/" + pod, 200)) + "`"
                     + (summary.isEmpty() ? "" : "\n> " + Mrkdwn.escape(Mrkdwn.cut(summary, 500)))));
-            ts.ifPresent(thread -> replies.execute(() -> diagnose(new Conversation.Diagnose(pod, Optional.of(ns),
-                    Optional.ofNullable(alert.labels().get("container")), Optional.empty(), Optional.empty(), Optional.empty(),
-                    Optional.empty(), Optional.empty()), new Where(channel, thread), "alertmanager", true)));
+            ts.ifPresent(thread -> reply(new Where(channel, thread), null, () -> diagnose(new Conversation.Diagnose(pod,
+                    Optional.of(ns), Optional.ofNullable(alert.labels().get("container")), Optional.empty(), Optional.empty(),
+                    Optional.empty(), Optional.empty(), Optional.empty()), new Where(channel, thread), "alertmanager", true)));
             return ts;
         }
 
@@ -218,7 +217,7 @@ public final class SageBot implements AutoCloseable {
         app.command("/sage", (req, ctx) -> {
             var p = req.getPayload();
             String text = p.getText() == null ? "" : p.getText();
-            replies.execute(() -> {
+            reply(new Where(p.getChannelId(), null), p.getUserId(), () -> {
                 // a slash command has no thread: start one under a message that says who asked what
                 Optional<String> top = web.post(p.getChannelId(), null, BlockKit.text("<@" + p.getUserId() + "> asked: `"
                         + Mrkdwn.code(Mrkdwn.cut(text, 200)) + "`"));
@@ -243,8 +242,8 @@ public final class SageBot implements AutoCloseable {
             String thread = p.getContainer() != null && p.getContainer().getThreadTs() != null
                     ? p.getContainer().getThreadTs() : p.getMessage() != null && p.getMessage().getThreadTs() != null
                     ? p.getMessage().getThreadTs() : messageTs;
-            replies.execute(() -> click(action.getActionId(), action.getValue(), new Where(channel, thread), messageTs,
-                    p.getUser().getId()));
+            reply(new Where(channel, thread), p.getUser().getId(), () -> click(action.getActionId(), action.getValue(),
+                    new Where(channel, thread), messageTs, p.getUser().getId()));
             return ctx.ack();
         });
     }
@@ -259,7 +258,24 @@ public final class SageBot implements AutoCloseable {
             return;
         }
         Where where = new Where(channel, threadTs != null ? threadTs : ts, threadTs != null, sageUserId);
-        replies.execute(() -> serve(text, files(files), where, user));
+        reply(where, user, () -> serve(text, files(files), where, user));
+    }
+
+    /**
+     * Hands {@code work} to the reply pool; when the pool is full or stopping, says so at once (to {@code user} alone
+     * when there is one, in the thread otherwise) rather than dropping the request.
+     */
+    private void reply(Where where, String user, Runnable work) {
+        try {
+            replies.execute(work);
+        } catch (RejectedExecutionException e) {
+            LOG.error("the reply pool refused a request in channel {} ({} waiting)", where.channel(), replies.getQueue().size());
+            BlockKit.Message m = BlockKit.text(":warning: Sage is " + (stopping ? "restarting" : "too busy to take this on")
+                    + "; ask again in a minute.");
+            if (user == null || !web.postEphemeral(where.channel(), where.thread(), user, m)) {
+                web.post(where.channel(), where.thread(), m);
+            }
+        }
     }
 
     /**
@@ -335,7 +351,7 @@ public final class SageBot implements AutoCloseable {
             String text = messageTs == null ? null : report(messageTs);
             if (text == null) {
                 web.post(where.channel(), where.thread(), BlockKit.text("Sage no longer holds that report (it keeps the"
-                        + " last " + KEPT_REPORTS + "); press Re-run to collect again."));
+                        + " newest ones only); press Re-run to collect again."));
             } else {
                 web.upload(where.channel(), where.thread(), "The full report, as `sage diagnose` prints it:",
                         List.of(new SlackWeb.Upload("sage-report.txt", "Sage report", text.getBytes(StandardCharsets.UTF_8))));
@@ -385,7 +401,7 @@ public final class SageBot implements AutoCloseable {
         Optional<String> ts = web.post(where.channel(), where.thread(), BlockKit.progress(doing, List.of()));
         if (ts.isEmpty()) {
             // logged by SlackWeb, with the thread it was for
-            writeDone(record, action, "not run: no reply possible");
+            writeDone(record, action, "not run: no reply possible", "not_run");
             return;
         }
         ThreadReply reply = new ThreadReply(web, where.channel(), where.thread(), ts.get(), doing, again);
@@ -394,8 +410,10 @@ public final class SageBot implements AutoCloseable {
         InFlight.Joined<Subscriber> joined = flights.join(key, me);
         if (!joined.first()) {
             Subscriber first = joined.flight().subscribers().get(0);
-            reply.waiting(BlockKit.progress(doing, List.of("The same diagnosis is already under way"
-                    + (first.user() == null || first.user().equals(user) ? "" : " (asked by " + Access.mention(first.user()) + ")")
+            String by = first.user() == null || first.user().equals(user) ? ""
+                    : first.user().matches("[UW][A-Z0-9]{2,20}") ? " (asked by " + Access.mention(first.user()) + ")"
+                    : " (asked by " + Mrkdwn.escape(first.user()) + ")";
+            reply.waiting(BlockKit.progress(doing, List.of("The same diagnosis was asked for already" + by
                     + "; its answer comes here too")));
             return;
         }
@@ -411,7 +429,7 @@ public final class SageBot implements AutoCloseable {
             @Override
             public void notRun(String why) {
                 for (Subscriber s : flights.land(key)) {
-                    writeDone(s.record(), s.action(), "not run: stopped");
+                    writeDone(s.record(), s.action(), "not run: stopped", "not_run");
                     s.reply().show(BlockKit.text(":warning: " + Mrkdwn.escape(why) + " before this diagnosis started;"
                             + " press Re-run or ask again once it is back."));
                 }
@@ -420,7 +438,7 @@ public final class SageBot implements AutoCloseable {
         if (!admitted.accepted()) {
             String why = admitted.refusal().orElseThrow();
             for (Subscriber s : flights.land(key)) {
-                writeDone(s.record(), s.action(), "not run: busy");
+                writeDone(s.record(), s.action(), "not run: busy", "busy");
                 s.reply().show(BlockKit.failure(why.startsWith("Sage is restarting") ? "Sage is restarting" : "Sage is busy",
                         new DiagnosisException(DiagnosisException.Kind.UNSUPPORTED, why + "; try again in a minute."),
                         s.again()));
@@ -451,80 +469,98 @@ public final class SageBot implements AutoCloseable {
                 + "…";
     }
 
-    /** What a diagnosis came to, for everyone who asked for it. */
-    /** @param cut why the pool stopped the collection early, when it did and what came before is the answer */
+    /**
+     * What a diagnosis came to, for everyone who asked for it.
+     *
+     * @param audit the outcome as the audit words it
+     * @param metric the outcome as the metrics count it: {@code diagnosed}, {@code failed}, {@code stopped}
+     * @param cut why the pool stopped the collection early, when it did and what came before is the answer
+     */
     private record Outcome(List<Report> reports, Map<String, DiagnosisException> hostFailures, DiagnosisException failure,
-                           String audit, Optional<String> cut) {
-        Outcome(List<Report> reports, Map<String, DiagnosisException> hostFailures, DiagnosisException failure, String audit) {
-            this(reports, hostFailures, failure, audit, Optional.empty());
+                           String audit, String metric, Optional<String> cut) {
+        static Outcome failed(DiagnosisException e, String audit, String metric) {
+            return new Outcome(List.of(), Map.of(), e, audit, metric, Optional.empty());
         }
     }
 
     /**
-     * Runs one diagnosis on a pool thread, showing its progress in every thread that asked for it, then answers each of
-     * them. Stopped by the pool (its deadline, a restart), it says so rather than what the interrupt broke.
+     * Runs one diagnosis on a pool thread, showing its progress in the thread that asked first (the others were told they
+     * joined: a step shown in a hundred threads would cost a hundred calls while the collection waits), then answers
+     * every thread that asked. Stopped by the pool (its deadline, a restart), it says so rather than what the interrupt
+     * broke. Whatever happens, the flight lands and each thread is answered: a request for this target never waits on
+     * a diagnosis that ended.
      */
     private void run(DiagnoseRequest request, DiagnoseRequest key, InFlight.Flight<Subscriber> flight, WorkPool.Ticket ticket) {
-        DiagnosisListener everyone = new DiagnosisListener() {
-            @Override
-            public void step(String what) {
-                flight.subscribers().forEach(s -> s.reply().step(what));
-            }
-
-            @Override
-            public void roundJudged(int round, int rounds, Report soFar) {
-                flight.subscribers().forEach(s -> s.reply().roundJudged(round, rounds, soFar));
-            }
-        };
+        ThreadReply first = flight.subscribers().get(0).reply();
         Outcome outcome;
         long t0 = System.nanoTime();
         try {
-            if (request.target() instanceof Target.HostGroup) {
-                var group = service.diagnoseGroup(request, everyone);
-                outcome = new Outcome(group.reports(), group.failures(), null, group.reports().size() + " of "
-                        + (group.reports().size() + group.failures().size()) + " hosts diagnosed");
-            } else {
-                outcome = new Outcome(List.of(service.diagnose(request, everyone)), Map.of(), null, "diagnosed");
-            }
-        } catch (DiagnosisException e) {
-            DiagnosisException said = ticket.stopped().map(why -> new DiagnosisException(DiagnosisException.Kind.TIMEOUT,
-                    "Sage stopped this diagnosis: " + why + ". Press Re-run" + (why.contains("restart") ? " once it is back."
-                    : "; a target this slow may need a longer limits.deadline, or fewer rounds."))).orElse(e);
-            // the kind only: a message may quote what the target or the API server printed
-            outcome = new Outcome(List.of(), Map.of(), said, ticket.stopped().isPresent() ? "stopped: " + ticket.stopped().get()
-                    : "failed: " + e.kind().name().toLowerCase(java.util.Locale.ROOT));
-        } catch (RuntimeException e) {
+            outcome = outcome(request, first, ticket);
+        } catch (RuntimeException | Error e) {
             LOG.error("diagnosing {} failed", request.target(), e);
-            outcome = new Outcome(List.of(), Map.of(), new DiagnosisException(DiagnosisException.Kind.UNSUPPORTED,
-                    "Sage failed unexpectedly (" + e.getClass().getSimpleName() + "); the bot's log has the details."), "failed");
+            outcome = Outcome.failed(new DiagnosisException(DiagnosisException.Kind.UNSUPPORTED, "Sage failed unexpectedly ("
+                    + e.getClass().getSimpleName() + "); the bot's log has the details."), "failed", "failed");
+        } finally {
+            ticket.disarm();
         }
-        if (outcome.failure() == null && ticket.stopped().isPresent()) {
-            // stopped between rounds: the rounds before it are judged, and the thread is told why there are no more
-            outcome = new Outcome(outcome.reports(), outcome.hostFailures(), null, "stopped: " + ticket.stopped().get(),
-                    ticket.stopped());
-        }
-        ticket.disarm();
+        List<Subscriber> all = flights.land(key);
         metrics.diagnosis(kind(request), Duration.ofNanos(System.nanoTime() - t0), outcome.failure() == null);
         outcome.reports().forEach(metrics::judged);
-        List<Subscriber> all = flights.land(key);
         List<Attachments> prepared = outcome.reports().stream().map(Attachments::new).toList();
         // those who joined are answered on the reply pool, so that this thread's slot frees as soon as it has answered
         // the first; the chart and the captures are drawn once for all of them
         Outcome o = outcome;
         for (int i = 1; i < all.size(); i++) {
             Subscriber s = all.get(i);
-            replies.execute(() -> answerOnce(s, o, prepared, " (joined)"));
+            Runnable answer = () -> answerOnce(s, o, prepared, true);
+            try {
+                replies.execute(answer);
+            } catch (RejectedExecutionException e) {
+                answer.run(); // the reply pool is full or stopping: answered here rather than not at all
+            }
         }
-        answerOnce(all.get(0), outcome, prepared, "");
+        answerOnce(all.get(0), outcome, prepared, false);
     }
 
-    private void answerOnce(Subscriber s, Outcome outcome, List<Attachments> prepared, String joined) {
+    /** The diagnosis itself, as an outcome: what it found, or why it failed or was stopped. */
+    private Outcome outcome(DiagnoseRequest request, ThreadReply progress, WorkPool.Ticket ticket) {
+        Outcome outcome;
+        try {
+            if (request.target() instanceof Target.HostGroup) {
+                var group = service.diagnoseGroup(request, progress);
+                outcome = new Outcome(group.reports(), group.failures(), null, group.reports().size() + " of "
+                        + (group.reports().size() + group.failures().size()) + " hosts diagnosed",
+                        group.reports().isEmpty() ? "failed" : "diagnosed", Optional.empty());
+            } else {
+                outcome = new Outcome(List.of(service.diagnose(request, progress)), Map.of(), null, "diagnosed", "diagnosed",
+                        Optional.empty());
+            }
+        } catch (DiagnosisException e) {
+            if (ticket.stopped().isEmpty()) {
+                // the kind only: a message may quote what the target or the API server printed
+                return Outcome.failed(e, "failed: " + e.kind().name().toLowerCase(java.util.Locale.ROOT), "failed");
+            }
+            String why = ticket.stopped().get();
+            return Outcome.failed(new DiagnosisException(DiagnosisException.Kind.TIMEOUT, "Sage stopped this diagnosis: "
+                    + why + ". Press Re-run" + (why.contains("restart") ? " once it is back."
+                    : "; a target this slow may need a longer limits.deadline, or fewer rounds.")), "stopped: " + why, "stopped");
+        }
+        if (ticket.stopped().isPresent()) {
+            // stopped inside a round: the rounds before it are judged, and the thread is told why there are no more
+            return new Outcome(outcome.reports(), outcome.hostFailures(), null, "stopped: " + ticket.stopped().get(),
+                    "stopped", ticket.stopped());
+        }
+        return outcome;
+    }
+
+    private void answerOnce(Subscriber s, Outcome outcome, List<Attachments> prepared, boolean joined) {
         try {
             answer(s, outcome, prepared);
         } catch (RuntimeException e) {
             LOG.error("answering in channel {} thread {} failed", s.reply().channel, s.reply().thread, e);
         } finally {
-            writeDone(s.record(), s.action(), outcome.audit() + joined);
+            writeDone(s.record(), s.action(), outcome.audit() + (joined ? " (joined)" : ""),
+                    joined && outcome.metric().equals("diagnosed") ? "joined" : outcome.metric());
         }
     }
 
@@ -541,7 +577,7 @@ public final class SageBot implements AutoCloseable {
             if (i == 0) {
                 finish(a, r, reply, again);
             } else {
-                BlockKit.Message m = BlockKit.report(r, again, false, "", offers(r));
+                BlockKit.Message m = BlockKit.report(r, again, false, "", offers(r, again));
                 web.post(reply.channel, reply.thread, m).ifPresent(ts -> attach(a, reply.channel, reply.thread, ts, m.cut()));
             }
         }
@@ -555,11 +591,13 @@ public final class SageBot implements AutoCloseable {
                 + (why.contains("restart") ? "." : "; a target this slow may need a longer limits.deadline, or fewer rounds."))));
     }
 
-    /** Puts a request's outcome on record and counts it in the metrics. */
-    private void writeDone(RequestAudit record, String action, String outcome) {
-        metrics.request(action, outcome.endsWith("(joined)") ? "joined" : outcome.startsWith("not run: busy") ? "busy"
-                : outcome.startsWith("not run") ? "not_run" : outcome.contains("diagnosed") ? "diagnosed"
-                : outcome.startsWith("read") ? "read" : outcome.startsWith("stopped") ? "stopped" : "failed");
+    /**
+     * Puts a request's outcome on record, and counts it in the metrics as {@code metric}: {@code diagnosed},
+     * {@code joined}, {@code read}, {@code done}, {@code refused_by_jvm}, {@code failed}, {@code stopped}, {@code busy},
+     * {@code not_run}.
+     */
+    private void writeDone(RequestAudit record, String action, String outcome, String metric) {
+        metrics.request(action, metric);
         try {
             record.write("request_done", Map.of("outcome", outcome));
         } catch (IOException e) {
@@ -573,8 +611,9 @@ public final class SageBot implements AutoCloseable {
     }
 
     /** The actions a report's findings suggest, when the configuration offers them and some rule lets someone act. */
-    private List<ActionWords.Offer> offers(Report report) {
-        if (!config.access().anyMay(Access.Action.ACT)) {
+    private List<ActionWords.Offer> offers(Report report, Again again) {
+        // a host of a group is acted on by its own name: the group's buttons would name the group
+        if (!config.access().anyMay(Access.Action.ACT) || again.target().startsWith("hosts/")) {
             return List.of();
         }
         return ActionWords.offers(report, config.actions().offered(), config.actions().heapDumpDir());
@@ -606,7 +645,7 @@ public final class SageBot implements AutoCloseable {
         String doing = ActionWords.doing(action, ask.target());
         Optional<String> ts = web.post(where.channel(), where.thread(), BlockKit.progress(doing, List.of()));
         if (ts.isEmpty()) {
-            writeDone(record, "act", "not run: no reply possible");
+            writeDone(record, "act", "not run: no reply possible", "not_run");
             return;
         }
         ThreadReply reply = new ThreadReply(web, where.channel(), where.thread(), ts.get(), doing, null);
@@ -614,6 +653,9 @@ public final class SageBot implements AutoCloseable {
                 + java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(java.time.ZoneOffset.UTC)
                 .format(java.time.Instant.now()) + "-" + Long.toHexString(new java.security.SecureRandom().nextInt() & 0xffffffL)
                 + ".hprof").orElse("");
+        // a heap dump of a large heap takes minutes: it gets at least the command's own deadline
+        Duration deadline = action == SafeAction.HEAP_DUMP && config.limits().deadline().compareTo(SafeAction.HEAP_DUMP_TIMEOUT) < 0
+                ? SafeAction.HEAP_DUMP_TIMEOUT.plusMinutes(1) : config.limits().deadline();
         WorkPool.Admitted admitted = pool.submit(kind(request), new WorkPool.Job() {
             @Override
             public void run(WorkPool.Ticket ticket) {
@@ -623,7 +665,10 @@ public final class SageBot implements AutoCloseable {
                         ActionResult r = service.act(request, action, file, reply);
                         ticket.disarm();
                         outcome = r.failure().isPresent() ? "refused by the JVM" : "done";
-                        reply.show(ActionWords.result(r, ask.target(), user, file));
+                        BlockKit.Message m = ActionWords.result(r, ask.target(), user, file);
+                        if (!reply.show(m)) {
+                            web.post(where.channel(), where.thread(), m);
+                        }
                         if (action == SafeAction.THREAD_DUMP) {
                             web.upload(where.channel(), where.thread(), "The thread dump (credentials redacted):",
                                     RawFiles.of(r.report().raw()));
@@ -631,14 +676,21 @@ public final class SageBot implements AutoCloseable {
                     } catch (DiagnosisException e) {
                         ticket.disarm();
                         outcome = "failed: " + e.kind().name().toLowerCase(java.util.Locale.ROOT);
-                        reply.show(BlockKit.failure(ActionWords.name(action) + " did not run on " + ask.target(), e, null));
+                        reply.show(ticket.stopped().isPresent()
+                                // the command may be under way on the target: say so rather than "did not run"
+                                ? BlockKit.text(":stopwatch: Sage stopped waiting for " + Mrkdwn.escape(ActionWords.name(action))
+                                        + " on `" + Mrkdwn.code(ask.target()) + "`: " + Mrkdwn.escape(ticket.stopped().get())
+                                        + ". It may still be running there" + (action == SafeAction.HEAP_DUMP ? "; look for `"
+                                        + Mrkdwn.code(file) + "` on the target" : "") + ".")
+                                : BlockKit.failure(ActionWords.name(action) + " did not run on " + ask.target(), e, null));
                     } catch (RuntimeException e) {
                         ticket.disarm();
                         LOG.error("{} on {} failed", action.word(), ask.target(), e);
                         reply.show(BlockKit.text(":warning: Sage failed unexpectedly ("
                                 + Mrkdwn.escape(e.getClass().getSimpleName()) + "); the bot's log has the details."));
                     } finally {
-                        writeDone(record, "act", outcome);
+                        writeDone(record, "act", outcome, outcome.equals("done") ? "done"
+                                : outcome.equals("refused by the JVM") ? "refused_by_jvm" : "failed");
                     }
                     return null;
                 });
@@ -646,15 +698,20 @@ public final class SageBot implements AutoCloseable {
 
             @Override
             public void notRun(String why) {
-                writeDone(record, "act", "not run: stopped");
+                writeDone(record, "act", "not run: stopped", "not_run");
                 reply.show(BlockKit.text(":warning: " + Mrkdwn.escape(why) + " before this ran; nothing was done."));
             }
-        });
+        }, deadline);
         if (!admitted.accepted()) {
-            writeDone(record, "act", "not run: busy");
-            reply.show(BlockKit.text(":warning: Sage is busy (" + Mrkdwn.escape(admitted.refusal().orElseThrow())
-                    + "); nothing was done. Try again in a minute."));
+            writeDone(record, "act", "not run: busy", "busy");
+            reply.show(BlockKit.text(":warning: " + refused(admitted) + "; nothing was done. Try again in a minute."));
         }
+    }
+
+    /** Why the pool refused a job, in words: restarting, or busy and how busy. */
+    private static String refused(WorkPool.Admitted admitted) {
+        String why = admitted.refusal().orElseThrow();
+        return why.startsWith("Sage is restarting") ? "Sage is restarting" : "Sage is busy (" + Mrkdwn.escape(why) + ")";
     }
 
     /** What a request asks to do: a compare that watches needs both rights. */
@@ -804,7 +861,7 @@ public final class SageBot implements AutoCloseable {
     }
 
     private void finish(Attachments prepared, Report report, ThreadReply reply, Again again) {
-        BlockKit.Message m = BlockKit.report(report, again, false, "", offers(report));
+        BlockKit.Message m = BlockKit.report(report, again, false, "", offers(report, again));
         String ts = reply.ts;
         if (!reply.show(m)) {
             // the progress message could not be replaced: the answer goes in a new message rather than nowhere
@@ -850,6 +907,7 @@ public final class SageBot implements AutoCloseable {
                 : String.join(", ", files.stream().map(f -> "`" + Mrkdwn.code(Mrkdwn.cut(f.name(), 80)) + "`").toList());
         Optional<String> ts = web.post(where.channel(), where.thread(), BlockKit.progress("Reading " + names + "…", List.of()));
         if (ts.isEmpty()) {
+            writeDone(record, "analyze", "not run: no reply possible", "not_run");
             return;
         }
         ThreadReply reply = new ThreadReply(web, where.channel(), where.thread(), ts.get(), "Reading " + names, null);
@@ -884,21 +942,20 @@ public final class SageBot implements AutoCloseable {
                             + "); the bot's log has the details."));
                 } finally {
                     metrics.diagnosis("files", Duration.ofNanos(System.nanoTime() - t0), outcome.equals("read"));
-                    writeDone(record, "analyze", outcome);
+                    writeDone(record, "analyze", outcome, outcome.equals("read") ? "read" : "failed");
                 }
             }
 
             @Override
             public void notRun(String why) {
-                writeDone(record, "analyze", "not run: stopped");
+                writeDone(record, "analyze", "not run: stopped", "not_run");
                 reply.show(BlockKit.text(":warning: " + Mrkdwn.escape(why) + " before reading this; share the file again"
                         + " once it is back."));
             }
         });
         if (!admitted.accepted()) {
-            writeDone(record, "analyze", "not run: busy");
-            reply.show(BlockKit.text(":warning: Sage is busy (" + Mrkdwn.escape(admitted.refusal().orElseThrow())
-                    + "); share the file again in a minute."));
+            writeDone(record, "analyze", "not run: busy", "busy");
+            reply.show(BlockKit.text(":warning: " + refused(admitted) + "; share the file again in a minute."));
         }
     }
 
@@ -1006,6 +1063,14 @@ public final class SageBot implements AutoCloseable {
     @Override
     public void close() {
         stopping = true;
+        try {
+            closeWork();
+        } finally {
+            metrics.close();
+        }
+    }
+
+    private void closeWork() {
         int stopped = pool.close(config.limits().shutdownGrace(), "Sage is restarting");
         if (stopped > 0) {
             LOG.warn("{} diagnoses were still running after {} and were stopped", stopped,

@@ -30,6 +30,8 @@ final class ThreadReply implements DiagnosisListener {
     private Report judged;
     private String judgedPending = "";
     private boolean done;
+    /** Whether the work has shown a step: a queue place said late must not replace it. */
+    private boolean started;
 
     ThreadReply(SlackWeb web, String channel, String thread, String ts, String doing, Again again) {
         this.web = web;
@@ -42,6 +44,7 @@ final class ThreadReply implements DiagnosisListener {
 
     @Override
     public synchronized void step(String what) {
+        started = true;
         steps.add(what);
         if ((System.nanoTime() - lastUpdate) / 1_000_000 >= MIN_UPDATE_MILLIS) {
             progress(judged == null ? BlockKit.progress(doing, steps)
@@ -51,6 +54,7 @@ final class ThreadReply implements DiagnosisListener {
 
     @Override
     public synchronized void roundJudged(int round, int rounds, Report soFar) {
+        started = true;
         if (round < rounds) {
             judged = soFar;
             judgedPending = "round " + round + " of " + rounds + " is in; growth and \u201cstuck\u201d are judged once round "
@@ -59,9 +63,11 @@ final class ThreadReply implements DiagnosisListener {
         }
     }
 
-    /** A state before the work starts (a place in the queue), unless the work has already ended. */
+    /** A state before the work starts (a place in the queue), unless the work has already started or ended. */
     synchronized void waiting(BlockKit.Message m) {
-        progress(m);
+        if (!started) {
+            progress(m);
+        }
     }
 
     /** Progress: tried once, since a later state follows; the collecting thread never waits out a rate limit. */

@@ -96,6 +96,13 @@ class WorkPoolTest {
             Held next = new Held();
             assertThat(pool.submit("pod", next).place()).as("its slot is free again").isZero();
             next.release.countDown();
+            assertThat(next.ended.await(5, TimeUnit.SECONDS)).isTrue();
+
+            // a job may bring a deadline of its own (a heap dump takes minutes)
+            Held own = new Held();
+            pool.submit("pod", own, Duration.ofMillis(100));
+            assertThat(own.ended.await(5, TimeUnit.SECONDS)).isTrue();
+            assertThat(own.said).containsExactly("stopped: its deadline of 100 ms passed");
         }
     }
 

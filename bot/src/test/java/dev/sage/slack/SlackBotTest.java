@@ -214,7 +214,7 @@ class SlackBotTest {
             post(mention("<@USAGE> diagnose local:" + jvm.pid(), "1700000000.001700"));
             slack.await("chat.postMessage", c -> c.get("thread_ts").equals("1700000000.001700"), Duration.ofSeconds(5));
             post(mention("<@USAGE> diagnose local:" + jvm.pid(), "1700000000.001800"));
-            FakeSlack.Call joined = slack.await("chat.update", c -> c.get("blocks").contains("already under way"),
+            FakeSlack.Call joined = slack.await("chat.update", c -> c.get("blocks").contains("was asked for already"),
                     Duration.ofSeconds(10));
             assertThat(joined.get("channel")).isEqualTo("C1");
             // both threads get the answer, from one collection
@@ -516,6 +516,7 @@ class SlackBotTest {
             // Slack shows this dialog before it sends the click: what the GC costs the JVM is said there
             JsonNode confirm = gc.get("confirm");
             assertThat(confirm.at("/title/text").asText()).isEqualTo("Run a full GC?");
+            assertThat(confirm.at("/text/type").asText()).as("Slack's dialogs take plain text").isEqualTo("plain_text");
             assertThat(confirm.at("/text/text").asText()).contains("stop-the-world").contains("used now")
                     .as("the flags say a GC cannot give memory back here").contains("-Xms equals -Xmx: the heap cannot shrink")
                     .hasSizeLessThanOrEqualTo(300);
