@@ -27,7 +27,7 @@ public record Access(List<String> admins, List<Rule> rules) {
 
     /** What a person may do. */
     public enum Action {
-        DIAGNOSE, COMPARE, WATCH, ANALYZE, PROFILE, ACT;
+        DIAGNOSE, COMPARE, WATCH, ANALYZE, PROFILE, ACT, DIGEST;
 
         public String word() {
             return name().toLowerCase(Locale.ROOT);
@@ -67,6 +67,9 @@ public record Access(List<String> admins, List<Rule> rules) {
 
         /** Files people shared: nothing remote is touched. */
         record Files() implements Place {}
+
+        /** A configured digest's fleet: its targets are the configuration's, not the person's. */
+        record Fleet() implements Place {}
     }
 
     /**
@@ -171,7 +174,8 @@ public record Access(List<String> admins, List<Rule> rules) {
                 : quote(p.namespace())) + (p.context().isEmpty() ? "" : " (context " + quote(p.context()) + ")")
                 : place instanceof Place.HostGroup g ? " host group " + quote(g.name())
                 : place instanceof Place.Host h ? " " + quote(h.host()) + " (hosts are reached through host groups)"
-                : place instanceof Place.Local ? " JVMs on Sage's own machine" : " shared files";
+                : place instanceof Place.Local ? " JVMs on Sage's own machine"
+                : place instanceof Place.Fleet ? " the configured fleets" : " shared files";
         String may = covering.isEmpty() ? "No rule lets you run anything on a target " + here + "."
                 : "Here you may " + covering.stream().map(Rule::describe).collect(Collectors.joining("; or ")) + ".";
         return new Decision(false, "You may not " + action.word() + what + " " + here + ". " + may, admins);

@@ -97,8 +97,24 @@ final class BotCommand implements Callable<Integer> {
             err.println("sage bot: could not start: " + e.getMessage());
             return ExitCodes.FAILED;
         }
+        dev.sage.digest.DigestScheduler schedule = null;
+        if (!cfg.digests().isEmpty()) {
+            try {
+                schedule = new dev.sage.digest.DigestScheduler(cfg.digests(), bot::runDigest);
+                for (var d : cfg.digests()) {
+                    err.println("sage bot: digest " + d.name() + " to " + d.channel() + ", next at "
+                            + schedule.next(d.name()).map(String::valueOf).orElse("never (the expression has no future time)"));
+                }
+            } catch (org.quartz.SchedulerException e) {
+                err.println("sage bot: the digests could not be scheduled: " + e.getMessage());
+            }
+        }
+        dev.sage.digest.DigestScheduler digests = schedule;
         err.flush();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (digests != null) {
+                digests.close();
+            }
             try {
                 server.close();
             } catch (Exception ignored) {

@@ -48,10 +48,19 @@ import java.util.regex.Pattern;
  * @param auditFile where every request, refusal and command is appended, one JSON object per line
  * @param alerts Alertmanager's webhook: which alerts are diagnosed, and where the answer goes
  * @param actions the actions offered as buttons under a finding that suggests one, to people the rules let {@code act}
+ * @param digests the fleet health digests, posted on their schedules
  */
 public record BotConfig(Slack slack, Kubernetes kubernetes, Ssh ssh, HostGroupsConfig hostGroups, boolean local,
                         List<Path> playbooks, Collection collection, Limits limits, Access access, Path auditFile,
-                        Alerts alerts, Actions actions) {
+                        Alerts alerts, Actions actions, List<dev.sage.digest.DigestSpec> digests) {
+    public BotConfig {
+        digests = List.copyOf(digests);
+    }
+
+    /** The digest named {@code name}, if the configuration has it. */
+    public Optional<dev.sage.digest.DigestSpec> digest(String name) {
+        return digests.stream().filter(d -> d.name().equals(name)).findFirst();
+    }
 
     /**
      * @param offered the actions offered; a heap dump only with {@code heapDumpDir}
@@ -132,7 +141,7 @@ public record BotConfig(Slack slack, Kubernetes kubernetes, Ssh ssh, HostGroupsC
                 new Collection(CollectionPlan.STANDARD_ROUNDS, CollectionPlan.STANDARD_INTERVAL, Duration.ofSeconds(60), true, Optional.empty(), Optional.empty(),
                         false),
                 new Limits(4, Map.of(), 50, 64L << 20, 10, 30, Duration.ofMinutes(5), Duration.ofSeconds(30)), Access.NONE, Path.of("sage-audit.jsonl"),
-                new Alerts("", 9095, Duration.ofMinutes(30), List.of()), Actions.DEFAULT);
+                new Alerts("", 9095, Duration.ofMinutes(30), List.of()), Actions.DEFAULT, List.of());
     }
 
     /**
@@ -165,7 +174,7 @@ public record BotConfig(Slack slack, Kubernetes kubernetes, Ssh ssh, HostGroupsC
             return defaults;
         }
         Map<String, Node> top = r.mapping(root, "", Set.of("slack", "kubernetes", "ssh", "host_groups", "local",
-                "playbooks", "collection", "limits", "access", "audit", "alerts", "actions"));
+                "playbooks", "collection", "limits", "access", "audit", "alerts", "actions", "digests"));
 
         Map<String, Node> s = r.mapping(top.get("slack"), "slack", Set.of("bot_token", "app_token", "signing_secret", "api_url"));
         Slack slack = new Slack(r.text(s, "slack.bot_token").orElse(defaults.slack().botToken()),
@@ -245,10 +254,97 @@ public record BotConfig(Slack slack, Kubernetes kubernetes, Ssh ssh, HostGroupsC
         Map<String, Node> au = r.mapping(top.get("audit"), "audit", Set.of("file"));
         Path auditFile = r.text(au, "audit.file").filter(x -> !x.isBlank()).map(Path::of).orElse(defaults.auditFile());
         return new BotConfig(slack, kube, ssh, groups, local, playbooks, collection, limits, access, auditFile,
-                alerts(r, top.get("alerts"), defaults.alerts()), actions(r, top.get("actions")));
+                alerts(r, top.get("alerts"), defaults.alerts()), actions(r, top.get("actions")),
+                digests(r, top.get("digests")));
     }
 
     /** {@code alerts:}: the webhook's token and port, and the routes from alerts to channels. */
+    private static final Pattern DIGEST_NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,40}");
+    private static final Pattern CHANNEL_ID = Pattern.compile("[CG][A-Z0-9]{2,20}");
+    private static final Pattern NAMESPACE = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
+    /** A label selector's characters: keys, values, operators, sets ({@code app=orders,tier in (web,api),!canary}). */
+    private static final Pattern SELECTOR = Pattern.compile("[A-Za-z0-9=!,._/ ()-]{0,300}");
+
+    private static List<dev.sage.digest.DigestSpec> digests(Reader r, Node node) {
+        List<dev.sage.digest.DigestSpec> out = new ArrayList<>();
+        if (node == null || node instanceof ScalarNode s && s.getTag().equals(Tag.NULL)) {
+            return out;
+        }
+        if (!(node instanceof SequenceNode seq)) {
+            throw r.error(node, "digests", "must be a list of digests");
+        }
+        for (Node item : seq.getValue()) {
+            String k = "digests[]";
+            Map<String, Node> m = r.mapping(item, k, Set.of("name", "cron", "time_zone", "channel", "targets", "histogram",
+                    "concurrency", "per_target", "deadline"));
+            String name = r.text(m, k + ".name").orElseThrow(() -> r.error(item, k, "needs a name"));
+            if (!DIGEST_NAME.matcher(name).matches()) {
+                throw r.error(m.get("name"), k + ".name", "'" + name + "' is not a digest name (lower-case letters, digits, '-')");
+            }
+            if (out.stream().anyMatch(d -> d.name().equals(name))) {
+                throw r.error(m.get("name"), k + ".name", "'" + name + "' is given twice");
+            }
+            String cron = r.text(m, k + ".cron").orElseThrow(() -> r.error(item, k, "needs a cron expression"));
+            try {
+                new org.quartz.CronExpression(cron);
+            } catch (java.text.ParseException e) {
+                throw r.error(m.get("cron"), k + ".cron", "'" + cron + "' is not a Quartz cron expression ("
+                        + e.getMessage() + "); it has seconds first: \"0 0 9 ? * MON-FRI\" is 09:00 on weekdays");
+            }
+            java.time.ZoneId zone;
+            try {
+                zone = r.text(m, k + ".time_zone").map(java.time.ZoneId::of).orElse(java.time.ZoneOffset.UTC);
+            } catch (java.time.DateTimeException e) {
+                throw r.error(m.get("time_zone"), k + ".time_zone", "is not a time zone (e.g. Europe/Paris, UTC)");
+            }
+            String channel = r.text(m, k + ".channel").orElseThrow(() -> r.error(item, k, "needs a channel id"));
+            if (!CHANNEL_ID.matcher(channel).matches()) {
+                throw r.error(m.get("channel"), k + ".channel", "'" + channel + "' is not a channel id (C… or G…)");
+            }
+            Map<String, Node> t = r.mapping(m.get("targets"), k + ".targets", Set.of("local", "host_groups", "kubernetes"));
+            boolean local = r.bool(t, k + ".targets.local").orElse(false);
+            List<String> groups = r.list(t.get("host_groups"), k + ".targets.host_groups");
+            List<dev.sage.digest.DigestSpec.Pods> pods = new ArrayList<>();
+            Node kube = t.get("kubernetes");
+            if (kube instanceof SequenceNode ks) {
+                for (Node p : ks.getValue()) {
+                    String pk = k + ".targets.kubernetes[]";
+                    Map<String, Node> pm = r.mapping(p, pk, Set.of("context", "namespaces", "selector"));
+                    List<String> namespaces = r.list(pm.get("namespaces"), pk + ".namespaces");
+                    if (namespaces.isEmpty()) {
+                        throw r.error(p, pk, "needs namespaces");
+                    }
+                    for (String ns : namespaces) {
+                        if (!NAMESPACE.matcher(ns).matches()) {
+                            throw r.error(pm.get("namespaces"), pk + ".namespaces", "'" + ns + "' is not a namespace");
+                        }
+                    }
+                    String selector = r.text(pm, pk + ".selector").orElse("");
+                    if (!SELECTOR.matcher(selector).matches()) {
+                        throw r.error(pm.get("selector"), pk + ".selector", "'" + selector + "' is not a label selector");
+                    }
+                    pods.add(new dev.sage.digest.DigestSpec.Pods(r.text(pm, pk + ".context").filter(c -> !c.isBlank()),
+                            namespaces, selector));
+                }
+            } else if (kube != null && !(kube instanceof ScalarNode ns && ns.getTag().equals(Tag.NULL))) {
+                throw r.error(kube, k + ".targets.kubernetes", "must be a list of {context, namespaces, selector}");
+            }
+            if (!local && groups.isEmpty() && pods.isEmpty()) {
+                throw r.error(item, k + ".targets", "names no target: set local, host_groups or kubernetes");
+            }
+            Duration perTarget = r.duration(m, k + ".per_target").orElse(Duration.ofSeconds(60));
+            Duration deadline = r.duration(m, k + ".deadline").orElse(Duration.ofMinutes(10));
+            if (perTarget.compareTo(deadline) > 0) {
+                throw r.error(m.getOrDefault("per_target", item), k + ".per_target", "is longer than the digest's deadline");
+            }
+            out.add(new dev.sage.digest.DigestSpec(name, cron, zone, channel,
+                    new dev.sage.digest.DigestSpec.Targets(local, groups, pods),
+                    r.bool(m, k + ".histogram").orElse(false), r.integer(m, k + ".concurrency", 1, 64).orElse(8),
+                    perTarget, deadline));
+        }
+        return out;
+    }
+
     private static Actions actions(Reader r, Node node) {
         Map<String, Node> a = r.mapping(node, "actions", Set.of("offer", "heap_dump_dir"));
         Optional<String> dir = r.text(a, "actions.heap_dump_dir").filter(d -> !d.isBlank());
@@ -364,7 +460,7 @@ public record BotConfig(Slack slack, Kubernetes kubernetes, Ssh ssh, HostGroupsC
                     Access.Action action = Access.Action.of(w);
                     if (action == null) {
                         throw r.error(m.get("may"), k + ".may", "'" + w + "' is not an action (diagnose, compare, watch,"
-                                + " analyze, profile, act)");
+                                + " analyze, profile, act, digest)");
                     }
                     may.add(action);
                 }

@@ -9,6 +9,9 @@ import dev.sage.diagnosis.Finding;
 import dev.sage.diagnosis.NotEvaluated;
 import dev.sage.diagnosis.SnapshotDigest;
 import dev.sage.diagnosis.Units;
+import dev.sage.digest.DigestResult;
+import dev.sage.digest.TargetSummary;
+import dev.sage.render.DigestText;
 import dev.sage.render.TextReport;
 import dev.sage.service.DiagnosisException;
 import dev.sage.service.Report;
@@ -20,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -268,6 +272,68 @@ public final class BlockKit {
         }
         return "*Compared with the healthy sibling* (this JVM / sibling)\n```" + Mrkdwn.cut(Mrkdwn.code(rows.toString()),
                 MAX_TEXT - 100) + "```";
+    }
+
+    /** Services shown in a digest message; the rest are in the attached table. */
+    static final int DIGEST_SERVICES = 20;
+    /** Targets named under one service in a digest message. */
+    private static final int DIGEST_TARGETS = 3;
+
+    /**
+     * A fleet digest: the counts, then each service worst first with its worst targets' top findings and figures, and a
+     * button to diagnose its worst target; what could not be covered last. {@link Message#cut()} when services were left
+     * to the attached table.
+     */
+    static Message digest(DigestResult r) {
+        List<Map<String, Object>> blocks = new ArrayList<>();
+        Map<TargetSummary.Status, Integer> c = r.counts();
+        blocks.add(header(":bar_chart: Fleet health: " + r.spec().name()));
+        blocks.add(context(List.of(r.targets().size() + " JVMs in " + Units.duration(r.took().toMillis() / 1000.0) + ": "
+                + ":red_circle: " + c.get(TargetSummary.Status.CRITICAL) + " critical · "
+                + ":large_orange_circle: " + c.get(TargetSummary.Status.WARNING) + " warning · "
+                + ":large_green_circle: " + c.get(TargetSummary.Status.HEALTHY) + " healthy · "
+                + ":white_circle: " + c.get(TargetSummary.Status.UNREACHABLE) + " unreachable")));
+        blocks.add(divider());
+        var services = r.services();
+        int shown = 0;
+        for (Map.Entry<String, List<TargetSummary>> service : services.entrySet()) {
+            if (shown == DIGEST_SERVICES) {
+                break;
+            }
+            List<TargetSummary> targets = service.getValue();
+            TargetSummary worst = targets.get(0);
+            StringBuilder text = new StringBuilder(status(worst.status()) + " *" + Mrkdwn.escape(service.getKey()) + "* ("
+                    + targets.size() + " JVM" + (targets.size() == 1 ? "" : "s") + ")");
+            targets.stream().limit(DIGEST_TARGETS).forEach(t -> text.append("\n`").append(Mrkdwn.code(t.target().name()))
+                    .append("`: ").append(Mrkdwn.escape(DigestText.line(t))));
+            if (targets.size() > DIGEST_TARGETS) {
+                text.append("\n_and ").append(targets.size() - DIGEST_TARGETS).append(" more_");
+            }
+            Map<String, Object> section = section(Mrkdwn.cut(text.toString(), MAX_TEXT));
+            var request = worst.target().request();
+            Again again = new Again(worst.target().button(), request.namespace(), Optional.empty(),
+                    request.context(), Optional.empty(), Optional.empty());
+            section.put("accessory", button("Diagnose", RERUN + "_d" + (++shown), again.encode(), null));
+            blocks.add(section);
+        }
+        boolean cut = services.size() > shown;
+        if (cut) {
+            blocks.add(context(List.of((services.size() - shown) + " more services are in the attached table.")));
+        }
+        if (!r.problems().isEmpty()) {
+            blocks.add(context(List.of(Mrkdwn.cut("_Not covered_: " + r.problems().stream().map(Mrkdwn::escape)
+                    .collect(Collectors.joining("; ")), MAX_TEXT))));
+        }
+        return new Message(Mrkdwn.cut(Mrkdwn.escape(DigestText.headline(r)), MAX_FALLBACK), blocks, cut);
+    }
+
+    private static String status(TargetSummary.Status s) {
+        return switch (s) {
+            case CRITICAL -> ":red_circle:";
+            case WARNING -> ":large_orange_circle:";
+            case UNREACHABLE -> ":white_circle:";
+            case HEALTHY -> ":large_green_circle:";
+        };
     }
 
     private static String icon(Finding f) {

@@ -47,6 +47,10 @@ public final class Conversation {
     public record Playbooks() implements Ask {
     }
 
+    /** Run the digest {@code name} now, here; {@code name} empty: list the digests. */
+    public record Digest(String name) implements Ask {
+    }
+
     /** Show what Sage understands; {@code why} says what was not understood, empty when help was asked for. */
     public record Help(String why) implements Ask {
     }
@@ -116,6 +120,9 @@ public final class Conversation {
             }
             case "playbooks", "playbook" -> {
                 return new Playbooks();
+            }
+            case "digest", "digests", "fleet" -> {
+                return new Digest(words.size() > 1 ? words.get(1).toLowerCase(Locale.ROOT) : "");
             }
             case "analyze", "analyse", "read" -> {
                 return new Analyze(Optional.empty());

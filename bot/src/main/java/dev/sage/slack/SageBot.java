@@ -13,6 +13,10 @@ import dev.sage.audit.RequestAudit;
 import dev.sage.collect.CollectionPlan;
 import dev.sage.config.BotConfig;
 import dev.sage.config.Durations;
+import dev.sage.digest.DigestResult;
+import dev.sage.digest.DigestRunner;
+import dev.sage.digest.DigestSpec;
+import dev.sage.digest.Fleet;
 import dev.sage.kube.PodCollector;
 import dev.sage.load.InFlight;
 import dev.sage.load.RateLimit;
@@ -45,6 +49,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -91,6 +96,9 @@ public final class SageBot implements AutoCloseable {
     private final RateLimit perChannel;
     private final ThreadPoolExecutor replies;
     private final Metrics metrics = new Metrics();
+    /** Digests asked for in chat: each lists and diagnoses a fleet, with its own concurrency. */
+    private final ThreadPoolExecutor digests;
+    private static final int DIGEST_THREADS = 2;
     /** Whether Slack's link is up: set by whoever serves the app (Socket Mode or HTTP). */
     private volatile java.util.function.BooleanSupplier link = () -> false;
     private volatile boolean stopping;
@@ -112,6 +120,10 @@ public final class SageBot implements AutoCloseable {
         this.audit = audit;
         this.service = service;
         this.web = web;
+        AtomicInteger d = new AtomicInteger();
+        this.digests = new ThreadPoolExecutor(DIGEST_THREADS, DIGEST_THREADS, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
+                r -> daemon(r, "sage-digest-" + d.incrementAndGet()), new ThreadPoolExecutor.AbortPolicy());
+        this.digests.allowCoreThreadTimeOut(true);
         BotConfig.Limits limits = config.limits();
         this.pool = new WorkPool("sage-diagnosis", limits.concurrentDiagnoses(), limits.perKind(), limits.queued(),
                 limits.deadline());
@@ -314,6 +326,8 @@ public final class SageBot implements AutoCloseable {
             Conversation.Ask ask = Conversation.read(text, !files.isEmpty());
             if (ask instanceof Conversation.Help h) {
                 web.post(where.channel(), where.thread(), BlockKit.help(h.why(), config.kubernetes().defaultNamespace()));
+            } else if (ask instanceof Conversation.Digest d) {
+                digest(d.name(), where, user);
             } else if (ask instanceof Conversation.Playbooks) {
                 web.post(where.channel(), where.thread(), playbooks());
             } else if (ask instanceof Conversation.Analyze a) {
@@ -608,6 +622,59 @@ public final class SageBot implements AutoCloseable {
 
     private static String words(java.util.Set<Access.Action> actions) {
         return String.join("+", actions.stream().map(Access.Action::word).toList());
+    }
+
+    /**
+     * A digest, asked for in chat: run now over its fleet and posted in the thread; with no name, the digests there
+     * are. Checked as {@code digest} (its targets are the configuration's), audited, run on a thread of its own.
+     */
+    private void digest(String name, Where where, String user) {
+        if (name.isEmpty() || config.digest(name).isEmpty()) {
+            String known = config.digests().isEmpty() ? "This Sage has no digests (digests: in its configuration)."
+                    : "Digests here: " + String.join(", ", config.digests().stream().map(d -> "`" + d.name() + "` ("
+                    + Mrkdwn.escape(d.cron()) + ", " + d.zone() + ")").toList()) + ". Ask `@sage digest NAME` to run one now.";
+            web.post(where.channel(), where.thread(), BlockKit.text((name.isEmpty() ? "" : "No digest `"
+                    + Mrkdwn.code(Mrkdwn.cut(name, 40)) + "`. ") + known));
+            return;
+        }
+        DigestSpec spec = config.digest(name).orElseThrow();
+        RequestAudit record = new RequestAudit(audit, user, where.channel(), where.thread(), "digest " + name);
+        if (!permitted(java.util.EnumSet.of(Access.Action.DIGEST), new Access.Place.Fleet(), where, user, record, true)) {
+            return;
+        }
+        try {
+            digests.execute(() -> runDigest(spec, where.channel(), where.thread(), user, record));
+        } catch (RejectedExecutionException e) {
+            writeDone(record, "digest", "not run: busy", "busy");
+            web.post(where.channel(), where.thread(), BlockKit.text(":warning: Sage is already running "
+                    + DIGEST_THREADS + " digests; ask again when one is posted."));
+        }
+    }
+
+    /** A digest on its schedule: posted in its channel, on record as asked by {@code schedule}. */
+    public void runDigest(DigestSpec spec) {
+        RequestAudit record = new RequestAudit(audit, "schedule", spec.channel(), "", "digest " + spec.name());
+        if (recorded(record, "digest", new Where(spec.channel(), null))) {
+            runDigest(spec, spec.channel(), null, "schedule", record);
+        }
+    }
+
+    /** Lists the fleet, diagnoses it (every command on record under the digest's request), and posts the digest. */
+    private void runDigest(DigestSpec spec, String channel, String thread, String user, RequestAudit record) {
+        String outcome = "failed";
+        try {
+            Fleet.Listing fleet = Fleet.of(spec, config.hostGroups().file().orElseGet(dev.sage.service.HostGroups::file));
+            LOG.info("digest {}: {} JVMs, {} at a time", spec.name(), fleet.targets().size(), spec.concurrency());
+            DigestResult result = new DigestRunner(service, t -> new RequestAudit(audit, user, channel,
+                    thread == null ? "" : thread, t.name())).run(spec, fleet, s -> { });
+            outcome = DigestPost.post(web, result, channel, thread).isPresent() ? "posted" : "not posted";
+        } catch (RuntimeException e) {
+            LOG.error("digest {} failed", spec.name(), e);
+            web.post(channel, thread, BlockKit.text(":warning: Digest `" + Mrkdwn.code(spec.name()) + "` failed ("
+                    + Mrkdwn.escape(e.getClass().getSimpleName()) + "); the bot's log has the details."));
+        } finally {
+            writeDone(record, "digest", outcome, outcome.equals("posted") ? "done" : "failed");
+        }
     }
 
     /** The actions a report's findings suggest, when the configuration offers them and some rule lets someone act. */
@@ -1077,6 +1144,7 @@ public final class SageBot implements AutoCloseable {
                     Durations.show(config.limits().shutdownGrace()));
         }
         replies.shutdown();
+        digests.shutdownNow();
         try {
             replies.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {

@@ -24,31 +24,30 @@ public final class SlackApp {
 
     /** The diagnosis service the bot uses: only the targets the configuration lists, its SSH settings and playbooks. */
     public static DiagnosisService service(BotConfig config, String configFile) {
+        return service(config, configFile, true);
+    }
+
+    /**
+     * As {@link #service(BotConfig, String)}; {@code audited}: every command on record (the bot), or run with the
+     * user's own credentials (the command line).
+     */
+    public static DiagnosisService service(BotConfig config, String configFile, boolean audited) {
         DiagnosisService.SshSettings defaults = DiagnosisService.SshSettings.defaults();
         DiagnosisService.SshSettings ssh = new DiagnosisService.SshSettings(config.ssh().config().orElse(defaults.config()),
                 config.ssh().knownHosts().orElse(defaults.knownHosts()), config.ssh().identities());
         return new DiagnosisService(new DiagnosisService.Settings(ssh, config.hostGroups().file().orElseGet(HostGroups::file),
-                config.playbooks(), new ConfigScope(config, configFile), true));
+                config.playbooks(), new ConfigScope(config, configFile), audited));
     }
 
     /** The bot, talking to the Web API at the configured address. */
     public static SageBot bot(BotConfig config, DiagnosisService service) {
-        SlackConfig slackConfig = new SlackConfig();
-        slackConfig.setMethodsEndpointUrlPrefix(config.slack().apiUrl());
-        slackConfig.setPrettyResponseLoggingEnabled(false);
-        Slack slack = Slack.getInstance(slackConfig);
+        Slack slack = slack(config);
         String token = config.slack().botToken();
         AppConfig app = AppConfig.builder()
                 .singleTeamBotToken(token)
                 .signingSecret(config.slack().signingSecret().isEmpty() ? null : config.slack().signingSecret())
                 .slack(slack)
                 .build();
-        OkHttpClient http = new OkHttpClient.Builder().callTimeout(Duration.ofSeconds(60)).build();
-        java.util.Set<String> fileHosts = new java.util.HashSet<>(java.util.Set.of("files.slack.com"));
-        okhttp3.HttpUrl api = okhttp3.HttpUrl.parse(config.slack().apiUrl());
-        if (api != null) {
-            fileHosts.add(api.host());
-        }
         dev.sage.audit.AuditLog audit;
         try {
             audit = dev.sage.audit.AuditLog.open(config.auditFile());
@@ -56,8 +55,30 @@ public final class SlackApp {
             throw new IllegalArgumentException("cannot open the audit file " + config.auditFile() + " (audit.file): "
                     + e.getMessage() + "; Sage runs nothing it cannot audit");
         }
-        return new SageBot(config, service, new SlackWeb(slack.methods(token), token, http, Duration.ofMillis(500),
-                fileHosts), app, audit);
+        return new SageBot(config, service, web(config, slack), app, audit);
+    }
+
+    /** The Web API client, at the configured address, with the bot token. */
+    public static SlackWeb web(BotConfig config) {
+        return web(config, slack(config));
+    }
+
+    private static Slack slack(BotConfig config) {
+        SlackConfig slackConfig = new SlackConfig();
+        slackConfig.setMethodsEndpointUrlPrefix(config.slack().apiUrl());
+        slackConfig.setPrettyResponseLoggingEnabled(false);
+        return Slack.getInstance(slackConfig);
+    }
+
+    private static SlackWeb web(BotConfig config, Slack slack) {
+        String token = config.slack().botToken();
+        OkHttpClient http = new OkHttpClient.Builder().callTimeout(Duration.ofSeconds(60)).build();
+        java.util.Set<String> fileHosts = new java.util.HashSet<>(java.util.Set.of("files.slack.com"));
+        okhttp3.HttpUrl api = okhttp3.HttpUrl.parse(config.slack().apiUrl());
+        if (api != null) {
+            fileHosts.add(api.host());
+        }
+        return new SlackWeb(slack.methods(token), token, http, Duration.ofMillis(500), fileHosts);
     }
 
     /** Connects over Socket Mode (no public endpoint); returns once connected. */

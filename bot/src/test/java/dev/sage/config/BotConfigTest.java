@@ -60,6 +60,45 @@ class BotConfigTest {
     }
 
     @Test
+    void digestsAreReadWithTheirScheduleAndFleetAndAMistakeIsNamed() {
+        BotConfig c = BotConfig.parse("sage.yaml", """
+                digests:
+                  - name: daily
+                    cron: "0 0 9 ? * MON-FRI"
+                    time_zone: Europe/Paris
+                    channel: C0123
+                    targets:
+                      host_groups: [payments]
+                      kubernetes:
+                        - context: prod
+                          namespaces: [orders, billing]
+                          selector: "app in (orders,billing),!canary"
+                    concurrency: 16
+                    per_target: 45s
+                """, ENV::get);
+        var d = c.digest("daily").orElseThrow();
+        assertThat(d.zone()).hasToString("Europe/Paris");
+        assertThat(d.concurrency()).isEqualTo(16);
+        assertThat(d.perTarget()).hasSeconds(45);
+        assertThat(d.deadline()).as("the default").hasMinutes(10);
+        assertThat(d.targets().kubernetes()).singleElement().satisfies(p -> {
+            assertThat(p.context()).contains("prod");
+            assertThat(p.namespaces()).containsExactly("orders", "billing");
+        });
+        assertThatThrownBy(() -> BotConfig.parse("sage.yaml", "digests:\n  - name: d\n    cron: \"0 9 * * MON\"\n"
+                + "    channel: C1X\n    targets: {local: true}\n", ENV::get))
+                .hasMessageContaining("digests[].cron: '0 9 * * MON' is not a Quartz cron expression")
+                .hasMessageContaining("seconds first");
+        assertThatThrownBy(() -> BotConfig.parse("sage.yaml", "digests:\n  - name: d\n    cron: \"0 0 9 * * ?\"\n"
+                + "    channel: C1X\n    targets: {}\n", ENV::get))
+                .hasMessageContaining("digests[].targets: names no target");
+        assertThatThrownBy(() -> BotConfig.parse("sage.yaml", "digests:\n  - name: d\n    cron: \"0 0 9 * * ?\"\n"
+                + "    channel: C1X\n    targets:\n      kubernetes:\n        - namespaces: [prod]\n"
+                + "          selector: \"app=$(reboot)\"\n", ENV::get))
+                .hasMessageContaining("is not a label selector");
+    }
+
+    @Test
     void limitsPerKindOfTargetPerPersonAndPerChannelAreRead() {
         BotConfig c = BotConfig.parse("sage.yaml", """
                 limits:
@@ -102,7 +141,7 @@ class BotConfigTest {
 
         assertThatThrownBy(() -> BotConfig.parse("sage.yaml", "access:\n  rules:\n    - users: [\"*\"]\n      may: [delete]\n", ENV::get))
                 .hasMessage("sage.yaml:4: access.rules[].may: 'delete' is not an action (diagnose, compare, watch, analyze,"
-                        + " profile, act)");
+                        + " profile, act, digest)");
         assertThatThrownBy(() -> BotConfig.parse("sage.yaml", "access:\n  rules:\n    - may: [diagnose]\n", ENV::get))
                 .hasMessageContaining("access.rules[]: names nobody");
         assertThatThrownBy(() -> BotConfig.parse("sage.yaml", "access:\n  admins: [bob]\n", ENV::get))

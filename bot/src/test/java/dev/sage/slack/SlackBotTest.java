@@ -556,6 +556,54 @@ class SlackBotTest {
     }
 
     @Test
+    void aDigestAskedForInChatIsRunOverItsFleetAndPostedInTheThreadAndOnItsScheduleInItsChannel() throws Exception {
+        serve("""
+                local: true
+                digests:
+                  - name: fleet
+                    cron: "* * * * * ?"
+                    channel: C0FLEET
+                    targets:
+                      local: true
+                    per_target: 20s
+                access:
+                  rules:
+                    - users: [U1]
+                      may: [digest]
+                """);
+        try (ScenarioJvm jvm = ScenarioJvm.start("deadlock-monitors")) {
+            post(mention("<@USAGE> digest", "1700000000.002600"));
+            FakeSlack.Call listed = slack.await("chat.postMessage", c -> c.get("thread_ts").equals("1700000000.002600"),
+                    Duration.ofSeconds(10));
+            assertThat(listed.get("blocks")).contains("Digests here: `fleet`").contains("@sage digest NAME");
+
+            post(mention("<@USAGE> digest fleet", "1700000000.002700"));
+            FakeSlack.Call digest = slack.await("chat.postMessage", c -> c.get("thread_ts").equals("1700000000.002700")
+                    && c.get("blocks").contains("Fleet health"), Duration.ofSeconds(60));
+            BlockKitLimits.check(digest.blocks());
+            assertThat(digest.get("blocks")).contains(":bar_chart: Fleet health: fleet").contains(":red_circle: 1 critical")
+                    .contains("local:" + jvm.pid()).contains("[deadlock]").contains("Diagnose");
+            assertThat(digest.get("blocks").indexOf("local:" + jvm.pid())).as("the critical JVM first")
+                    .isLessThan(digest.get("blocks").indexOf(":large_green_circle: *"));
+            List<Map<String, Object>> audit = awaitAudit(e -> e.get("event").equals("request_done"));
+            assertThat(audit).filteredOn(e -> e.get("event").equals("request")).singleElement()
+                    .satisfies(e -> assertThat(e.get("action")).isEqualTo("digest"));
+            assertThat(audit).filteredOn(e -> e.get("event").equals("command"))
+                    .anySatisfy(e -> assertThat(e.get("target")).isEqualTo("local:" + jvm.pid()));
+            assertThat(audit).last().satisfies(e -> assertThat(e.get("outcome")).isEqualTo("posted"));
+
+            // on its schedule: Quartz fires it, and it is posted at the top of its channel
+            try (dev.sage.digest.DigestScheduler schedule = new dev.sage.digest.DigestScheduler(
+                    BotConfig.parse("sage.yaml", "local: true\ndigests:\n  - name: fleet\n    cron: \"* * * * * ?\"\n"
+                            + "    channel: C0FLEET\n    targets:\n      local: true\n", k -> null).digests(), bot::runDigest)) {
+                FakeSlack.Call scheduled = slack.await("chat.postMessage", c -> c.get("channel").equals("C0FLEET")
+                        && c.get("blocks").contains("Fleet health"), Duration.ofSeconds(60));
+                assertThat(scheduled.get("thread_ts")).isEmpty();
+            }
+        }
+    }
+
+    @Test
     void aRequestWhoseAuditCannotBeWrittenIsNotRun() throws Exception {
         serve(LOCAL);
         try (ScenarioJvm jvm = ScenarioJvm.start("idle")) {

@@ -163,6 +163,50 @@ public final class KubeCluster implements AutoCloseable {
         }
     }
 
+    /**
+     * A running pod of a fleet.
+     *
+     * @param owner the workload it belongs to: a Deployment (its ReplicaSet's name less the pod-template-hash), else its
+     *     controller ({@code StatefulSet/db}), else the pod itself
+     */
+    public record Member(String namespace, String name, String owner) {}
+
+    /**
+     * The Running pods of {@code namespace} that match {@code selector} (a label selector; empty: all), by name.
+     *
+     * @throws CollectionException when the pods cannot be listed (no such namespace is not an error: none match)
+     */
+    public List<Member> members(String namespace, String selector) throws CollectionException {
+        List<Pod> pods;
+        try {
+            var in = client.pods().inNamespace(namespace);
+            pods = (selector.isBlank() ? in.list() : in.withLabelSelector(selector).list()).getItems();
+        } catch (KubernetesClientException e) {
+            throw KubeErrors.api(e, "list", "pods", namespace);
+        }
+        return pods.stream()
+                .filter(p -> p.getStatus() != null && "Running".equals(p.getStatus().getPhase()))
+                .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+                .map(p -> new Member(namespace, p.getMetadata().getName(), owner(p)))
+                .sorted(Comparator.comparing(Member::name))
+                .toList();
+    }
+
+    /** The workload a pod belongs to, as {@link Member#owner()} says. Pure. */
+    static String owner(Pod p) {
+        Optional<OwnerReference> controller = p.getMetadata().getOwnerReferences() == null ? Optional.empty()
+                : p.getMetadata().getOwnerReferences().stream().filter(o -> Boolean.TRUE.equals(o.getController())).findFirst();
+        if (controller.isEmpty()) {
+            return p.getMetadata().getName();
+        }
+        OwnerReference o = controller.get();
+        String hash = p.getMetadata().getLabels() == null ? null : p.getMetadata().getLabels().get("pod-template-hash");
+        if ("ReplicaSet".equals(o.getKind()) && hash != null && o.getName().endsWith("-" + hash)) {
+            return o.getName().substring(0, o.getName().length() - hash.length() - 1);
+        }
+        return o.getKind() + "/" + o.getName();
+    }
+
     /** Pods whose names are near {@code name}: sharing its stem, or a few edits away; nearest first. Pure. */
     static List<Pod> closest(List<Pod> pods, String name) {
         record Scored(Pod pod, int distance) {

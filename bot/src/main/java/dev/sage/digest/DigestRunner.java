@@ -1,0 +1,122 @@
+package dev.sage.digest;
+
+import dev.sage.service.DiagnosisException;
+import dev.sage.service.DiagnosisListener;
+import dev.sage.service.DiagnosisService;
+import dev.sage.service.Report;
+import dev.sage.transport.ExecAudit;
+import dev.sage.transport.ExecAudits;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletionService;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * Runs a digest over a fleet through the one diagnosis service: at most {@code concurrency} targets at once, each
+ * within its own deadline, the whole within the digest's. A target is judged and reduced to its {@link TargetSummary}
+ * as soon as it is in (its captures are dropped then), and handed to a listener, so nothing is held for the whole
+ * fleet. A target that hangs is reported unreachable at its deadline and never holds the others: its slot is freed
+ * and its collection interrupted (a collection stops at an interrupt, and every command has its own timeout).
+ *
+ * <p>Thread-safe: each run uses its own threads.
+ */
+public final class DigestRunner {
+    private final DiagnosisService service;
+    private final Function<FleetTarget, ExecAudit> audits;
+
+    /**
+     * @param audits the audit each target's commands are recorded in (the bot's), or null when none is kept (the command
+     *     line, which runs with its user's own credentials)
+     */
+    public DigestRunner(DiagnosisService service, Function<FleetTarget, ExecAudit> audits) {
+        this.service = service;
+        this.audits = audits;
+    }
+
+    /** Diagnoses every target of {@code fleet}, telling {@code each} of each summary as it comes in. */
+    public DigestResult run(DigestSpec spec, Fleet.Listing fleet, Consumer<TargetSummary> each) {
+        Instant started = Instant.now();
+        long t0 = System.nanoTime();
+        List<FleetTarget> targets = fleet.targets();
+        List<TargetSummary> out = new ArrayList<>();
+        List<String> problems = new ArrayList<>(fleet.problems());
+        if (targets.isEmpty()) {
+            return new DigestResult(spec, started, Duration.ofNanos(System.nanoTime() - t0), out, problems);
+        }
+        AtomicInteger n = new AtomicInteger();
+        // the slots: each waits for one target's diagnosis for at most its deadline
+        ExecutorService slots = Executors.newFixedThreadPool(Math.min(spec.concurrency(), targets.size()),
+                r -> daemon(r, "sage-digest-" + spec.name() + "-" + n.incrementAndGet()));
+        // the diagnoses themselves: a hung one is interrupted and left behind, holding no slot
+        ExecutorService work = Executors.newCachedThreadPool(r -> daemon(r, "sage-digest-" + spec.name() + "-work"));
+        CompletionService<TargetSummary> done = new ExecutorCompletionService<>(slots);
+        try {
+            for (FleetTarget t : targets) {
+                done.submit(() -> summary(t, spec.perTarget(), work));
+            }
+            long deadline = t0 + spec.deadline().toNanos();
+            for (int received = 0; received < targets.size(); received++) {
+                Future<TargetSummary> next = done.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                if (next == null) {
+                    int missing = targets.size() - received;
+                    problems.add(missing + " of " + targets.size() + " targets were still out when the digest's deadline of "
+                            + dev.sage.config.Durations.show(spec.deadline()) + " passed (digests[].deadline)");
+                    break;
+                }
+                TargetSummary s = next.get();
+                out.add(s);
+                each.accept(s);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            problems.add("the digest was stopped before every target was in");
+        } catch (ExecutionException e) {
+            problems.add("the digest failed: " + e.getCause());
+        } finally {
+            slots.shutdownNow();
+            work.shutdownNow();
+        }
+        return new DigestResult(spec, started, Duration.ofNanos(System.nanoTime() - t0), out, problems);
+    }
+
+    /** One target, judged within {@code deadline}, or unreachable and why. */
+    private TargetSummary summary(FleetTarget t, Duration deadline, ExecutorService work) throws InterruptedException {
+        Future<Report> report = work.submit(() -> {
+            ExecAudit audit = audits == null ? null : audits.apply(t);
+            return audit == null ? service.diagnose(t.request(), DiagnosisListener.NONE)
+                    : ExecAudits.with(audit, () -> service.diagnose(t.request(), DiagnosisListener.NONE));
+        });
+        try {
+            return TargetSummary.of(t, report.get(deadline.toMillis(), TimeUnit.MILLISECONDS));
+        } catch (TimeoutException e) {
+            report.cancel(true);
+            return TargetSummary.unreachable(t, "no answer within " + dev.sage.config.Durations.show(deadline)
+                    + " (digests[].per_target)");
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            return TargetSummary.unreachable(t, cause instanceof DiagnosisException d ? d.getMessage()
+                    : "Sage failed (" + cause.getClass().getSimpleName() + ")");
+        } catch (InterruptedException e) {
+            report.cancel(true);
+            throw e;
+        }
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+}
