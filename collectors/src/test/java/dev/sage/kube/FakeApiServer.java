@@ -215,12 +215,31 @@ public final class FakeApiServer implements AutoCloseable {
         m = PODS.matcher(path);
         if (m.matches() && r.getMethod().equals("GET")) {
             String ns = m.group(1);
+            Map<String, String> wanted = labels(m.group(2));
             PodList list = new PodListBuilder().withNewMetadata().withResourceVersion("1").endMetadata()
                     .withItems(pods.values().stream().filter(p -> p.getMetadata().getNamespace().equals(ns))
+                            .filter(p -> wanted.entrySet().stream().allMatch(w -> p.getMetadata().getLabels() != null
+                                    && w.getValue().equals(p.getMetadata().getLabels().get(w.getKey()))))
                             .sorted(java.util.Comparator.comparing(p -> p.getMetadata().getName())).toList()).build();
             return new MockResponse().setResponseCode(200).setBody(json.asJson(list));
         }
         return status(404, "NotFound", "no such path " + path);
+    }
+
+    /** The equality terms of a query's label selector ({@code app=orders,tier=web}): all this fake understands. */
+    private static Map<String, String> labels(String query) {
+        Map<String, String> out = new java.util.HashMap<>();
+        java.util.regex.Matcher q = query == null ? null : Pattern.compile("[?&]labelSelector=([^&]*)").matcher(query);
+        if (q != null && q.find()) {
+            String selector = java.net.URLDecoder.decode(q.group(1), java.nio.charset.StandardCharsets.UTF_8);
+            for (String term : selector.split(",")) {
+                String[] kv = term.split("=", 2);
+                if (kv.length == 2) {
+                    out.put(kv[0].strip(), kv[1].strip());
+                }
+            }
+        }
+        return out;
     }
 
     /** A strategic-merge patch adding ephemeral containers: each is added to the spec, and runs at once. */
