@@ -88,7 +88,24 @@ final class DigestCommand implements Runnable {
             err.println("sage digest: " + fleet.targets().size() + " JVMs in " + name + ", "
                     + digest.get().concurrency() + " at a time…");
             err.flush();
-            DigestResult result = new DigestRunner(service, null).run(digest.get(), fleet, s -> { });
+            dev.sage.history.History history = null;
+            try {
+                history = SlackApp.history(cfg);
+            } catch (IllegalArgumentException e) {
+                err.println("sage digest: " + e.getMessage() + "; running without trends");
+            }
+            DigestResult result;
+            try {
+                result = new DigestRunner(service, null, history).run(digest.get(), fleet, s -> { });
+            } finally {
+                if (history != null) {
+                    try {
+                        history.close();
+                    } catch (java.sql.SQLException e) {
+                        err.println("sage digest: closing the history: " + e.getMessage());
+                    }
+                }
+            }
             out.print(DigestText.render(result));
             out.flush();
             if (post && DigestPost.post(SlackApp.web(cfg), result).isEmpty()) {

@@ -49,12 +49,30 @@ import java.util.regex.Pattern;
  * @param alerts Alertmanager's webhook: which alerts are diagnosed, and where the answer goes
  * @param actions the actions offered as buttons under a finding that suggests one, to people the rules let {@code act}
  * @param digests the fleet health digests, posted on their schedules
+ * @param history where digests keep each target's figures for trends
  */
 public record BotConfig(Slack slack, Kubernetes kubernetes, Ssh ssh, HostGroupsConfig hostGroups, boolean local,
                         List<Path> playbooks, Collection collection, Limits limits, Access access, Path auditFile,
-                        Alerts alerts, Actions actions, List<dev.sage.digest.DigestSpec> digests) {
+                        Alerts alerts, Actions actions, List<dev.sage.digest.DigestSpec> digests, HistoryStore history) {
     public BotConfig {
         digests = List.copyOf(digests);
+    }
+
+    /**
+     * @param url a JDBC URL; empty: no history is kept
+     * @param retention how long rows are kept
+     */
+    public record HistoryStore(String url, String user, String password, Duration retention) {
+        public boolean on() {
+            return !url.isEmpty();
+        }
+
+        /** An H2 file beside the audit, which the command line may open while the bot has it (AUTO_SERVER). */
+        static HistoryStore beside(Path auditFile) {
+            Path dir = auditFile.toAbsolutePath().getParent();
+            return new HistoryStore("jdbc:h2:file:" + dir.resolve("sage-history") + ";AUTO_SERVER=TRUE", "sa", "",
+                    Duration.ofDays(90));
+        }
     }
 
     /** The digest named {@code name}, if the configuration has it. */
@@ -141,7 +159,8 @@ public record BotConfig(Slack slack, Kubernetes kubernetes, Ssh ssh, HostGroupsC
                 new Collection(CollectionPlan.STANDARD_ROUNDS, CollectionPlan.STANDARD_INTERVAL, Duration.ofSeconds(60), true, Optional.empty(), Optional.empty(),
                         false),
                 new Limits(4, Map.of(), 50, 64L << 20, 10, 30, Duration.ofMinutes(5), Duration.ofSeconds(30)), Access.NONE, Path.of("sage-audit.jsonl"),
-                new Alerts("", 9095, Duration.ofMinutes(30), List.of()), Actions.DEFAULT, List.of());
+                new Alerts("", 9095, Duration.ofMinutes(30), List.of()), Actions.DEFAULT, List.of(),
+                HistoryStore.beside(Path.of("sage-audit.jsonl")));
     }
 
     /**
@@ -174,7 +193,7 @@ public record BotConfig(Slack slack, Kubernetes kubernetes, Ssh ssh, HostGroupsC
             return defaults;
         }
         Map<String, Node> top = r.mapping(root, "", Set.of("slack", "kubernetes", "ssh", "host_groups", "local",
-                "playbooks", "collection", "limits", "access", "audit", "alerts", "actions", "digests"));
+                "playbooks", "collection", "limits", "access", "audit", "alerts", "actions", "digests", "history"));
 
         Map<String, Node> s = r.mapping(top.get("slack"), "slack", Set.of("bot_token", "app_token", "signing_secret", "api_url"));
         Slack slack = new Slack(r.text(s, "slack.bot_token").orElse(defaults.slack().botToken()),
@@ -255,10 +274,29 @@ public record BotConfig(Slack slack, Kubernetes kubernetes, Ssh ssh, HostGroupsC
         Path auditFile = r.text(au, "audit.file").filter(x -> !x.isBlank()).map(Path::of).orElse(defaults.auditFile());
         return new BotConfig(slack, kube, ssh, groups, local, playbooks, collection, limits, access, auditFile,
                 alerts(r, top.get("alerts"), defaults.alerts()), actions(r, top.get("actions")),
-                digests(r, top.get("digests")));
+                digests(r, top.get("digests")), history(r, top.get("history"), HistoryStore.beside(auditFile)));
     }
 
     /** {@code alerts:}: the webhook's token and port, and the routes from alerts to channels. */
+    private static HistoryStore history(Reader r, Node node, HistoryStore beside) {
+        Map<String, Node> h = r.mapping(node, "history", Set.of("url", "user", "password", "retention"));
+        String url = r.text(h, "history.url").map(String::strip).orElse(beside.url());
+        if (!url.isEmpty() && !url.startsWith("jdbc:h2:")) {
+            // PostgreSQL comes with several replicas sharing one history; until then the history is an H2 file
+            throw r.error(h.get("url"), "history.url", "must be a jdbc:h2: URL (an H2 file, e.g."
+                    + " jdbc:h2:file:/var/lib/sage/sage-history), or \"\" for no history");
+        }
+        Duration retention = r.text(h, "history.retention").map(v -> {
+            try {
+                return Durations.days(v);
+            } catch (IllegalArgumentException e) {
+                throw r.error(h.get("retention"), "history.retention", e.getMessage());
+            }
+        }).orElse(beside.retention());
+        return new HistoryStore(url, r.text(h, "history.user").orElse(url.startsWith("jdbc:h2:") ? "sa" : ""),
+                r.text(h, "history.password").orElse(""), retention);
+    }
+
     private static final Pattern DIGEST_NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,40}");
     private static final Pattern CHANNEL_ID = Pattern.compile("[CG][A-Z0-9]{2,20}");
     private static final Pattern NAMESPACE = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");

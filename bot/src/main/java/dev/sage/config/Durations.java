@@ -26,6 +26,24 @@ public final class Durations {
         return d;
     }
 
+    /**
+     * A number of days ({@code 90d}) from 1 to 3650: how long a history is kept.
+     *
+     * @throws IllegalArgumentException with the message to show
+     */
+    public static Duration days(String value) {
+        String v = value.strip().toLowerCase(Locale.ROOT);
+        try {
+            long n = Long.parseLong(v.endsWith("d") ? v.substring(0, v.length() - 1) : v);
+            if (n >= 1 && n <= 3650) {
+                return Duration.ofDays(n);
+            }
+        } catch (NumberFormatException e) {
+            // said below
+        }
+        throw new IllegalArgumentException("'" + value + "' is not a number of days from 1 to 3650 (e.g. 90d)");
+    }
+
     private static Duration read(String value) {
         String v = value.strip().toLowerCase(Locale.ROOT);
         try {

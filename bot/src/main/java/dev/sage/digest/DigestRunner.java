@@ -1,5 +1,7 @@
 package dev.sage.digest;
 
+import dev.sage.history.History;
+import dev.sage.history.Trend;
 import dev.sage.service.DiagnosisException;
 import dev.sage.service.DiagnosisListener;
 import dev.sage.service.DiagnosisService;
@@ -33,16 +35,28 @@ import java.util.function.Function;
  * <p>Thread-safe: each run uses its own threads.
  */
 public final class DigestRunner {
+    /** The window a trend is drawn over. */
+    public static final Duration TREND_WINDOW = Duration.ofDays(7);
+
     private final DiagnosisService service;
     private final Function<FleetTarget, ExecAudit> audits;
+    private final History history;
 
     /**
      * @param audits the audit each target's commands are recorded in (the bot's), or null when none is kept (the command
      *     line, which runs with its user's own credentials)
      */
     public DigestRunner(DiagnosisService service, Function<FleetTarget, ExecAudit> audits) {
+        this(service, audits, null);
+    }
+
+    /**
+     * @param history where each target's figures are kept and its trend read from; null: no history
+     */
+    public DigestRunner(DiagnosisService service, Function<FleetTarget, ExecAudit> audits, History history) {
         this.service = service;
         this.audits = audits;
+        this.history = history;
     }
 
     /** Diagnoses every target of {@code fleet}, telling {@code each} of each summary as it comes in. */
@@ -76,6 +90,9 @@ public final class DigestRunner {
                     break;
                 }
                 TargetSummary s = next.get();
+                if (history != null && s.status() != TargetSummary.Status.UNREACHABLE) {
+                    s = withHistory(s, spec, started, problems);
+                }
                 out.add(s);
                 each.accept(s);
             }
@@ -89,6 +106,22 @@ public final class DigestRunner {
             work.shutdownNow();
         }
         return new DigestResult(spec, started, Duration.ofNanos(System.nanoTime() - t0), out, problems);
+    }
+
+    /** The target's trend over {@link #TREND_WINDOW}, this run included, and this run kept in the history. */
+    private TargetSummary withHistory(TargetSummary s, DigestSpec spec, Instant at, List<String> problems) {
+        History.Point now = s.point(at, spec.name());
+        try {
+            List<History.Point> window = new ArrayList<>(history.since(s.target().name(), at.minus(TREND_WINDOW)));
+            window.add(now);
+            history.record(List.of(now));
+            return s.withTrend(Trend.of(window));
+        } catch (java.sql.SQLException e) {
+            if (problems.stream().noneMatch(p -> p.startsWith("the history"))) {
+                problems.add("the history (" + history.url() + ") could not be read or written: " + e.getMessage());
+            }
+            return s;
+        }
     }
 
     /** One target, judged within {@code deadline}, or unreachable and why. */

@@ -21,11 +21,31 @@ import java.util.Optional;
  * @param heapCommittedBytes heap committed, or -1
  * @param threads live threads, or -1
  * @param unreachable why it could not be diagnosed, for an unreachable one; empty otherwise
+ * @param growth steady growth over the history's window, in words ({@code RSS +310 MiB/day for 5 days, heap flat})
+ * @param change what changed since the last run and over the window, in words
  */
 public record TargetSummary(FleetTarget target, Status status, Optional<Finding> top, List<String> findingIds,
-                            long rssBytes, long heapUsedBytes, long heapCommittedBytes, int threads, String unreachable) {
+                            long rssBytes, long heapUsedBytes, long heapCommittedBytes, int threads, String unreachable,
+                            Optional<String> growth, Optional<String> change) {
     public TargetSummary {
         findingIds = List.copyOf(findingIds);
+    }
+
+    /**
+     * With its history's trend: steady growth makes a target that looks healthy in one snapshot a warning, since no
+     * single snapshot shows a slow climb.
+     */
+    public TargetSummary withTrend(dev.sage.history.Trend trend) {
+        Optional<String> g = trend.growth();
+        Status s = g.isPresent() && status == Status.HEALTHY ? Status.WARNING : status;
+        return new TargetSummary(target, s, top, findingIds, rssBytes, heapUsedBytes, heapCommittedBytes, threads,
+                unreachable, g, trend.change());
+    }
+
+    /** This target as a point of its history, at {@code at}, from {@code source} (a digest's name, or chat). */
+    public dev.sage.history.History.Point point(java.time.Instant at, String source) {
+        return new dev.sage.history.History.Point(at, source, target.service(), target.name(), status.label(), rssBytes,
+                heapUsedBytes, heapCommittedBytes, threads, String.join(" ", findingIds));
     }
 
     /** Worst first. */
@@ -38,7 +58,7 @@ public record TargetSummary(FleetTarget target, Status status, Optional<Finding>
     }
 
     /** The figures and findings of a report. */
-    static TargetSummary of(FleetTarget target, Report report) {
+    public static TargetSummary of(FleetTarget target, Report report) {
         List<Finding> findings = report.diagnosis().findings();
         Optional<Finding> top = findings.stream().filter(f -> f.severity() != Severity.INFO).findFirst();
         Status status = top.map(f -> f.severity() == Severity.CRITICAL ? Status.CRITICAL : Status.WARNING)
@@ -50,11 +70,12 @@ public record TargetSummary(FleetTarget target, Status status, Optional<Finding>
                 : process != null ? process.threads() : -1;
         return new TargetSummary(target, status, top, findings.stream().map(Finding::id).toList(),
                 process == null ? -1 : process.vmRssBytes(), heap == null ? -1 : heap.usedBytes(),
-                heap == null ? -1 : heap.committedBytes(), threads, "");
+                heap == null ? -1 : heap.committedBytes(), threads, "", Optional.empty(), Optional.empty());
     }
 
     /** A target that could not be diagnosed, and why. */
     static TargetSummary unreachable(FleetTarget target, String why) {
-        return new TargetSummary(target, Status.UNREACHABLE, Optional.empty(), List.of(), -1, -1, -1, -1, why);
+        return new TargetSummary(target, Status.UNREACHABLE, Optional.empty(), List.of(), -1, -1, -1, -1, why,
+                Optional.empty(), Optional.empty());
     }
 }

@@ -45,8 +45,10 @@ public final class DigestText {
         if (t.status() == TargetSummary.Status.UNREACHABLE) {
             return "unreachable: " + t.unreachable();
         }
-        String finding = t.top().map(f -> f.title() + " [" + f.id() + "]").orElse("nothing above info");
-        return finding + "; " + figures(t);
+        String finding = t.top().map(f -> f.title() + " [" + f.id() + "]")
+                .orElse(t.growth().map(g -> "Steady growth: " + g).orElse("nothing above info"));
+        String trend = t.top().isPresent() ? t.growth().map(g -> "; growing: " + g).orElse("") : "";
+        return finding + trend + "; " + figures(t) + t.change().map(c -> " (" + c + ")").orElse("");
     }
 
     /** RSS, heap and threads, those that are known. */

@@ -17,6 +17,7 @@ import dev.sage.digest.DigestResult;
 import dev.sage.digest.DigestRunner;
 import dev.sage.digest.DigestSpec;
 import dev.sage.digest.Fleet;
+import dev.sage.history.History;
 import dev.sage.kube.PodCollector;
 import dev.sage.load.InFlight;
 import dev.sage.load.RateLimit;
@@ -96,6 +97,8 @@ public final class SageBot implements AutoCloseable {
     private final RateLimit perChannel;
     private final ThreadPoolExecutor replies;
     private final Metrics metrics = new Metrics();
+    /** Each target's figures, for the digests' trends; null when none is kept ({@code history.url: ""}). */
+    private final History history;
     /** Digests asked for in chat: each lists and diagnoses a fleet, with its own concurrency. */
     private final ThreadPoolExecutor digests;
     private static final int DIGEST_THREADS = 2;
@@ -115,8 +118,10 @@ public final class SageBot implements AutoCloseable {
      * @param appConfig Bolt's configuration: tokens, signing secret, and the {@code Slack} instance whose Web API
      *     address may point at a proxy or a test fake
      */
-    public SageBot(BotConfig config, DiagnosisService service, SlackWeb web, AppConfig appConfig, AuditLog audit) {
+    public SageBot(BotConfig config, DiagnosisService service, SlackWeb web, AppConfig appConfig, AuditLog audit,
+                   History history) {
         this.config = config;
+        this.history = history;
         this.audit = audit;
         this.service = service;
         this.web = web;
@@ -665,8 +670,15 @@ public final class SageBot implements AutoCloseable {
         try {
             Fleet.Listing fleet = Fleet.of(spec, config.hostGroups().file().orElseGet(dev.sage.service.HostGroups::file));
             LOG.info("digest {}: {} JVMs, {} at a time", spec.name(), fleet.targets().size(), spec.concurrency());
+            if (history != null) {
+                try {
+                    history.prune(java.time.Instant.now());
+                } catch (java.sql.SQLException e) {
+                    LOG.warn("history {}: old rows could not be removed: {}", history.url(), e.getMessage());
+                }
+            }
             DigestResult result = new DigestRunner(service, t -> new RequestAudit(audit, user, channel,
-                    thread == null ? "" : thread, t.name())).run(spec, fleet, s -> { });
+                    thread == null ? "" : thread, t.name()), history).run(spec, fleet, s -> { });
             outcome = DigestPost.post(web, result, channel, thread).isPresent() ? "posted" : "not posted";
         } catch (RuntimeException e) {
             LOG.error("digest {} failed", spec.name(), e);
@@ -1134,6 +1146,13 @@ public final class SageBot implements AutoCloseable {
             closeWork();
         } finally {
             metrics.close();
+            if (history != null) {
+                try {
+                    history.close();
+                } catch (java.sql.SQLException e) {
+                    LOG.warn("history {}: {}", history.url(), e.getMessage());
+                }
+            }
         }
     }
 

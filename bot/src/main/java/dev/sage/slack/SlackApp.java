@@ -55,7 +55,25 @@ public final class SlackApp {
             throw new IllegalArgumentException("cannot open the audit file " + config.auditFile() + " (audit.file): "
                     + e.getMessage() + "; Sage runs nothing it cannot audit");
         }
-        return new SageBot(config, service, web(config, slack), app, audit);
+        return new SageBot(config, service, web(config, slack), app, audit, history(config));
+    }
+
+    /**
+     * The history the configuration names, opened and migrated; null when none is kept.
+     *
+     * @throws IllegalArgumentException when it cannot be opened, with the database's reason
+     */
+    public static dev.sage.history.History history(BotConfig config) {
+        BotConfig.HistoryStore h = config.history();
+        if (!h.on()) {
+            return null;
+        }
+        try {
+            return dev.sage.history.History.open(h.url(), h.user(), h.password(), h.retention());
+        } catch (java.sql.SQLException e) {
+            throw new IllegalArgumentException("cannot open the history at " + h.url() + " (history.url): "
+                    + e.getMessage());
+        }
     }
 
     /** The Web API client, at the configured address, with the bot token. */

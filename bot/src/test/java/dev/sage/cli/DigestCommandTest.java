@@ -18,6 +18,8 @@ class DigestCommandTest {
     void listShowsTheScheduleAndRunPrintsTheFleetWorstFirst() throws Exception {
         Path config = Files.writeString(dir.resolve("sage.yaml"), """
                 local: true
+                audit:
+                  file: %s
                 digests:
                   - name: fleet
                     cron: "0 30 8 ? * MON-FRI"
@@ -26,7 +28,7 @@ class DigestCommandTest {
                     targets:
                       local: true
                     per_target: 20s
-                """);
+                """.formatted(dir.resolve("audit.jsonl")));
         SageProcess.Run list = SageProcess.run(null, "digest", "list", "--config", config.toString());
         assertThat(list.exit()).isZero();
         assertThat(list.out()).contains("fleet  \"0 30 8 ? * MON-FRI\" (Asia/Tokyo) to C0FLEET: this machine's JVMs")
@@ -35,6 +37,7 @@ class DigestCommandTest {
         try (ScenarioJvm jvm = ScenarioJvm.start("deadlock-monitors")) {
             SageProcess.Run run = SageProcess.run(null, "digest", "run", "fleet", "--config", config.toString());
             assertThat(run.exit()).isZero();
+            assertThat(dir.resolve("sage-history.mv.db")).as("its figures kept beside the audit, for trends").exists();
             assertThat(run.out()).startsWith("Fleet health: fleet, ").contains("CRITICAL  ")
                     .contains("local:" + jvm.pid() + ": Deadlock");
             // the worst first: every other JVM on this machine (this build's own among them) comes after the deadlock

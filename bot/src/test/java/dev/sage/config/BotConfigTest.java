@@ -99,6 +99,20 @@ class BotConfigTest {
     }
 
     @Test
+    void theHistoryIsAnH2FileBesideTheAuditUnlessTheConfigurationSaysOtherwise() {
+        BotConfig c = BotConfig.parse("sage.yaml", "audit:\n  file: /var/lib/sage/audit.jsonl\n", ENV::get);
+        assertThat(c.history().url()).isEqualTo("jdbc:h2:file:/var/lib/sage/sage-history;AUTO_SERVER=TRUE");
+        assertThat(c.history().retention()).hasDays(90);
+        BotConfig file = BotConfig.parse("sage.yaml", "history:\n  url: jdbc:h2:file:/data/h\n  retention: 400d\n", ENV::get);
+        assertThat(file.history().retention()).hasDays(400);
+        assertThat(BotConfig.parse("sage.yaml", "history:\n  url: \"\"\n", ENV::get).history().on()).isFalse();
+        assertThatThrownBy(() -> BotConfig.parse("sage.yaml", "history:\n  url: jdbc:mysql://x/y\n", ENV::get))
+                .hasMessageContaining("history.url: must be a jdbc:h2: URL");
+        assertThatThrownBy(() -> BotConfig.parse("sage.yaml", "history:\n  retention: 2y\n", ENV::get))
+                .hasMessageContaining("is not a number of days");
+    }
+
+    @Test
     void limitsPerKindOfTargetPerPersonAndPerChannelAreRead() {
         BotConfig c = BotConfig.parse("sage.yaml", """
                 limits:

@@ -78,6 +78,37 @@ class DigestTest {
     }
 
     @Test
+    void aJvmThatLooksHealthyButWhoseRssClimbedForDaysIsFlaggedAsGrowingAndTheRunIsKept(@org.junit.jupiter.api.io.TempDir
+                                                                                        Path dir) throws Exception {
+        DigestSpec spec = spec(Duration.ofSeconds(30), Duration.ofMinutes(1));
+        try (ScenarioJvm jvm = ScenarioJvm.start("healthy", "-Xms256m", "-Xmx256m", "-XX:+AlwaysPreTouch");
+             dev.sage.history.History history = dev.sage.history.History.open("jdbc:h2:file:" + dir.resolve("h"), "sa", "",
+                     Duration.ofDays(90))) {
+            long rss = java.nio.file.Files.readAllLines(Path.of("/proc/" + jvm.pid() + "/status")).stream()
+                    .filter(l -> l.startsWith("VmRSS:")).map(l -> Long.parseLong(l.replaceAll("\\D", "")) << 10)
+                    .findFirst().orElseThrow();
+            // the last five days: RSS climbing 40 MiB a day to where it is now, the heap flat
+            java.time.Instant now = java.time.Instant.now();
+            List<dev.sage.history.History.Point> past = new java.util.ArrayList<>();
+            for (int day = 5; day >= 1; day--) {
+                past.add(new dev.sage.history.History.Point(now.minus(Duration.ofDays(day)), "fleet", "billing",
+                        "local:" + jvm.pid(), "healthy", rss - day * (40L << 20), 8L << 20, 256L << 20, 24, ""));
+            }
+            history.record(past);
+
+            DigestResult r = new DigestRunner(service, null, history).run(spec,
+                    new Fleet.Listing(List.of(target("billing", jvm, spec)), List.of()), s -> { });
+
+            TargetSummary t = r.targets().get(0);
+            assertThat(t.top()).as("no single snapshot shows it").isEmpty();
+            assertThat(t.status()).as("the climb does").isEqualTo(TargetSummary.Status.WARNING);
+            assertThat(t.growth()).hasValueSatisfying(g -> assertThat(g).matches("RSS \\+(3\\d|4\\d)(\\.\\d)? MiB/day for 5 days, heap flat"));
+            assertThat(DigestText.line(t)).startsWith("Steady growth: RSS +");
+            assertThat(history.since("local:" + jvm.pid(), now.minus(Duration.ofDays(1)))).as("this run is kept").hasSize(1);
+        }
+    }
+
+    @Test
     void aDigestWhoseDeadlinePassesSaysWhatIsMissing() throws Exception {
         DigestSpec spec = spec(Duration.ofSeconds(30), Duration.ofSeconds(2));
         try (ScenarioJvm hung = ScenarioJvm.start("idle")) {

@@ -1,0 +1,126 @@
+package dev.sage.history;
+
+import org.flywaydb.core.Flyway;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The figures of every digest run (and diagnosis) per target, kept for {@code retention}, for trends: an H2 file by
+ * default, or any JDBC database the URL names. The schema is versioned and migrated when it is opened (Flyway,
+ * {@code db/history}), so a newer Sage reads an older file.
+ *
+ * <p>Thread-safe: one connection, used under the object's lock.
+ */
+public final class History implements AutoCloseable {
+    /** One target's figures at one time; -1 for what was not known. */
+    public record Point(Instant at, String source, String service, String target, String status, long rss, long heapUsed,
+                        long heapCommitted, int threads, String findings) {}
+
+    private final Connection connection;
+    private final Duration retention;
+    private final String url;
+
+    private History(String url, Connection connection, Duration retention) {
+        this.url = url;
+        this.connection = connection;
+        this.retention = retention;
+    }
+
+    /**
+     * Opens the history at {@code url} ({@code jdbc:h2:file:/var/lib/sage/history}, {@code jdbc:postgresql://…}),
+     * creating or migrating its schema.
+     *
+     * @throws SQLException when it cannot be opened or migrated, with the database's reason
+     */
+    public static History open(String url, String user, String password, Duration retention) throws SQLException {
+        try {
+            Flyway.configure().dataSource(url, user, password).locations("classpath:db/history")
+                    .loggers("slf4j").load().migrate();
+        } catch (org.flywaydb.core.api.FlywayException e) {
+            throw new SQLException("the history's schema could not be created or migrated at " + url + ": "
+                    + e.getMessage(), e);
+        }
+        Connection c = DriverManager.getConnection(url, user, password);
+        c.setAutoCommit(true);
+        return new History(url, c, retention);
+    }
+
+    /** Where it is, for messages. */
+    public String url() {
+        return url;
+    }
+
+    /** Adds points, in one transaction. */
+    public synchronized void record(List<Point> points) throws SQLException {
+        if (points.isEmpty()) {
+            return;
+        }
+        connection.setAutoCommit(false);
+        try (PreparedStatement s = connection.prepareStatement("INSERT INTO jvm_figures (at, source, service, target,"
+                + " status, rss, heap_used, heap_committed, threads, findings) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            for (Point p : points) {
+                s.setTimestamp(1, Timestamp.from(p.at()));
+                s.setString(2, cut(p.source(), 100));
+                s.setString(3, cut(p.service(), 300));
+                s.setString(4, cut(p.target(), 300));
+                s.setString(5, p.status());
+                s.setLong(6, p.rss());
+                s.setLong(7, p.heapUsed());
+                s.setLong(8, p.heapCommitted());
+                s.setInt(9, p.threads());
+                s.setString(10, cut(p.findings(), 1000));
+                s.addBatch();
+            }
+            s.executeBatch();
+            connection.commit();
+        } catch (SQLException e) {
+            connection.rollback();
+            throw e;
+        } finally {
+            connection.setAutoCommit(true);
+        }
+    }
+
+    /** The points of {@code target} from {@code since} on, oldest first. */
+    public synchronized List<Point> since(String target, Instant since) throws SQLException {
+        try (PreparedStatement s = connection.prepareStatement("SELECT at, source, service, target, status, rss, heap_used,"
+                + " heap_committed, threads, findings FROM jvm_figures WHERE target = ? AND at >= ? ORDER BY at")) {
+            s.setString(1, cut(target, 300));
+            s.setTimestamp(2, Timestamp.from(since));
+            List<Point> out = new ArrayList<>();
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    out.add(new Point(r.getTimestamp(1).toInstant(), r.getString(2), r.getString(3), r.getString(4),
+                            r.getString(5), r.getLong(6), r.getLong(7), r.getLong(8), r.getInt(9), r.getString(10)));
+                }
+            }
+            return out;
+        }
+    }
+
+    /** Removes what is older than the retention; returns how many rows went. */
+    public synchronized int prune(Instant now) throws SQLException {
+        try (PreparedStatement s = connection.prepareStatement("DELETE FROM jvm_figures WHERE at < ?")) {
+            s.setTimestamp(1, Timestamp.from(now.minus(retention)));
+            return s.executeUpdate();
+        }
+    }
+
+    @Override
+    public synchronized void close() throws SQLException {
+        connection.close();
+    }
+
+    private static String cut(String s, int max) {
+        return s == null ? "" : s.length() <= max ? s : s.substring(0, max);
+    }
+}
