@@ -131,7 +131,13 @@ public record ProcessFacts(ProcessStatus status, String statusText, String jvm, 
             return new ProcessFacts(null, "", "unknown", false, "", "", "", "", "", uid(value(parts, "me")));
         }
         String statusText = parts.get("status").toString();
-        ProcessStatus status = ProcessStatusParser.parse(statusText);
+        ProcessStatus status;
+        try {
+            status = ProcessStatusParser.parse(statusText);
+        } catch (dev.sage.parse.CaptureFormatException e) {
+            // the process exited between the listing and the read of its status (it left nothing to read): gone
+            return new ProcessFacts(null, "", "unknown", false, "", "", "", "", "", uid(value(parts, "me")));
+        }
         if (repeated) {
             // a name or path printed with a line break forged a part: trust nothing but that the process exists
             return new ProcessFacts(status, statusText, "unknown", false, "", "", "", "", "", uid(value(parts, "me")));

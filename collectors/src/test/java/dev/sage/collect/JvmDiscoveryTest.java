@@ -77,6 +77,16 @@ class JvmDiscoveryTest {
     }
 
     @Test
+    void aJvmThatExitsWhileTheSurveyReadsItIsLeftOutAndTheOthersAreKept() {
+        // the listing saw pid 43, which exited before its status was read: an empty status part
+        String survey = "==> me <==\n0\n"
+                + "==> process 42 <==\njava -cp app.jar Main\n==> status <==\nName:\tjava\nPid:\t42\nUid:\t0\t0\t0\t0\n"
+                + "SigCgt:\t0000000000000004\n==> jvm <==\nyes\n"
+                + "==> process 43 <==\njava -jar gone.jar\n==> status <==\n==> jvm <==\nyes\n";
+        assertThat(ProcessFacts.parseSurvey(survey)).extracting(ProcessFacts.Surveyed::pid).containsExactly(42L);
+    }
+
+    @Test
     void severalJvmsAreRefusedWithTheirList() throws Exception {
         try (ScenarioJvm a = ScenarioJvm.start("idle"); ScenarioJvm b = ScenarioJvm.start("healthy")) {
             assertThatThrownBy(() -> discovery.select(Optional.empty(), Optional.of("dev.sage.scenarios")))
