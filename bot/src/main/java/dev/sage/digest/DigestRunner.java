@@ -38,7 +38,13 @@ public final class DigestRunner {
     /** The window a trend is drawn over. */
     public static final Duration TREND_WINDOW = Duration.ofDays(7);
 
-    private final DiagnosisService service;
+    /** How one target is diagnosed: the diagnosis service, or (in a benchmark) a simulated fleet. */
+    @FunctionalInterface
+    public interface Diagnose {
+        Report diagnose(FleetTarget target) throws DiagnosisException;
+    }
+
+    private final Diagnose diagnose;
     private final Function<FleetTarget, ExecAudit> audits;
     private final History history;
 
@@ -54,7 +60,12 @@ public final class DigestRunner {
      * @param history where each target's figures are kept and its trend read from; null: no history
      */
     public DigestRunner(DiagnosisService service, Function<FleetTarget, ExecAudit> audits, History history) {
-        this.service = service;
+        this(t -> service.diagnose(t.request(), DiagnosisListener.NONE), audits, history);
+    }
+
+    /** As {@link #DigestRunner(DiagnosisService, Function, History)}, each target diagnosed by {@code diagnose}. */
+    public DigestRunner(Diagnose diagnose, Function<FleetTarget, ExecAudit> audits, History history) {
+        this.diagnose = diagnose;
         this.audits = audits;
         this.history = history;
     }
@@ -128,8 +139,7 @@ public final class DigestRunner {
     private TargetSummary summary(FleetTarget t, Duration deadline, ExecutorService work) throws InterruptedException {
         Future<Report> report = work.submit(() -> {
             ExecAudit audit = audits == null ? null : audits.apply(t);
-            return audit == null ? service.diagnose(t.request(), DiagnosisListener.NONE)
-                    : ExecAudits.with(audit, () -> service.diagnose(t.request(), DiagnosisListener.NONE));
+            return audit == null ? diagnose.diagnose(t) : ExecAudits.with(audit, () -> diagnose.diagnose(t));
         });
         try {
             return TargetSummary.of(t, report.get(deadline.toMillis(), TimeUnit.MILLISECONDS));
