@@ -571,7 +571,8 @@ class SlackBotTest {
                     - users: [U1]
                       may: [digest]
                 """);
-        try (ScenarioJvm jvm = ScenarioJvm.start("deadlock-monitors")) {
+        try (ScenarioJvm jvm = ScenarioJvm.start("deadlock-monitors");
+             ScenarioJvm healthy = ScenarioJvm.start("healthy")) {
             post(mention("<@USAGE> digest", "1700000000.002600"));
             FakeSlack.Call listed = slack.await("chat.postMessage", c -> c.get("thread_ts").equals("1700000000.002600"),
                     Duration.ofSeconds(10));
@@ -583,8 +584,9 @@ class SlackBotTest {
             BlockKitLimits.check(digest.blocks());
             assertThat(digest.get("blocks")).contains(":bar_chart: Fleet health: fleet").contains(":red_circle: 1 critical")
                     .contains("local:" + jvm.pid()).contains("[deadlock]").contains("Diagnose");
+            assertThat(digest.get("blocks")).contains("local:" + healthy.pid());
             assertThat(digest.get("blocks").indexOf("local:" + jvm.pid())).as("the critical JVM first")
-                    .isLessThan(digest.get("blocks").indexOf(":large_green_circle: *"));
+                    .isLessThan(digest.get("blocks").indexOf("local:" + healthy.pid()));
             List<Map<String, Object>> audit = awaitAudit(e -> e.get("event").equals("request_done"));
             assertThat(audit).filteredOn(e -> e.get("event").equals("request")).singleElement()
                     .satisfies(e -> assertThat(e.get("action")).isEqualTo("digest"));
