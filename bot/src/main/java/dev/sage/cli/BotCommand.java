@@ -100,7 +100,11 @@ final class BotCommand implements Callable<Integer> {
         dev.sage.digest.DigestScheduler schedule = null;
         if (!cfg.digests().isEmpty()) {
             try {
-                schedule = new dev.sage.digest.DigestScheduler(cfg.digests(), bot::runDigest);
+                BotConfig.HistoryStore h = cfg.history();
+                // a database the replicas share holds one clustered schedule: each digest fires on one replica
+                schedule = new dev.sage.digest.DigestScheduler(cfg.digests(), bot::runDigest,
+                        h.shared() ? new dev.sage.digest.DigestScheduler.Shared(h.url(), h.user(), h.password(),
+                                "sage-digests", java.time.Duration.ofSeconds(15)) : null);
                 for (var d : cfg.digests()) {
                     err.println("sage bot: digest " + d.name() + " to " + d.channel() + ", next at "
                             + schedule.next(d.name()).map(String::valueOf).orElse("never (the expression has no future time)"));

@@ -67,6 +67,11 @@ public record BotConfig(Slack slack, Kubernetes kubernetes, Ssh ssh, HostGroupsC
             return !url.isEmpty();
         }
 
+        /** A database several replicas share (PostgreSQL): the history, and one clustered digest schedule. */
+        public boolean shared() {
+            return url.startsWith("jdbc:postgresql:");
+        }
+
         /** An H2 file beside the audit, which the command line may open while the bot has it (AUTO_SERVER). */
         static HistoryStore beside(Path auditFile) {
             Path dir = auditFile.toAbsolutePath().getParent();
@@ -281,10 +286,10 @@ public record BotConfig(Slack slack, Kubernetes kubernetes, Ssh ssh, HostGroupsC
     private static HistoryStore history(Reader r, Node node, HistoryStore beside) {
         Map<String, Node> h = r.mapping(node, "history", Set.of("url", "user", "password", "retention"));
         String url = r.text(h, "history.url").map(String::strip).orElse(beside.url());
-        if (!url.isEmpty() && !url.startsWith("jdbc:h2:")) {
-            // PostgreSQL comes with several replicas sharing one history; until then the history is an H2 file
+        if (!url.isEmpty() && !url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:postgresql:")) {
             throw r.error(h.get("url"), "history.url", "must be a jdbc:h2: URL (an H2 file, e.g."
-                    + " jdbc:h2:file:/var/lib/sage/sage-history), or \"\" for no history");
+                    + " jdbc:h2:file:/var/lib/sage/sage-history), a jdbc:postgresql: URL (a database several replicas"
+                    + " share), or \"\" for no history");
         }
         Duration retention = r.text(h, "history.retention").map(v -> {
             try {

@@ -16,7 +16,10 @@ import java.util.List;
 /**
  * The figures of every digest run (and diagnosis) per target, kept for {@code retention}, for trends: an H2 file by
  * default, or any JDBC database the URL names. The schema is versioned and migrated when it is opened (Flyway,
- * {@code db/history}), so a newer Sage reads an older file.
+ * {@code db/history}), so a newer Sage reads an older file. It also notes which digest firings were posted and which
+ * Slack events were taken, so that replicas sharing it post each firing once ({@link #claim}) and answer each event
+ * once ({@link #firstSeen}). In PostgreSQL it holds the replicas' shared digest
+ * schedule too (Quartz's tables, {@code db/schedule/postgresql}).
  *
  * <p>Thread-safe: one connection, used under the object's lock.
  */
@@ -43,8 +46,11 @@ public final class History implements AutoCloseable {
      */
     public static History open(String url, String user, String password, Duration retention) throws SQLException {
         try {
-            Flyway.configure().dataSource(url, user, password).locations("classpath:db/history")
-                    .loggers("slf4j").load().migrate();
+            // the schedule's tables only where replicas share the database
+            String[] locations = url.startsWith("jdbc:postgresql:")
+                    ? new String[] {"classpath:db/history", "classpath:db/schedule/postgresql"}
+                    : new String[] {"classpath:db/history"};
+            Flyway.configure().dataSource(url, user, password).locations(locations).loggers("slf4j").load().migrate();
         } catch (org.flywaydb.core.api.FlywayException e) {
             throw new SQLException("the history's schema could not be created or migrated at " + url + ": "
                     + e.getMessage(), e);
@@ -107,11 +113,79 @@ public final class History implements AutoCloseable {
         }
     }
 
-    /** Removes what is older than the retention; returns how many rows went. */
+    /**
+     * Claims one scheduled firing of a digest for {@code instance}: true when no replica has posted it yet (a firing
+     * claimed by a replica that died is claimed again), false when one has. Replicas may call it concurrently; the
+     * schedule makes sure only one of them runs a firing at a time.
+     */
+    public synchronized boolean claim(String digest, Instant scheduledFor, String instance) throws SQLException {
+        try (PreparedStatement s = connection.prepareStatement("INSERT INTO digest_firings (digest, scheduled_for,"
+                + " instance, claimed_at) VALUES (?, ?, ?, ?)")) {
+            s.setString(1, cut(digest, 200));
+            s.setTimestamp(2, Timestamp.from(scheduledFor));
+            s.setString(3, cut(instance, 200));
+            s.setTimestamp(4, Timestamp.from(Instant.now()));
+            s.executeUpdate();
+            return true;
+        } catch (SQLException e) {
+            if (!"23505".equals(e.getSQLState())) { // not a unique key violation: this firing was never claimed
+                throw e;
+            }
+        }
+        try (PreparedStatement s = connection.prepareStatement("UPDATE digest_firings SET instance = ?, claimed_at = ?"
+                + " WHERE digest = ? AND scheduled_for = ? AND posted_at IS NULL")) {
+            s.setString(1, cut(instance, 200));
+            s.setTimestamp(2, Timestamp.from(Instant.now()));
+            s.setString(3, cut(digest, 200));
+            s.setTimestamp(4, Timestamp.from(scheduledFor));
+            return s.executeUpdate() == 1;
+        }
+    }
+
+    /** Notes that a claimed firing was posted: it is never posted again. */
+    public synchronized void posted(String digest, Instant scheduledFor) throws SQLException {
+        try (PreparedStatement s = connection.prepareStatement("UPDATE digest_firings SET posted_at = ?"
+                + " WHERE digest = ? AND scheduled_for = ?")) {
+            s.setTimestamp(1, Timestamp.from(Instant.now()));
+            s.setString(2, cut(digest, 200));
+            s.setTimestamp(3, Timestamp.from(scheduledFor));
+            s.executeUpdate();
+        }
+    }
+
+    /**
+     * True the first time any replica sharing this history sees the Slack event {@code eventId}, false when one took it
+     * already (Slack redelivers an event it thinks was not acknowledged, possibly to another replica).
+     */
+    public synchronized boolean firstSeen(String eventId) throws SQLException {
+        try (PreparedStatement s = connection.prepareStatement("INSERT INTO slack_events (event_id, seen_at) VALUES (?, ?)")) {
+            s.setString(1, cut(eventId, 100));
+            s.setTimestamp(2, Timestamp.from(Instant.now()));
+            s.executeUpdate();
+            return true;
+        } catch (SQLException e) {
+            if ("23505".equals(e.getSQLState())) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Removes figures and firings older than the retention, and events seen over a day ago; returns how many rows of
+     * figures went.
+     */
     public synchronized int prune(Instant now) throws SQLException {
-        try (PreparedStatement s = connection.prepareStatement("DELETE FROM jvm_figures WHERE at < ?")) {
-            s.setTimestamp(1, Timestamp.from(now.minus(retention)));
-            return s.executeUpdate();
+        Timestamp before = Timestamp.from(now.minus(retention));
+        try (PreparedStatement firings = connection.prepareStatement("DELETE FROM digest_firings WHERE scheduled_for < ?");
+             PreparedStatement events = connection.prepareStatement("DELETE FROM slack_events WHERE seen_at < ?");
+             PreparedStatement figures = connection.prepareStatement("DELETE FROM jvm_figures WHERE at < ?")) {
+            firings.setTimestamp(1, before);
+            firings.executeUpdate();
+            events.setTimestamp(1, Timestamp.from(now.minus(Duration.ofDays(1))));
+            events.executeUpdate();
+            figures.setTimestamp(1, before);
+            return figures.executeUpdate();
         }
     }
 

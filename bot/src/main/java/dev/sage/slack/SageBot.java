@@ -15,6 +15,7 @@ import dev.sage.config.BotConfig;
 import dev.sage.config.Durations;
 import dev.sage.digest.DigestResult;
 import dev.sage.digest.DigestRunner;
+import dev.sage.digest.DigestScheduler;
 import dev.sage.digest.DigestSpec;
 import dev.sage.digest.Fleet;
 import dev.sage.history.History;
@@ -656,12 +657,17 @@ public final class SageBot implements AutoCloseable {
         }
     }
 
-    /** A digest on its schedule: posted in its channel, on record as asked by {@code schedule}. */
-    public void runDigest(DigestSpec spec) {
-        RequestAudit record = new RequestAudit(audit, "schedule", spec.channel(), "", "digest " + spec.name());
-        if (recorded(record, "digest", new Where(spec.channel(), null))) {
-            runDigest(spec, spec.channel(), null, "schedule", record);
-        }
+    /**
+     * A digest on its schedule: posted in its channel, on record as asked by {@code schedule}; once per firing, even
+     * when replicas sharing the history recover it ({@link DigestScheduler#onceEach}).
+     */
+    public void runDigest(DigestSpec spec, DigestScheduler.Firing firing) {
+        DigestScheduler.onceEach(history, (s, f) -> {
+            RequestAudit record = new RequestAudit(audit, "schedule", s.channel(), "", "digest " + s.name());
+            if (recorded(record, "digest", new Where(s.channel(), null))) {
+                runDigest(s, s.channel(), null, "schedule", record);
+            }
+        }).run(spec, firing);
     }
 
     /** Lists the fleet, diagnoses it (every command on record under the digest's request), and posts the digest. */
@@ -1115,9 +1121,26 @@ public final class SageBot implements AutoCloseable {
         return reports.get(ts);
     }
 
-    /** True the first time an event id is seen: Slack redelivers an event it thinks was not acknowledged. */
+    /**
+     * True the first time an event id is seen, here and by the replicas sharing the history: Slack redelivers an event
+     * it thinks was not acknowledged. When the history cannot say, the event is answered (twice is better than never).
+     */
     private boolean once(String eventId) {
-        return eventId == null || seen.putIfAbsent(eventId, Boolean.TRUE) == null;
+        if (eventId == null) {
+            return true;
+        }
+        if (seen.putIfAbsent(eventId, Boolean.TRUE) != null) {
+            return false;
+        }
+        if (history == null) {
+            return true;
+        }
+        try {
+            return history.firstSeen(eventId);
+        } catch (java.sql.SQLException e) {
+            LOG.warn("history {}: event {} could not be noted as seen: {}", history.url(), eventId, e.getMessage());
+            return true;
+        }
     }
 
     private static <K, V> Map<K, V> lru(int size) {

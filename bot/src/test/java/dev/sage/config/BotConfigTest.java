@@ -105,6 +105,9 @@ class BotConfigTest {
         assertThat(c.history().retention()).hasDays(90);
         BotConfig file = BotConfig.parse("sage.yaml", "history:\n  url: jdbc:h2:file:/data/h\n  retention: 400d\n", ENV::get);
         assertThat(file.history().retention()).hasDays(400);
+        assertThat(file.history().shared()).isFalse();
+        assertThat(BotConfig.parse("sage.yaml", "history:\n  url: jdbc:postgresql://db:5432/sage\n  user: sage\n", ENV::get)
+                .history().shared()).as("replicas share a PostgreSQL database").isTrue();
         assertThat(BotConfig.parse("sage.yaml", "history:\n  url: \"\"\n", ENV::get).history().on()).isFalse();
         assertThatThrownBy(() -> BotConfig.parse("sage.yaml", "history:\n  url: jdbc:mysql://x/y\n", ENV::get))
                 .hasMessageContaining("history.url: must be a jdbc:h2: URL");

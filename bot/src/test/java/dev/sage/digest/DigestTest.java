@@ -152,7 +152,7 @@ class DigestTest {
                 new DigestSpec.Targets(true, List.of(), List.of()), false, 1, Duration.ofSeconds(5), Duration.ofSeconds(10));
         DigestSpec never = new DigestSpec("new-year", "0 0 0 1 1 ? 2099", ZoneOffset.UTC, "C1",
                 new DigestSpec.Targets(true, List.of(), List.of()), false, 1, Duration.ofSeconds(5), Duration.ofSeconds(10));
-        try (DigestScheduler scheduler = new DigestScheduler(List.of(every, never), d -> fired.add(d.name()))) {
+        try (DigestScheduler scheduler = new DigestScheduler(List.of(every, never), (d, firing) -> fired.add(d.name()))) {
             assertThat(scheduler.next("new-year")).hasValueSatisfying(t -> assertThat(t.toString()).startsWith("2099-01-01T00:00"));
             long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
             while (fired.isEmpty() && System.nanoTime() < deadline) {

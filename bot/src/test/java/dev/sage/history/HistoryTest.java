@@ -1,5 +1,6 @@
 package dev.sage.history;
 
+import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,8 +46,32 @@ class HistoryTest {
              ResultSet r = c.createStatement().executeQuery("SELECT \"version\", \"success\" FROM \"flyway_schema_history\""
                      + " WHERE \"version\" IS NOT NULL ORDER BY \"installed_rank\" DESC")) {
             assertThat(r.next()).isTrue();
-            assertThat(r.getString(1)).isEqualTo("1");
+            assertThat(r.getString(1)).isEqualTo("2");
             assertThat(r.getBoolean(2)).isTrue();
+        }
+    }
+
+    @Test
+    void aFileOfThePreviousSchemaVersionIsMigratedWithItsRowsKept() throws Exception {
+        String url = "jdbc:h2:file:" + dir.resolve("history");
+        // a file as the first version of Sage's history left it: its schema, and a row
+        Flyway.configure().dataSource(url, "sa", "").locations("classpath:db/history").target("1").load().migrate();
+        Instant then = Instant.parse("2026-12-01T09:00:00Z");
+        try (var c = DriverManager.getConnection(url, "sa", "")) {
+            c.createStatement().execute("INSERT INTO jvm_figures (at, source, service, target, status, rss, heap_used,"
+                    + " heap_committed, threads, findings) VALUES (TIMESTAMP WITH TIME ZONE '2026-12-01 09:00:00+00',"
+                    + " 'daily', 'orders', 'pod/orders-1 -n prod', 'healthy', 1024, 512, 768, 40, '')");
+        }
+        try (History h = History.open(url, "sa", "", Duration.ofDays(30))) {
+            assertThat(h.since("pod/orders-1 -n prod", Instant.EPOCH)).singleElement()
+                    .satisfies(p -> assertThat(p.at()).isEqualTo(then))
+                    .satisfies(p -> assertThat(p.rss()).isEqualTo(1024));
+            // and the new version's table is there: a firing is claimed once posted
+            assertThat(h.claim("daily", then, "a")).isTrue();
+            assertThat(h.claim("daily", then, "b")).as("claimed but not posted: a replica that died").isTrue();
+            h.posted("daily", then);
+            assertThat(h.claim("daily", then, "c")).as("posted: never again").isFalse();
+            assertThat(h.claim("daily", then.plusSeconds(86_400), "c")).as("the next day's firing").isTrue();
         }
     }
 

@@ -381,6 +381,33 @@ class SlackBotTest {
     }
 
     @Test
+    void anEventRetriedToAnotherReplicaSharingTheDatabaseGetsOneAnswer() throws Exception {
+        String database = dev.sage.cluster.Postgres.freshSchema();
+        serve(LOCAL + "history:\n  url: \"" + database + "\"\n  user: sage\n  password: sage\n");
+        SageBot first = bot;
+        SlackHttp firstHttp = http;
+        serve(LOCAL + "history:\n  url: \"" + database + "\"\n  user: sage\n  password: sage\n");
+        try {
+            String body = mention("<@USAGE> help", "1700000000.000450");
+            long now = System.currentTimeMillis() / 1000;
+            SlackHttp second = http;
+            http = firstHttp;
+            assertThat(send(body, "application/json", now, FakeSlack.sign(SECRET, now, body), null).statusCode()).isEqualTo(200);
+            http = second; // Slack saw no acknowledgement in time and retries, through the load balancer, to the other
+            assertThat(send(body, "application/json", now, FakeSlack.sign(SECRET, now, body), "1").statusCode()).isEqualTo(200);
+            slack.await("chat.postMessage", c -> c.get("blocks").contains("What Sage can do"), Duration.ofSeconds(5));
+            Thread.sleep(1000);
+            assertThat(slack.calls("chat.postMessage")).as("answered by one replica").hasSize(1);
+
+            post(mention("<@USAGE> help", "1700000000.000460"));
+            slack.await("chat.postMessage", c -> c.get("thread_ts").equals("1700000000.000460"), Duration.ofSeconds(5));
+        } finally {
+            firstHttp.close();
+            first.close();
+        }
+    }
+
+    @Test
     void aDirectMessageIsAnsweredAndTheBotsOwnMessagesAreNot() throws Exception {
         serve(LOCAL);
         Map<String, Object> own = event("help", "1700000000.001000");
