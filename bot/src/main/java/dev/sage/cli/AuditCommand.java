@@ -2,6 +2,8 @@ package dev.sage.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sage.config.BotConfig;
+import dev.sage.history.History;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -13,6 +15,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -36,7 +39,8 @@ final class AuditCommand implements Runnable {
 
     @Command(name = "tail", mixinStandardHelpOptions = true,
             description = {"Prints the last events of the audit, oldest first.",
-                "  sage audit tail --since 1h --user U0123ABCD"})
+                "  sage audit tail --since 1h --user U0123ABCD",
+                "  sage audit tail --config sage.yaml --since 1h"})
     static final class Tail implements java.util.concurrent.Callable<Integer> {
         private static final ObjectMapper JSON = new ObjectMapper();
         private static final Set<String> SHOWN_FIRST = Set.of("time", "event", "user", "target", "channel", "thread");
@@ -47,6 +51,10 @@ final class AuditCommand implements Runnable {
         @Option(names = "--file", defaultValue = "sage-audit.jsonl",
                 description = "The audit file (audit.file in the bot's configuration; default: ${DEFAULT-VALUE}).")
         Path file;
+
+        @Option(names = "--config", paramLabel = "FILE", description = {"The bot's configuration: its audit.file, or,"
+                + " when replicas share a PostgreSQL database (history.url), the audit of them all."})
+        Path config;
 
         @Option(names = "--since", converter = DurationOption.class, description = "Only events this recent, e.g. 30m, 2h.")
         Duration since;
@@ -61,11 +69,21 @@ final class AuditCommand implements Runnable {
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
+            Instant from = since == null ? Instant.MIN : Instant.now().minus(since);
+            if (config != null) {
+                BotConfig cfg = DigestCommand.config(config, err);
+                if (cfg == null) {
+                    return ExitCodes.USAGE;
+                }
+                if (cfg.history().shared()) {
+                    return shared(cfg.history(), from, out, err);
+                }
+                file = cfg.auditFile();
+            }
             if (!Files.isRegularFile(file)) {
                 err.println("sage audit: no audit at " + file + " (the bot writes it where audit.file says)");
                 return ExitCodes.USAGE;
             }
-            Instant from = since == null ? Instant.MIN : Instant.now().minus(since);
             Deque<String> kept = new ArrayDeque<>();
             int unreadable = 0;
             try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
@@ -97,6 +115,20 @@ final class AuditCommand implements Runnable {
                 err.println("sage audit: " + unreadable + " line(s) of " + file + " are not audit events and were skipped");
             }
             return ExitCodes.OK;
+        }
+
+        /** The audit every replica wrote to the database they share. */
+        private Integer shared(BotConfig.HistoryStore db, Instant from, PrintWriter out, PrintWriter err) {
+            Instant after = from.equals(Instant.MIN) ? Instant.EPOCH : from;
+            try (History h = History.open(db.url(), db.user(), db.password(), db.retention())) {
+                for (String line : h.auditLines(after, user, lines)) {
+                    out.println(show(JSON.readTree(line)));
+                }
+                return ExitCodes.OK;
+            } catch (SQLException | IOException e) {
+                err.println("sage audit: cannot read the audit in " + db.url() + ": " + e.getMessage());
+                return ExitCodes.FAILED;
+            }
         }
 
         /** {@code 2026-12-07T04:31:02Z command U0123 pod/x in prod (context default): on=… argv=[…]}. */

@@ -99,11 +99,7 @@ final class DigestCommand implements Runnable {
                 result = new DigestRunner(service, null, history).run(digest.get(), fleet, s -> { });
             } finally {
                 if (history != null) {
-                    try {
-                        history.close();
-                    } catch (java.sql.SQLException e) {
-                        err.println("sage digest: closing the history: " + e.getMessage());
-                    }
+                    history.close();
                 }
             }
             out.print(DigestText.render(result));

@@ -9,6 +9,7 @@ import org.quartz.JobBuilder;
 import org.quartz.JobExecutionContext;
 import org.quartz.JobExecutionException;
 import org.quartz.JobKey;
+import org.quartz.ObjectAlreadyExistsException;
 import org.quartz.Scheduler;
 import org.quartz.SchedulerException;
 import org.quartz.Trigger;
@@ -107,44 +108,57 @@ public final class DigestScheduler implements AutoCloseable {
             p.setProperty("org.quartz.dataSource.sage.URL", shared.url());
             p.setProperty("org.quartz.dataSource.sage.user", shared.user());
             p.setProperty("org.quartz.dataSource.sage.password", shared.password());
-            p.setProperty("org.quartz.dataSource.sage.maxConnections", "4");
+            // Quartz's advice: its threads (2) and 3 more
+            p.setProperty("org.quartz.dataSource.sage.maxConnections", "5");
         }
         scheduler = new StdSchedulerFactory(p).getScheduler();
-        scheduler.getContext().put(RUN, run);
-        scheduler.getContext().put(SPECS, digests.stream().collect(Collectors.toUnmodifiableMap(DigestSpec::name, d -> d)));
-        // digests no longer configured leave the (shared) schedule
-        for (JobKey key : scheduler.getJobKeys(GroupMatcher.jobGroupEquals(GROUP))) {
-            if (digests.stream().noneMatch(d -> d.name().equals(key.getName()))) {
-                scheduler.deleteJob(key);
+        try {
+            scheduler.getContext().put(RUN, run);
+            scheduler.getContext().put(SPECS, digests.stream().collect(Collectors.toUnmodifiableMap(DigestSpec::name, d -> d)));
+            // digests no longer configured leave the (shared) schedule
+            for (JobKey key : scheduler.getJobKeys(GroupMatcher.jobGroupEquals(GROUP))) {
+                if (digests.stream().noneMatch(d -> d.name().equals(key.getName()))) {
+                    scheduler.deleteJob(key);
+                }
             }
+            for (DigestSpec d : digests) {
+                schedule(d);
+            }
+            scheduler.start();
+        } catch (SchedulerException | RuntimeException e) {
+            scheduler.shutdown(false); // its threads and its connections, not left behind a schedule that never ran
+            throw e;
         }
-        for (DigestSpec d : digests) {
-            schedule(d);
-        }
-        scheduler.start();
     }
 
     /**
      * Puts a digest on the schedule. A trigger already there with the same expression and zone (another replica's, or
-     * this one's before a restart) is kept, with its next fire time and its misfire.
+     * this one's before a restart) is kept, with its next fire time and its misfire, unless Quartz put it in error.
+     * Replicas starting together may race here: the one that comes second keeps the first one's trigger.
      */
     private void schedule(DigestSpec d) throws SchedulerException {
         JobKey job = JobKey.jobKey(d.name(), GROUP);
         TriggerKey key = TriggerKey.triggerKey(d.name(), GROUP);
+        scheduler.addJob(JobBuilder.newJob(Fire.class).withIdentity(job).storeDurably().requestRecovery().build(), true);
         Trigger existing = scheduler.getTrigger(key);
         if (existing instanceof CronTrigger c && c.getCronExpression().equals(d.cron())
-                && c.getTimeZone().getID().equals(TimeZone.getTimeZone(d.zone()).getID())) {
+                && c.getTimeZone().getID().equals(TimeZone.getTimeZone(d.zone()).getID())
+                && scheduler.getTriggerState(key) != Trigger.TriggerState.ERROR) {
             return;
         }
         Trigger trigger = TriggerBuilder.newTrigger().withIdentity(key).forJob(job)
                 .withSchedule(CronScheduleBuilder.cronSchedule(d.cron()).inTimeZone(TimeZone.getTimeZone(d.zone()))
                         .withMisfireHandlingInstructionFireAndProceed())
                 .build();
-        scheduler.addJob(JobBuilder.newJob(Fire.class).withIdentity(job).storeDurably().requestRecovery().build(), true);
-        if (existing == null) {
-            scheduler.scheduleJob(trigger);
-        } else {
-            scheduler.rescheduleJob(key, trigger);
+        try {
+            if (existing == null) {
+                scheduler.scheduleJob(trigger);
+            } else {
+                scheduler.rescheduleJob(key, trigger);
+            }
+        } catch (ObjectAlreadyExistsException e) {
+            LoggerFactory.getLogger(DigestScheduler.class).info("digest {}: another replica scheduled it at the same"
+                    + " moment; its trigger is kept", d.name());
         }
     }
 
@@ -223,8 +237,9 @@ public final class DigestScheduler implements AutoCloseable {
                 var run = (Runner) context.getScheduler().getContext().get(RUN);
                 DigestSpec spec = specs.get(name);
                 if (spec == null) {
-                    LoggerFactory.getLogger(DigestScheduler.class).warn("digest {} fired here, but this"
-                            + " replica's configuration does not have it; configure every replica alike", name);
+                    // a replica still on an older configuration (a rollout under way): this firing is lost
+                    LoggerFactory.getLogger(DigestScheduler.class).error("digest {} fired on this replica, whose"
+                            + " configuration does not have it, and was not run: configure every replica alike", name);
                     return;
                 }
                 run.run(spec, new Firing(scheduledFor(context), context.getScheduler().getSchedulerInstanceId(),

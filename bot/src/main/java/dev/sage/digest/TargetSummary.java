@@ -23,12 +23,14 @@ import java.util.Optional;
  * @param unreachable why it could not be diagnosed, for an unreachable one; empty otherwise
  * @param growth steady growth over the history's window, in words ({@code RSS +310 MiB/day for 5 days, heap flat})
  * @param change what changed since the last run and over the window, in words
+ * @param week its points in the history over the trend's window, this run's last (empty without a history)
  */
 public record TargetSummary(FleetTarget target, Status status, Optional<Finding> top, List<String> findingIds,
                             long rssBytes, long heapUsedBytes, long heapCommittedBytes, int threads, String unreachable,
-                            Optional<String> growth, Optional<String> change) {
+                            Optional<String> growth, Optional<String> change, List<dev.sage.history.History.Point> week) {
     public TargetSummary {
         findingIds = List.copyOf(findingIds);
+        week = List.copyOf(week);
     }
 
     /**
@@ -39,7 +41,7 @@ public record TargetSummary(FleetTarget target, Status status, Optional<Finding>
         Optional<String> g = trend.growth();
         Status s = g.isPresent() && status == Status.HEALTHY ? Status.WARNING : status;
         return new TargetSummary(target, s, top, findingIds, rssBytes, heapUsedBytes, heapCommittedBytes, threads,
-                unreachable, g, trend.change());
+                unreachable, g, trend.change(), trend.points());
     }
 
     /** This target as a point of its history, at {@code at}, from {@code source} (a digest's name, or chat). */
@@ -70,12 +72,12 @@ public record TargetSummary(FleetTarget target, Status status, Optional<Finding>
                 : process != null ? process.threads() : -1;
         return new TargetSummary(target, status, top, findings.stream().map(Finding::id).toList(),
                 process == null ? -1 : process.vmRssBytes(), heap == null ? -1 : heap.usedBytes(),
-                heap == null ? -1 : heap.committedBytes(), threads, "", Optional.empty(), Optional.empty());
+                heap == null ? -1 : heap.committedBytes(), threads, "", Optional.empty(), Optional.empty(), List.of());
     }
 
     /** A target that could not be diagnosed, and why. */
     static TargetSummary unreachable(FleetTarget target, String why) {
         return new TargetSummary(target, Status.UNREACHABLE, Optional.empty(), List.of(), -1, -1, -1, -1, why,
-                Optional.empty(), Optional.empty());
+                Optional.empty(), Optional.empty(), List.of());
     }
 }

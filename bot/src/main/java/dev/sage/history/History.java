@@ -1,9 +1,10 @@
 package dev.sage.history;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import org.flywaydb.core.Flyway;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -18,23 +19,24 @@ import java.util.List;
  * default, or any JDBC database the URL names. The schema is versioned and migrated when it is opened (Flyway,
  * {@code db/history}), so a newer Sage reads an older file. It also notes which digest firings were posted and which
  * Slack events were taken, so that replicas sharing it post each firing once ({@link #claim}) and answer each event
- * once ({@link #firstSeen}). In PostgreSQL it holds the replicas' shared digest
+ * once ({@link #firstSeen}), and the audit they share ({@link #audit}). In PostgreSQL it holds the replicas' digest
  * schedule too (Quartz's tables, {@code db/schedule/postgresql}).
  *
- * <p>Thread-safe: one connection, used under the object's lock.
+ * <p>Thread-safe: each call takes a connection of a small pool (4), so a database that restarted is reconnected to on
+ * the next call.
  */
 public final class History implements AutoCloseable {
     /** One target's figures at one time; -1 for what was not known. */
     public record Point(Instant at, String source, String service, String target, String status, long rss, long heapUsed,
                         long heapCommitted, int threads, String findings) {}
 
-    private final Connection connection;
+    private final HikariDataSource pool;
     private final Duration retention;
     private final String url;
 
-    private History(String url, Connection connection, Duration retention) {
+    private History(String url, HikariDataSource pool, Duration retention) {
         this.url = url;
-        this.connection = connection;
+        this.pool = pool;
         this.retention = retention;
     }
 
@@ -55,9 +57,20 @@ public final class History implements AutoCloseable {
             throw new SQLException("the history's schema could not be created or migrated at " + url + ": "
                     + e.getMessage(), e);
         }
-        Connection c = DriverManager.getConnection(url, user, password);
-        c.setAutoCommit(true);
-        return new History(url, c, retention);
+        HikariConfig pool = new HikariConfig();
+        pool.setJdbcUrl(url);
+        pool.setUsername(user);
+        pool.setPassword(password);
+        pool.setPoolName("sage-history");
+        pool.setMaximumPoolSize(4);
+        pool.setMinimumIdle(1);
+        pool.setConnectionTimeout(5_000); // a database that is down fails a call in seconds, not in minutes
+        pool.setInitializationFailTimeout(5_000);
+        try {
+            return new History(url, new HikariDataSource(pool), retention);
+        } catch (RuntimeException e) {
+            throw new SQLException("the history at " + url + " could not be opened: " + e.getMessage(), e);
+        }
     }
 
     /** Where it is, for messages. */
@@ -66,40 +79,43 @@ public final class History implements AutoCloseable {
     }
 
     /** Adds points, in one transaction. */
-    public synchronized void record(List<Point> points) throws SQLException {
+    public void record(List<Point> points) throws SQLException {
         if (points.isEmpty()) {
             return;
         }
-        connection.setAutoCommit(false);
-        try (PreparedStatement s = connection.prepareStatement("INSERT INTO jvm_figures (at, source, service, target,"
-                + " status, rss, heap_used, heap_committed, threads, findings) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-            for (Point p : points) {
-                s.setTimestamp(1, Timestamp.from(p.at()));
-                s.setString(2, cut(p.source(), 100));
-                s.setString(3, cut(p.service(), 300));
-                s.setString(4, cut(p.target(), 300));
-                s.setString(5, p.status());
-                s.setLong(6, p.rss());
-                s.setLong(7, p.heapUsed());
-                s.setLong(8, p.heapCommitted());
-                s.setInt(9, p.threads());
-                s.setString(10, cut(p.findings(), 1000));
-                s.addBatch();
+        try (Connection c = pool.getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement s = c.prepareStatement("INSERT INTO jvm_figures (at, source, service, target,"
+                    + " status, rss, heap_used, heap_committed, threads, findings) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                for (Point p : points) {
+                    s.setTimestamp(1, Timestamp.from(p.at()));
+                    s.setString(2, cut(p.source(), 100));
+                    s.setString(3, cut(p.service(), 300));
+                    s.setString(4, cut(p.target(), 300));
+                    s.setString(5, p.status());
+                    s.setLong(6, p.rss());
+                    s.setLong(7, p.heapUsed());
+                    s.setLong(8, p.heapCommitted());
+                    s.setInt(9, p.threads());
+                    s.setString(10, cut(p.findings(), 1000));
+                    s.addBatch();
+                }
+                s.executeBatch();
+                c.commit();
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
             }
-            s.executeBatch();
-            connection.commit();
-        } catch (SQLException e) {
-            connection.rollback();
-            throw e;
-        } finally {
-            connection.setAutoCommit(true);
         }
     }
 
     /** The points of {@code target} from {@code since} on, oldest first. */
-    public synchronized List<Point> since(String target, Instant since) throws SQLException {
-        try (PreparedStatement s = connection.prepareStatement("SELECT at, source, service, target, status, rss, heap_used,"
-                + " heap_committed, threads, findings FROM jvm_figures WHERE target = ? AND at >= ? ORDER BY at")) {
+    public List<Point> since(String target, Instant since) throws SQLException {
+        try (Connection c = pool.getConnection();
+             PreparedStatement s = c.prepareStatement("SELECT at, source, service, target, status, rss, heap_used,"
+                     + " heap_committed, threads, findings FROM jvm_figures WHERE target = ? AND at >= ? ORDER BY at")) {
             s.setString(1, cut(target, 300));
             s.setTimestamp(2, Timestamp.from(since));
             List<Point> out = new ArrayList<>();
@@ -115,37 +131,40 @@ public final class History implements AutoCloseable {
 
     /**
      * Claims one scheduled firing of a digest for {@code instance}: true when no replica has posted it yet (a firing
-     * claimed by a replica that died is claimed again), false when one has. Replicas may call it concurrently; the
-     * schedule makes sure only one of them runs a firing at a time.
+     * claimed by a replica that died is claimed again), false when one has. The schedule makes sure only one replica
+     * runs a firing at a time.
      */
-    public synchronized boolean claim(String digest, Instant scheduledFor, String instance) throws SQLException {
-        try (PreparedStatement s = connection.prepareStatement("INSERT INTO digest_firings (digest, scheduled_for,"
-                + " instance, claimed_at) VALUES (?, ?, ?, ?)")) {
-            s.setString(1, cut(digest, 200));
-            s.setTimestamp(2, Timestamp.from(scheduledFor));
-            s.setString(3, cut(instance, 200));
-            s.setTimestamp(4, Timestamp.from(Instant.now()));
-            s.executeUpdate();
-            return true;
-        } catch (SQLException e) {
-            if (!"23505".equals(e.getSQLState())) { // not a unique key violation: this firing was never claimed
-                throw e;
+    public boolean claim(String digest, Instant scheduledFor, String instance) throws SQLException {
+        try (Connection c = pool.getConnection()) {
+            try (PreparedStatement s = c.prepareStatement("INSERT INTO digest_firings (digest, scheduled_for, instance,"
+                    + " claimed_at) VALUES (?, ?, ?, ?)")) {
+                s.setString(1, cut(digest, 200));
+                s.setTimestamp(2, Timestamp.from(scheduledFor));
+                s.setString(3, cut(instance, 200));
+                s.setTimestamp(4, Timestamp.from(Instant.now()));
+                s.executeUpdate();
+                return true;
+            } catch (SQLException e) {
+                if (!duplicate(e)) {
+                    throw e;
+                }
             }
-        }
-        try (PreparedStatement s = connection.prepareStatement("UPDATE digest_firings SET instance = ?, claimed_at = ?"
-                + " WHERE digest = ? AND scheduled_for = ? AND posted_at IS NULL")) {
-            s.setString(1, cut(instance, 200));
-            s.setTimestamp(2, Timestamp.from(Instant.now()));
-            s.setString(3, cut(digest, 200));
-            s.setTimestamp(4, Timestamp.from(scheduledFor));
-            return s.executeUpdate() == 1;
+            try (PreparedStatement s = c.prepareStatement("UPDATE digest_firings SET instance = ?, claimed_at = ?"
+                    + " WHERE digest = ? AND scheduled_for = ? AND posted_at IS NULL")) {
+                s.setString(1, cut(instance, 200));
+                s.setTimestamp(2, Timestamp.from(Instant.now()));
+                s.setString(3, cut(digest, 200));
+                s.setTimestamp(4, Timestamp.from(scheduledFor));
+                return s.executeUpdate() == 1;
+            }
         }
     }
 
     /** Notes that a claimed firing was posted: it is never posted again. */
-    public synchronized void posted(String digest, Instant scheduledFor) throws SQLException {
-        try (PreparedStatement s = connection.prepareStatement("UPDATE digest_firings SET posted_at = ?"
-                + " WHERE digest = ? AND scheduled_for = ?")) {
+    public void posted(String digest, Instant scheduledFor) throws SQLException {
+        try (Connection c = pool.getConnection();
+             PreparedStatement s = c.prepareStatement("UPDATE digest_firings SET posted_at = ? WHERE digest = ?"
+                     + " AND scheduled_for = ?")) {
             s.setTimestamp(1, Timestamp.from(Instant.now()));
             s.setString(2, cut(digest, 200));
             s.setTimestamp(3, Timestamp.from(scheduledFor));
@@ -157,31 +176,73 @@ public final class History implements AutoCloseable {
      * True the first time any replica sharing this history sees the Slack event {@code eventId}, false when one took it
      * already (Slack redelivers an event it thinks was not acknowledged, possibly to another replica).
      */
-    public synchronized boolean firstSeen(String eventId) throws SQLException {
-        try (PreparedStatement s = connection.prepareStatement("INSERT INTO slack_events (event_id, seen_at) VALUES (?, ?)")) {
+    public boolean firstSeen(String eventId) throws SQLException {
+        try (Connection c = pool.getConnection();
+             PreparedStatement s = c.prepareStatement("INSERT INTO slack_events (event_id, seen_at) VALUES (?, ?)")) {
             s.setString(1, cut(eventId, 100));
             s.setTimestamp(2, Timestamp.from(Instant.now()));
             s.executeUpdate();
             return true;
         } catch (SQLException e) {
-            if ("23505".equals(e.getSQLState())) {
+            if (duplicate(e)) {
                 return false;
             }
             throw e;
         }
     }
 
+    /** One line of the audit as written ({@code line}: its JSON), with the user it concerns (empty for none). */
+    public void audit(Instant at, String event, String user, String line) throws SQLException {
+        try (Connection c = pool.getConnection();
+             PreparedStatement s = c.prepareStatement("INSERT INTO audit_events (at, event, user_id, line)"
+                     + " VALUES (?, ?, ?, ?)")) {
+            s.setTimestamp(1, Timestamp.from(at));
+            s.setString(2, cut(event, 40));
+            s.setString(3, cut(user, 100));
+            s.setString(4, line);
+            s.executeUpdate();
+        }
+    }
+
     /**
-     * Removes figures and firings older than the retention, and events seen over a day ago; returns how many rows of
-     * figures went.
+     * The audit's last {@code limit} lines (their JSON) from {@code since} on, of {@code user} when given, oldest
+     * first: what every replica sharing this database wrote.
      */
-    public synchronized int prune(Instant now) throws SQLException {
+    public List<String> auditLines(Instant since, String user, int limit) throws SQLException {
+        try (Connection c = pool.getConnection();
+             PreparedStatement s = c.prepareStatement("SELECT line FROM (SELECT id, line FROM audit_events WHERE at >= ?"
+                     + (user == null ? "" : " AND user_id = ?") + " ORDER BY id DESC LIMIT ?) tail_rows ORDER BY id")) {
+            s.setTimestamp(1, Timestamp.from(since));
+            int i = 2;
+            if (user != null) {
+                s.setString(i++, cut(user, 100));
+            }
+            s.setInt(i, limit);
+            List<String> out = new ArrayList<>();
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    out.add(r.getString(1));
+                }
+            }
+            return out;
+        }
+    }
+
+    /**
+     * Removes figures, firings and audit lines older than the retention, and events seen over a day ago; returns how
+     * many rows of figures went.
+     */
+    public int prune(Instant now) throws SQLException {
         Timestamp before = Timestamp.from(now.minus(retention));
-        try (PreparedStatement firings = connection.prepareStatement("DELETE FROM digest_firings WHERE scheduled_for < ?");
-             PreparedStatement events = connection.prepareStatement("DELETE FROM slack_events WHERE seen_at < ?");
-             PreparedStatement figures = connection.prepareStatement("DELETE FROM jvm_figures WHERE at < ?")) {
+        try (Connection c = pool.getConnection();
+             PreparedStatement firings = c.prepareStatement("DELETE FROM digest_firings WHERE scheduled_for < ?");
+             PreparedStatement audit = c.prepareStatement("DELETE FROM audit_events WHERE at < ?");
+             PreparedStatement events = c.prepareStatement("DELETE FROM slack_events WHERE seen_at < ?");
+             PreparedStatement figures = c.prepareStatement("DELETE FROM jvm_figures WHERE at < ?")) {
             firings.setTimestamp(1, before);
             firings.executeUpdate();
+            audit.setTimestamp(1, before);
+            audit.executeUpdate();
             events.setTimestamp(1, Timestamp.from(now.minus(Duration.ofDays(1))));
             events.executeUpdate();
             figures.setTimestamp(1, before);
@@ -190,8 +251,13 @@ public final class History implements AutoCloseable {
     }
 
     @Override
-    public synchronized void close() throws SQLException {
-        connection.close();
+    public void close() {
+        pool.close();
+    }
+
+    /** A unique key violation (the same SQLSTATE in H2 and PostgreSQL). */
+    private static boolean duplicate(SQLException e) {
+        return "23505".equals(e.getSQLState());
     }
 
     private static String cut(String s, int max) {

@@ -107,6 +107,9 @@ public final class SageBot implements AutoCloseable {
     private volatile java.util.function.BooleanSupplier link = () -> false;
     private volatile boolean stopping;
     private final Map<String, Boolean> seen = Collections.synchronizedMap(lru(SEEN_EVENTS));
+    /** When the history was last pruned of what its retention lets go (events seen, old figures). */
+    private final java.util.concurrent.atomic.AtomicLong lastPrune = new java.util.concurrent.atomic.AtomicLong();
+    private static final Duration PRUNE_EVERY = Duration.ofHours(1);
     private final ReportCache reports = new ReportCache(KEPT_REPORTS, KEPT_REPORT_CHARS);
     private final AuditLog audit;
     /** User group members, by group id, with when they were read: looked up again after {@link #GROUPS_FOR}. */
@@ -276,7 +279,12 @@ public final class SageBot implements AutoCloseable {
             return;
         }
         Where where = new Where(channel, threadTs != null ? threadTs : ts, threadTs != null, sageUserId);
-        reply(where, user, () -> serve(text, files(files), where, user));
+        // the replicas' common record is asked on the reply pool: Slack's acknowledgement never waits on the database
+        reply(where, user, () -> {
+            if (onceAcrossReplicas(eventId)) {
+                serve(text, files(files), where, user);
+            }
+        });
     }
 
     /**
@@ -1121,21 +1129,25 @@ public final class SageBot implements AutoCloseable {
         return reports.get(ts);
     }
 
-    /**
-     * True the first time an event id is seen, here and by the replicas sharing the history: Slack redelivers an event
-     * it thinks was not acknowledged. When the history cannot say, the event is answered (twice is better than never).
-     */
+    /** True the first time this replica sees an event id: Slack redelivers an event it thinks was not acknowledged. */
     private boolean once(String eventId) {
-        if (eventId == null) {
-            return true;
-        }
-        if (seen.putIfAbsent(eventId, Boolean.TRUE) != null) {
-            return false;
-        }
-        if (history == null) {
+        return eventId == null || seen.putIfAbsent(eventId, Boolean.TRUE) == null;
+    }
+
+    /**
+     * True the first time any replica sharing the history sees an event id (Slack may redeliver to another replica).
+     * When the history cannot say, the event is answered: twice is better than never. Old rows are pruned hourly.
+     */
+    private boolean onceAcrossReplicas(String eventId) {
+        if (eventId == null || history == null) {
             return true;
         }
         try {
+            long now = System.currentTimeMillis();
+            long last = lastPrune.get();
+            if (now - last > PRUNE_EVERY.toMillis() && lastPrune.compareAndSet(last, now)) {
+                history.prune(java.time.Instant.now());
+            }
             return history.firstSeen(eventId);
         } catch (java.sql.SQLException e) {
             LOG.warn("history {}: event {} could not be noted as seen: {}", history.url(), eventId, e.getMessage());
@@ -1170,11 +1182,7 @@ public final class SageBot implements AutoCloseable {
         } finally {
             metrics.close();
             if (history != null) {
-                try {
-                    history.close();
-                } catch (java.sql.SQLException e) {
-                    LOG.warn("history {}: {}", history.url(), e.getMessage());
-                }
+                history.close();
             }
         }
     }

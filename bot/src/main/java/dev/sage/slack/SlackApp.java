@@ -48,14 +48,35 @@ public final class SlackApp {
                 .signingSecret(config.slack().signingSecret().isEmpty() ? null : config.slack().signingSecret())
                 .slack(slack)
                 .build();
+        dev.sage.history.History history = history(config);
         dev.sage.audit.AuditLog audit;
         try {
-            audit = dev.sage.audit.AuditLog.open(config.auditFile());
+            audit = audit(config, history);
         } catch (java.io.IOException e) {
+            if (history != null) {
+                history.close();
+            }
             throw new IllegalArgumentException("cannot open the audit file " + config.auditFile() + " (audit.file): "
                     + e.getMessage() + "; Sage runs nothing it cannot audit");
         }
-        return new SageBot(config, service, web(config, slack), app, audit, history(config));
+        return new SageBot(config, service, web(config, slack), app, audit, history);
+    }
+
+    /**
+     * The audit the configuration names: its file, and where replicas share a database ({@code history} on
+     * PostgreSQL), that database too. A line that either refuses is not on record.
+     */
+    public static dev.sage.audit.AuditLog audit(BotConfig config, dev.sage.history.History history) throws java.io.IOException {
+        if (history == null || !config.history().shared()) {
+            return dev.sage.audit.AuditLog.open(config.auditFile());
+        }
+        return dev.sage.audit.AuditLog.open(config.auditFile(), (at, event, user, line) -> {
+            try {
+                history.audit(at, event, user, line);
+            } catch (java.sql.SQLException e) {
+                throw new java.io.IOException("the shared audit in " + history.url() + ": " + e.getMessage(), e);
+            }
+        });
     }
 
     /**

@@ -4,6 +4,9 @@ import dev.sage.digest.DigestScheduler;
 import dev.sage.digest.DigestSpec;
 import dev.sage.history.History;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -14,11 +17,14 @@ import java.time.ZoneOffset;
 import java.util.List;
 
 /**
- * One replica of the bot's digest schedule, in a JVM of its own, on a shared PostgreSQL database: its digest
- * "fleet" notes each firing in {@code cluster_fired} (started, then finished after {@code RUN_MILLIS}), claimed and
- * marked posted as the bot does ({@link DigestScheduler#onceEach}). Prints {@code ready} once scheduling.
+ * One replica of the bot's digest schedule, in a JVM of its own, on a shared PostgreSQL database. Prints {@code ready}
+ * once connected, reads its digest's cron expression from the first line of stdin (so that a test can name a time
+ * after every replica is up), then prints {@code scheduled}. Its digest "fleet" notes in {@code cluster_fired} each
+ * firing as Quartz hands it over ({@code fired}), then, claimed and marked posted as the bot does
+ * ({@link DigestScheduler#onceEach}), {@code started} and after {@code RUN_MILLIS} {@code finished}. Runs until stdin
+ * closes or it is killed.
  *
- * <p>Arguments: URL CRON RUN_MILLIS.
+ * <p>Arguments: URL RUN_MILLIS.
  */
 public final class ClusterNode {
     private ClusterNode() {
@@ -26,12 +32,16 @@ public final class ClusterNode {
 
     public static void main(String[] args) throws Exception {
         String url = args[0];
-        long runMillis = Long.parseLong(args[2]);
-        DigestSpec fleet = new DigestSpec("fleet", args[1], ZoneOffset.UTC, "C0FLEET",
-                new DigestSpec.Targets(true, List.of(), List.of()), false, 1, Duration.ofSeconds(5), Duration.ofSeconds(10));
+        long runMillis = Long.parseLong(args[1]);
         History history = History.open(url, Postgres.USER, Postgres.PASSWORD, Duration.ofDays(30));
         Connection notes = DriverManager.getConnection(url, Postgres.USER, Postgres.PASSWORD);
-        DigestScheduler.Runner run = DigestScheduler.onceEach(history, (spec, firing) -> {
+        System.out.println("ready " + ProcessHandle.current().pid());
+        System.out.flush();
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        String cron = in.readLine();
+        DigestSpec fleet = new DigestSpec("fleet", cron, ZoneOffset.UTC, "C0FLEET",
+                new DigestSpec.Targets(true, List.of(), List.of()), false, 1, Duration.ofSeconds(5), Duration.ofSeconds(10));
+        DigestScheduler.Runner posting = DigestScheduler.onceEach(history, (spec, firing) -> {
             try {
                 note(notes, firing, "started");
                 Thread.sleep(runMillis);
@@ -40,13 +50,18 @@ public final class ClusterNode {
                 throw new IllegalStateException(e);
             }
         });
-        DigestScheduler schedule = new DigestScheduler(List.of(fleet), run,
-                new DigestScheduler.Shared(url, Postgres.USER, Postgres.PASSWORD, "sage-digests", Duration.ofSeconds(1)));
-        System.out.println("ready " + ProcessHandle.current().pid());
+        DigestScheduler schedule = new DigestScheduler(List.of(fleet), (spec, firing) -> {
+            try {
+                note(notes, firing, "fired");
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+            posting.run(spec, firing);
+        }, new DigestScheduler.Shared(url, Postgres.USER, Postgres.PASSWORD, "sage-digests", Duration.ofSeconds(1)));
+        System.out.println("scheduled");
         System.out.flush();
-        // until the test closes stdin or kills this JVM
-        while (System.in.read() != -1) {
-            // nothing to read
+        while (in.readLine() != null) {
+            // until the test closes stdin
         }
         schedule.close();
         history.close();

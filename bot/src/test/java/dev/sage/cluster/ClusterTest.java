@@ -15,6 +15,7 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -29,7 +30,8 @@ class ClusterTest {
     @Test
     void twoReplicasFireEachSecondOfAnEverySecondDigestExactlyOnce() throws Exception {
         String url = prepare();
-        try (ScenarioJvm a = node(url, "* * * * * ?", 0); ScenarioJvm b = node(url, "* * * * * ?", 0)) {
+        try (ScenarioJvm a = node(url, 0); ScenarioJvm b = node(url, 0)) {
+            schedule(List.of(a, b), "* * * * * ?");
             Thread.sleep(8_000);
             try (Connection c = DriverManager.getConnection(url, Postgres.USER, Postgres.PASSWORD);
                  ResultSet r = c.createStatement().executeQuery("SELECT count(DISTINCT instance_name) FROM qrtz_scheduler_state")) {
@@ -39,9 +41,12 @@ class ClusterTest {
             }
             a.process().getOutputStream().close();
             b.process().getOutputStream().close();
-            a.process().waitFor();
-            b.process().waitFor();
+            assertThat(a.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(b.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
         }
+        List<Fired> handed = fired(url).stream().filter(f -> f.phase().equals("fired")).toList();
+        assertThat(handed).extracting(Fired::scheduledFor).as("Quartz handed no second to two replicas")
+                .doesNotHaveDuplicates();
         List<Fired> started = fired(url).stream().filter(f -> f.phase().equals("started")).toList();
         System.out.printf("ClusterTest: %d firings, each once: %d on one replica, %d on the other%n", started.size(),
                 started.stream().filter(f -> f.pid() == started.get(0).pid()).count(),
@@ -54,12 +59,12 @@ class ClusterTest {
     @Test
     void aReplicaKilledMidDigestLeavesItToTheOtherWhichRunsItOnceToItsEnd() throws Exception {
         String url = prepare();
-        // one firing, ten seconds from now (both replicas are up by then); each run takes 20 s
-        ZonedDateTime at = ZonedDateTime.now(ZoneOffset.UTC).plusSeconds(10);
-        String once = at.getSecond() + " " + at.getMinute() + " " + at.getHour() + " " + at.getDayOfMonth() + " "
-                + at.getMonthValue() + " ? " + at.getYear();
-        List<ScenarioJvm> nodes = new ArrayList<>(List.of(node(url, once, 20_000), node(url, once, 20_000)));
+        List<ScenarioJvm> nodes = new ArrayList<>(List.of(node(url, 20_000), node(url, 20_000)));
         try {
+            // one firing, soon after both replicas are scheduling; each run takes 20 s
+            ZonedDateTime at = ZonedDateTime.now(ZoneOffset.UTC).plusSeconds(6);
+            schedule(nodes, at.getSecond() + " " + at.getMinute() + " " + at.getHour() + " " + at.getDayOfMonth() + " "
+                    + at.getMonthValue() + " ? " + at.getYear());
             Fired first = await(url, f -> f.phase().equals("started"), Duration.ofSeconds(30));
             ScenarioJvm running = nodes.stream().filter(n -> n.pid() == first.pid()).findFirst().orElseThrow();
             running.process().destroyForcibly(); // SIGKILL: no goodbye to the cluster
@@ -134,10 +139,24 @@ class ClusterTest {
         return url;
     }
 
-    private static ScenarioJvm node(String url, String cron, long runMillis) throws Exception {
+    private static ScenarioJvm node(String url, long runMillis) throws Exception {
         return ScenarioJvm.launch(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx128m", "-cp", System.getProperty("java.class.path"), ClusterNode.class.getName(), url, cron,
+                "-Xmx128m", "-cp", System.getProperty("java.class.path"), ClusterNode.class.getName(), url,
                 Long.toString(runMillis)));
+    }
+
+    /** Gives every node its digest's expression, one after the other, each scheduled before the next starts. */
+    private static void schedule(List<ScenarioJvm> nodes, String cron) throws Exception {
+        for (ScenarioJvm n : nodes) {
+            var stdin = n.process().getOutputStream();
+            stdin.write((cron + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            stdin.flush();
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (!n.output().contains("scheduled")) {
+                assertThat(System.nanoTime()).as("scheduled in 30 s: %s", n.output()).isLessThan(deadline);
+                Thread.sleep(50);
+            }
+        }
     }
 
     private static List<Fired> fired(String url) throws SQLException {

@@ -53,7 +53,11 @@ public final class Postgres {
         }
         try {
             Process p = new ProcessBuilder("bash", script.toString()).inheritIO().start();
-            return p.waitFor(300, TimeUnit.SECONDS) && p.exitValue() == 0;
+            if (!p.waitFor(300, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                return false;
+            }
+            return p.exitValue() == 0;
         } catch (Exception e) {
             return false;
         }

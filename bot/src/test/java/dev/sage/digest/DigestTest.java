@@ -1,5 +1,6 @@
 package dev.sage.digest;
 
+import dev.sage.chart.TrendChart;
 import dev.sage.collect.CollectionPlan;
 import dev.sage.render.DigestText;
 import dev.sage.scenarios.ScenarioJvm;
@@ -105,6 +106,21 @@ class DigestTest {
             assertThat(t.growth()).hasValueSatisfying(g -> assertThat(g).matches("RSS \\+(3\\d|4\\d)(\\.\\d)? MiB/day for 5 days, heap flat"));
             assertThat(DigestText.line(t)).startsWith("Steady growth: RSS +");
             assertThat(history.since("local:" + jvm.pid(), now.minus(Duration.ofHours(12)))).as("this run is kept").hasSize(1);
+
+            // the week's picture: the service's line through its six runs, climbing, the heap flat under it
+            List<TrendChart.Line> lines = TrendChart.lines(r);
+            assertThat(lines).singleElement().satisfies(l -> {
+                assertThat(l.service()).isEqualTo("billing");
+                assertThat(l.samples()).hasSize(6);
+                assertThat(l.samples().get(5).rssBytes() - l.samples().get(0).rssBytes())
+                        .as("five days at 40 MiB a day, give or take this run's own RSS").isBetween(150L << 20, 250L << 20);
+                assertThat(l.samples().get(0).heapUsedBytes()).isEqualTo(8L << 20);
+            });
+            byte[] png = TrendChart.png(r).orElseThrow();
+            java.awt.image.BufferedImage image = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(png));
+            assertThat(image.getWidth()).isEqualTo(TrendChart.WIDTH);
+            assertThat(image.getHeight()).isEqualTo(TrendChart.HEIGHT);
+            java.nio.file.Files.write(Path.of("target", "digest-week.png"), png); // to look at
         }
     }
 

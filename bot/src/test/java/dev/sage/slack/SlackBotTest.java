@@ -628,6 +628,14 @@ class SlackBotTest {
                 FakeSlack.Call scheduled = slack.await("chat.postMessage", c -> c.get("channel").equals("C0FLEET")
                         && c.get("blocks").contains("Fleet health"), Duration.ofSeconds(60));
                 assertThat(scheduled.get("thread_ts")).isEmpty();
+                // its second run: the history has two points to draw through, and the week's chart goes in its thread
+                FakeSlack.Call chart = slack.await("files.completeUploadExternal", c -> c.get("thread_ts")
+                        .equals(scheduled.ts()), Duration.ofSeconds(30));
+                assertThat(chart.get("channel_id")).isEqualTo("C0FLEET");
+                assertThat(slack.uploads()).anySatisfy(u -> {
+                    assertThat(u.filename()).isEqualTo("fleet-fleet-week.png");
+                    assertThat(new String(u.data(), 1, 3, StandardCharsets.US_ASCII)).isEqualTo("PNG");
+                });
             }
         }
     }
