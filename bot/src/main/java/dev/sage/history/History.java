@@ -54,8 +54,9 @@ public final class History implements AutoCloseable {
                     : new String[] {"classpath:db/history"};
             Flyway.configure().dataSource(url, user, password).locations(locations).loggers("slf4j").load().migrate();
         } catch (org.flywaydb.core.api.FlywayException e) {
+            // Flyway's first line says why; the rest is a banner and its SQL state
             throw new SQLException("the history's schema could not be created or migrated at " + url + ": "
-                    + e.getMessage(), e);
+                    + String.valueOf(e.getMessage()).lines().findFirst().orElse("").strip(), e);
         }
         HikariConfig pool = new HikariConfig();
         pool.setJdbcUrl(url);

@@ -327,6 +327,13 @@ public final class BlockKit {
         return new Message(Mrkdwn.cut(Mrkdwn.escape(DigestText.headline(r)), MAX_FALLBACK), blocks, cut);
     }
 
+    /** How a diagnosis compares with the last time its JVM was seen ({@link dev.sage.digest.LastSeen}), as a context line. */
+    static Message lastSeen(String words) {
+        String text = ":clock3: " + Mrkdwn.escape(words);
+        return new Message(Mrkdwn.cut(Mrkdwn.escape(words), MAX_FALLBACK), List.of(context(List.of(Mrkdwn.cut(text, MAX_TEXT)))),
+                false);
+    }
+
     private static String status(TargetSummary.Status s) {
         return switch (s) {
             case CRITICAL -> ":red_circle:";

@@ -535,19 +535,20 @@ public final class SageBot implements AutoCloseable {
         metrics.diagnosis(kind(request), Duration.ofNanos(System.nanoTime() - t0), outcome.failure() == null);
         outcome.reports().forEach(metrics::judged);
         List<Attachments> prepared = outcome.reports().stream().map(Attachments::new).toList();
+        List<Optional<String>> seen = outcome.reports().stream().map(r -> lastSeen(r, request)).toList();
         // those who joined are answered on the reply pool, so that this thread's slot frees as soon as it has answered
         // the first; the chart and the captures are drawn once for all of them
         Outcome o = outcome;
         for (int i = 1; i < all.size(); i++) {
             Subscriber s = all.get(i);
-            Runnable answer = () -> answerOnce(s, o, prepared, true);
+            Runnable answer = () -> answerOnce(s, o, prepared, seen, true);
             try {
                 replies.execute(answer);
             } catch (RejectedExecutionException e) {
                 answer.run(); // the reply pool is full or stopping: answered here rather than not at all
             }
         }
-        answerOnce(all.get(0), outcome, prepared, false);
+        answerOnce(all.get(0), outcome, prepared, seen, false);
     }
 
     /** The diagnosis itself, as an outcome: what it found, or why it failed or was stopped. */
@@ -581,9 +582,10 @@ public final class SageBot implements AutoCloseable {
         return outcome;
     }
 
-    private void answerOnce(Subscriber s, Outcome outcome, List<Attachments> prepared, boolean joined) {
+    private void answerOnce(Subscriber s, Outcome outcome, List<Attachments> prepared, List<Optional<String>> seen,
+                            boolean joined) {
         try {
-            answer(s, outcome, prepared);
+            answer(s, outcome, prepared, seen);
         } catch (RuntimeException e) {
             LOG.error("answering in channel {} thread {} failed", s.reply().channel, s.reply().thread, e);
         } finally {
@@ -592,7 +594,7 @@ public final class SageBot implements AutoCloseable {
         }
     }
 
-    private void answer(Subscriber s, Outcome o, List<Attachments> prepared) {
+    private void answer(Subscriber s, Outcome o, List<Attachments> prepared, List<Optional<String>> seen) {
         ThreadReply reply = s.reply();
         Again again = s.again();
         if (o.failure() != null) {
@@ -608,6 +610,7 @@ public final class SageBot implements AutoCloseable {
                 BlockKit.Message m = BlockKit.report(r, again, false, "", offers(r, again));
                 web.post(reply.channel, reply.thread, m).ifPresent(ts -> attach(a, reply.channel, reply.thread, ts, m.cut()));
             }
+            seen.get(i).ifPresent(words -> web.post(reply.channel, reply.thread, BlockKit.lastSeen(words)));
         }
         o.hostFailures().forEach((host, e) -> web.post(reply.channel, reply.thread,
                 BlockKit.failure("Sage could not diagnose " + host, e, again)));
@@ -700,6 +703,22 @@ public final class SageBot implements AutoCloseable {
                     + Mrkdwn.escape(e.getClass().getSimpleName()) + "); the bot's log has the details."));
         } finally {
             writeDone(record, "digest", outcome, outcome.equals("posted") ? "done" : "failed");
+        }
+    }
+
+    /**
+     * Keeps a diagnosis's figures in the history, and how they compare with the last ones seen there; empty without a
+     * history, or when the history cannot be reached (logged: the answer stands without it).
+     */
+    private Optional<String> lastSeen(Report report, DiagnoseRequest request) {
+        if (history == null) {
+            return Optional.empty();
+        }
+        try {
+            return dev.sage.digest.LastSeen.keep(history, report, request, java.time.Instant.now());
+        } catch (java.sql.SQLException e) {
+            LOG.warn("history {}: a diagnosis could not be kept: {}", history.url(), e.getMessage());
+            return Optional.empty();
         }
     }
 

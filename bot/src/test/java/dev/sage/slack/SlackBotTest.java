@@ -586,6 +586,8 @@ class SlackBotTest {
     void aDigestAskedForInChatIsRunOverItsFleetAndPostedInTheThreadAndOnItsScheduleInItsChannel() throws Exception {
         serve("""
                 local: true
+                collection:
+                  rounds: 1
                 digests:
                   - name: fleet
                     cron: "* * * * * ?"
@@ -596,7 +598,8 @@ class SlackBotTest {
                 access:
                   rules:
                     - users: [U1]
-                      may: [digest]
+                      may: [digest, diagnose]
+                      local: true
                 """);
         try (ScenarioJvm jvm = ScenarioJvm.start("deadlock-monitors");
              ScenarioJvm healthy = ScenarioJvm.start("healthy")) {
@@ -637,6 +640,13 @@ class SlackBotTest {
                     assertThat(new String(u.data(), 1, 3, StandardCharsets.US_ASCII)).isEqualTo("PNG");
                 });
             }
+
+            // a diagnosis from chat says when the digest last saw this JVM, and how it compares
+            post(mention("<@USAGE> diagnose local:" + jvm.pid(), "1700000000.002800"));
+            FakeSlack.Call seen = slack.await("chat.postMessage", c -> c.get("thread_ts").equals("1700000000.002800")
+                    && c.get("blocks").contains("Last seen"), Duration.ofSeconds(60));
+            assertThat(seen.get("blocks")).containsPattern("Last seen \\d+ min ago by digest fleet \\(critical\\): RSS \\d")
+                    .contains(" threads");
         }
     }
 
