@@ -281,7 +281,7 @@ public final class BlockKit {
 
     /**
      * A fleet digest: the counts, then each service worst first with its worst targets' top findings and figures, and a
-     * button to diagnose its worst target; what could not be covered last. {@link Message#cut()} when services were left
+     * button to diagnose each target listed; what could not be covered last. {@link Message#cut()} when services were left
      * to the attached table.
      */
     static Message digest(DigestResult r) {
@@ -310,11 +310,21 @@ public final class BlockKit {
                 text.append("\n_and ").append(targets.size() - DIGEST_TARGETS).append(" more_");
             }
             Map<String, Object> section = section(Mrkdwn.cut(text.toString(), MAX_TEXT));
-            var request = worst.target().request();
-            Again again = new Again(worst.target().button(), request.namespace(), Optional.empty(),
-                    request.context(), Optional.empty(), Optional.empty());
-            section.put("accessory", button("Diagnose", RERUN + "_d" + (++shown), again.encode(), null));
-            blocks.add(section);
+            shown++;
+            List<TargetSummary> listed = targets.subList(0, Math.min(DIGEST_TARGETS, targets.size()));
+            if (listed.size() == 1) {
+                section.put("accessory", button("Diagnose", RERUN + "_d" + shown, diagnose(worst), null));
+                blocks.add(section);
+            } else {
+                // a button for each JVM listed: any of them may be the one to look at
+                blocks.add(section);
+                List<Map<String, Object>> buttons = new ArrayList<>();
+                for (int i = 0; i < listed.size(); i++) {
+                    buttons.add(button("Diagnose " + listed.get(i).target().button(), RERUN + "_d" + shown + "_" + i,
+                            diagnose(listed.get(i)), null));
+                }
+                blocks.add(obj("type", "actions", "elements", buttons));
+            }
         }
         boolean cut = services.size() > shown;
         if (cut) {
@@ -332,6 +342,13 @@ public final class BlockKit {
         String text = ":clock3: " + Mrkdwn.escape(words);
         return new Message(Mrkdwn.cut(Mrkdwn.escape(words), MAX_FALLBACK), List.of(context(List.of(Mrkdwn.cut(text, MAX_TEXT)))),
                 false);
+    }
+
+    /** A Re-run value that diagnoses {@code t} as a mention naming it would. */
+    private static String diagnose(TargetSummary t) {
+        var request = t.target().request();
+        return new Again(t.target().button(), request.namespace(), Optional.empty(), request.context(), Optional.empty(),
+                Optional.empty()).encode();
     }
 
     private static String status(TargetSummary.Status s) {

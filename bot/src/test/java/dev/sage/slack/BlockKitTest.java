@@ -150,4 +150,50 @@ class BlockKitTest {
         String series = dev.sage.diagnosis.SnapshotDigest.of(r.snapshot()).threadCountSeries(" -> ");
         assertThat(series).isEqualTo("1 -> 2 -> 3 -> 4 -> 5 -> \u2026 -> 36 -> 37 -> 38 -> 39 -> 40");
     }
+
+    @Test
+    void aDigestOfThirtyServicesFitsSlacksLimitsWithAButtonForEveryJvmItLists() {
+        dev.sage.digest.DigestSpec spec = new dev.sage.digest.DigestSpec("daily", "0 0 9 * * ?", java.time.ZoneOffset.UTC,
+                "C1", new dev.sage.digest.DigestSpec.Targets(false, List.of(), List.of()), false, 8,
+                java.time.Duration.ofSeconds(60), java.time.Duration.ofMinutes(10));
+        List<dev.sage.digest.TargetSummary> targets = new ArrayList<>();
+        for (int s = 0; s < 30; s++) {
+            for (int p = 0; p < (s == 0 ? 1 : 4); p++) {
+                String pod = "service-" + s + "-7d9f8-pod" + p;
+                var target = new dev.sage.digest.FleetTarget("prod/service-" + s, "pod/" + pod + " -n prod", pod,
+                        dev.sage.service.DiagnoseRequest.of(new dev.sage.service.Target.Pod(pod))
+                                .withNamespace(Optional.of("prod")));
+                targets.add(new dev.sage.digest.TargetSummary(target, dev.sage.digest.TargetSummary.Status.HEALTHY,
+                        Optional.empty(), List.of(), (400L - s) << 20, 50L << 20, 128L << 20, 40, "", Optional.empty(),
+                        Optional.empty(), List.of()));
+            }
+        }
+        BlockKit.Message m = BlockKit.digest(new dev.sage.digest.DigestResult(spec, java.time.Instant.now(),
+                java.time.Duration.ofSeconds(30), targets, List.of()));
+        JsonNode blocks = read(m);
+        SlackBotTest.BlockKitLimits.check(blocks);
+        assertThat(m.cut()).as("the rest goes to the attached table").isTrue();
+        assertThat(blocks.toString()).contains("10 more services are in the attached table.");
+
+        List<String> ids = new ArrayList<>();
+        List<String> pods = new ArrayList<>();
+        for (JsonNode b : blocks) {
+            List<JsonNode> buttons = new ArrayList<>();
+            b.path("elements").forEach(buttons::add);
+            if (b.has("accessory")) {
+                buttons.add(b.get("accessory"));
+            }
+            for (JsonNode button : buttons) {
+                if (button.path("type").asText().equals("button")) {
+                    ids.add(button.get("action_id").asText());
+                    pods.add(Again.decode(button.get("value").asText()).orElseThrow().target());
+                }
+            }
+        }
+        assertThat(ids).as("action ids are unique in a message").doesNotHaveDuplicates();
+        assertThat(ids).allMatch(id -> id.startsWith(BlockKit.RERUN));
+        // a service of one JVM: its button; the others: one for each of the three JVMs listed
+        assertThat(pods).hasSize(1 + 19 * 3).contains("service-0-7d9f8-pod0", "service-5-7d9f8-pod2")
+                .doesNotContain("service-5-7d9f8-pod3");
+    }
 }
