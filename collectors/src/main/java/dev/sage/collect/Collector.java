@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Collects a snapshot of one JVM over a transport. Each round costs one jcmd start (all commands in one
@@ -524,6 +525,75 @@ public final class Collector {
             reader.problem(new Problem(source, 0, e.getMessage() + "; the virtual threads not mounted at the time are not in"
                     + " this round"));
         }
+    }
+
+    /**
+     * A flight recording read back from the target.
+     *
+     * @param jfr the recording file's bytes (cut at the plan's output cap: then {@code truncated})
+     * @param existing the recording the JVM was already making ({@code 1 name=continuous}), dumped for the same
+     *     window instead of starting a second one; empty when Sage recorded
+     * @param took the exec's time, the recording's duration included
+     */
+    public record Recording(byte[] jfr, Optional<String> existing, boolean truncated, Duration took, String via) {}
+
+    /** The JFR recording files Sage names in the target's /tmp: {@code sage-profile-<random>.jfr}. */
+    static final String PROFILE_PREFIX = "sage-profile-";
+
+    /**
+     * {@code JFR.start} with the JDK's {@code profile} settings under a fresh name, {@code duration} later
+     * {@code JFR.stop} to a fresh file in the JVM's own {@code /tmp}, read back through {@code /proc/PID/root} and
+     * removed in the same exec, whatever happened (a file an earlier exec left is removed once ten minutes old). The
+     * recording also carries a duration of its own a minute longer, so that it stops even if Sage's exec is cut. A JVM
+     * that already records is not given a second recording: the running one is dumped for the last {@code duration}.
+     * Two profiles of one JVM at once each get their own recording and file. The JVM writes the file as itself, so the
+     * exec runs as the JVM's user.
+     *
+     * @throws CollectionException when the JVM cannot be attached to, has no JFR (JDK 8 before 8u262), refuses, or no
+     *     recording comes back
+     */
+    public Recording recordJfr(long pid, Duration duration, CollectionPlan plan) throws CollectionException {
+        long seconds = Math.max(1, duration.toSeconds());
+        ProcessFacts facts = facts(pid, plan);
+        jcmdArgv(pid, facts); // the same checks as any attach: its user, a JVM, one that handles SIGQUIT
+        String random = Long.toHexString(new java.security.SecureRandom().nextLong() | 1L << 62);
+        String name = PROFILE_PREFIX + random;
+        String file = "/tmp/" + name + ".jfr";
+        String script = "m=\"$1\"; j=\"$2\"; p=\"$3\"; n=\"$4\"; f=\"$5\"; d=\"$6\"; c=\"$7\"; "
+                + "jc() { if [ \"$m\" = jattach ]; then \"$j\" \"$p\" jcmd \"$*\"; else \"$j\" -J-Xlog:disable \"$p\" \"$@\"; fi; }; "
+                + "r=\"/proc/$p/root$f\"; "
+                + "find \"/proc/$p/root/tmp\" -maxdepth 1 -name '" + PROFILE_PREFIX + "*.jfr' -mmin +10 -exec rm -f {} + 2>/dev/null; "
+                + "o=$(jc JFR.check 2>&1 | sed -n 's/^Recording \\([0-9][0-9]*\\): name=\\([^ ]*\\).*(running).*/\\1 \\2/p'"
+                + " | grep -v ' " + PROFILE_PREFIX + "' | head -n 1); "
+                + "if [ -n \"$o\" ]; then echo \"sage-existing: $o\" >&2; jc JFR.dump name=\"${o%% *}\" filename=\"$f\" maxage=\"${d}s\" >&2; s=$?; "
+                + "else jc JFR.start name=\"$n\" settings=profile duration=\"$((d + 60))s\" >&2; s=$?; "
+                + "if [ $s -eq 0 ]; then sleep \"$d\"; jc JFR.stop name=\"$n\" filename=\"$f\" >&2; s=$?; fi; fi; "
+                + "if [ -r \"$r\" ]; then head -c $((c + 1)) \"$r\"; fi; rm -f \"$r\"; exit $s";
+        List<String> argv = usesJattach(facts)
+                ? List.of("sh", "-c", script, "sage-profile", "jattach", facts.jattach(), Long.toString(pid), name, file,
+                        Long.toString(seconds), Long.toString(plan.outputCap()))
+                : asJvmUser(pid, facts, List.of("sh", "-c", script, "sage-profile", "jcmd", jcmdPath(facts),
+                        Long.toString(pid), name, file, Long.toString(seconds), Long.toString(plan.outputCap())));
+        ExecResult r = transport.exec(argv, new byte[0], Duration.ofSeconds(seconds).plus(plan.timeout()), plan.outputCap() + 1);
+        String said = r.stderr().strip();
+        java.util.regex.Matcher existing = java.util.regex.Pattern.compile("(?m)^sage-existing: (\\d+ \\S+)$").matcher(said);
+        Optional<String> running = existing.find() ? Optional.of(existing.group(1)) : Optional.empty();
+        if (r.stdout().length == 0) {
+            String why = said.replaceAll("(?m)^sage-existing: .*$", "").strip();
+            if (why.contains("Unknown diagnostic command") || why.contains("JFR.start")
+                    && why.contains("not available")) {
+                throw new CollectionException(CollectionException.Kind.UNSUPPORTED, "pid " + pid + " has no Flight"
+                        + " Recorder (JDK 8 before 8u262, or a JVM built without it): no profile can be recorded");
+            }
+            throw new CollectionException(CollectionException.Kind.UNSUPPORTED, "no recording came back from pid " + pid
+                    + (why.isEmpty() ? " (exit " + r.exitCode() + ")" : ": " + JcmdErrors.explain(why)));
+        }
+        boolean truncated = r.truncated() || r.stdout().length > plan.outputCap();
+        byte[] jfr = r.stdout().length > plan.outputCap() ? java.util.Arrays.copyOf(r.stdout(), (int) plan.outputCap())
+                : r.stdout();
+        String via = (usesJattach(facts) ? facts.jattach() + " " + pid + " jcmd" : jcmdPath(facts) + " " + pid)
+                + (running.isPresent() ? " JFR.dump" : " JFR.start, JFR.stop");
+        return new Recording(jfr, running, truncated, r.elapsed(), via);
     }
 
     /** Runs {@code Thread.print -l} alone, into a reader of its own. */

@@ -78,6 +78,7 @@ public final class Scenario {
             case "heap-fill-small" -> heapFillSmall();
             case "healthy" -> healthy();
             case "cpu-spin" -> cpuSpin();
+            case "allocation-hotspot" -> allocationHotspot();
             case "finalizer-backlog" -> finalizerBacklog();
             case "finalizer-slow" -> finalizerSlow();
             case "cancelled-tasks" -> cancelledTasks();
@@ -275,6 +276,29 @@ public final class Scenario {
         t.setDaemon(true);
         t.start();
         ready();
+    }
+
+    /** One method allocating most of the memory: {@link #buildReport} makes 64 KiB of garbage per call, all day. */
+    static void allocationHotspot() {
+        Thread t = new Thread(() -> {
+            for (long n = 0; ; n++) {
+                KEEP_LAST[0] = buildReport(n);
+                if (n % 16 == 0) {
+                    sleepQuietly(1);
+                }
+            }
+        }, "report-builder");
+        t.setDaemon(true);
+        t.start();
+        ready();
+    }
+
+    private static final byte[][] KEEP_LAST = new byte[1][];
+
+    static byte[] buildReport(long n) {
+        byte[] report = new byte[64 << 10];
+        report[(int) (n & 0xFFFF)] = 1;
+        return report;
     }
 
     /** The finalizer thread blocked on a lock a sleeping thread holds, while finalizable objects pile up. */

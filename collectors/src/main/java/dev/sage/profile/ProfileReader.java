@@ -1,0 +1,189 @@
+package dev.sage.profile;
+
+import dev.sage.parse.CaptureFormatException;
+
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordedFrame;
+import jdk.jfr.consumer.RecordedMethod;
+import jdk.jfr.consumer.RecordedStackTrace;
+import jdk.jfr.consumer.RecordingFile;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads a flight recording with the JDK's own parser ({@code jdk.jfr.consumer}) into a {@link Profile}, one event at a
+ * time: the events are counted into rankings as they are read, never held. Pure apart from reading the file;
+ * thread-safe (no state).
+ */
+public final class ProfileReader {
+    /** How many sites each ranking keeps. */
+    static final int TOP = 10;
+    /** How many frames a site's stack keeps. */
+    static final int STACK = 8;
+
+    private ProfileReader() {
+    }
+
+    /**
+     * The profile in the recording at {@code file}.
+     *
+     * @throws CaptureFormatException when it is not a flight recording, or is cut short
+     * @throws IOException when it cannot be read
+     */
+    public static Profile read(Path file) throws IOException, CaptureFormatException {
+        byte[] magic;
+        try (var in = Files.newInputStream(file)) {
+            magic = in.readNBytes(4);
+        }
+        if (magic.length < 4 || magic[0] != 'F' || magic[1] != 'L' || magic[2] != 'R' || magic[3] != 0) {
+            throw new CaptureFormatException(0, "", file.getFileName() + " is not a JDK Flight Recorder file (it does not begin"
+                    + " with FLR)");
+        }
+        Ranking allocations = new Ranking();
+        Ranking cpu = new Ranking();
+        Ranking contention = new Ranking();
+        Ranking starters = new Ranking();
+        long allocated = 0;
+        long samples = 0;
+        long threads = 0;
+        long collections = 0;
+        Duration pauses = Duration.ZERO;
+        Duration longest = Duration.ZERO;
+        long heapFirst = -1;
+        long heapLast = -1;
+        Instant first = null;
+        Instant last = null;
+        try (RecordingFile recording = new RecordingFile(file)) {
+            while (recording.hasMoreEvents()) {
+                RecordedEvent e = recording.readEvent();
+                Instant at = e.getStartTime();
+                first = first == null || at.isBefore(first) ? at : first;
+                Instant end = e.getEndTime();
+                last = last == null || end.isAfter(last) ? end : last;
+                switch (e.getEventType().getName()) {
+                    case "jdk.ObjectAllocationSample" -> {
+                        long weight = e.getLong("weight");
+                        allocated += weight;
+                        allocations.add(e.getStackTrace(), true, weight);
+                    }
+                    case "jdk.ExecutionSample" -> {
+                        samples++;
+                        cpu.add(e.getStackTrace(), false, 1);
+                    }
+                    case "jdk.JavaMonitorEnter" -> contention.add("monitor " + className(e, "monitorClass"),
+                            e.getStackTrace(), e.getDuration().toNanos());
+                    case "jdk.ThreadPark" -> contention.add("park on " + className(e, "parkedClass"), e.getStackTrace(),
+                            e.getDuration().toNanos());
+                    case "jdk.ThreadStart" -> {
+                        threads++;
+                        starters.add(e.getStackTrace(), true, 1);
+                    }
+                    case "jdk.GarbageCollection" -> {
+                        collections++;
+                        Duration sum = e.getDuration("sumOfPauses");
+                        pauses = pauses.plus(sum);
+                        Duration one = e.getDuration("longestPause");
+                        longest = one.compareTo(longest) > 0 ? one : longest;
+                    }
+                    case "jdk.GCHeapSummary" -> {
+                        if ("After GC".equals(e.getString("when"))) {
+                            long used = e.getLong("heapUsed");
+                            heapFirst = heapFirst < 0 ? used : heapFirst;
+                            heapLast = used;
+                        }
+                    }
+                    default -> {
+                        // not ranked
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            throw new CaptureFormatException(0, "", file.getFileName() + " could not be read as a flight recording ("
+                    + e.getMessage() + "); a file cut short by the output cap ends early");
+        }
+        return new Profile(first == null ? Instant.EPOCH : first, first == null ? Duration.ZERO : Duration.between(first, last),
+                allocated, allocations.top(), samples, cpu.top(), contention.top(), new Profile.Gc(collections, pauses,
+                longest, heapFirst, heapLast), threads, starters.top());
+    }
+
+    private static String className(RecordedEvent e, String field) {
+        jdk.jfr.consumer.RecordedClass c = e.getValue(field);
+        return c == null ? "?" : c.getName();
+    }
+
+    /**
+     * The first frame of {@code stack} that is the application's (not the JDK's): who allocated, or who started a
+     * thread. The top frame when every frame is the JDK's.
+     */
+    static int applicationFrame(List<RecordedFrame> frames) {
+        for (int i = 0; i < frames.size(); i++) {
+            RecordedMethod m = frames.get(i).getMethod();
+            if (m != null && !jdk(m.getType().getName())) {
+                return i;
+            }
+        }
+        return 0;
+    }
+
+    static boolean jdk(String type) {
+        return type.startsWith("java.") || type.startsWith("javax.") || type.startsWith("jdk.") || type.startsWith("sun.")
+                || type.startsWith("com.sun.");
+    }
+
+    static String name(RecordedFrame f) {
+        RecordedMethod m = f.getMethod();
+        return m == null ? "?" : m.getType().getName() + "." + m.getName();
+    }
+
+    /** Weights by site, with one stack kept per site. Not thread-safe. */
+    private static final class Ranking {
+        private final Map<String, long[]> weights = new HashMap<>();
+        private final Map<String, List<String>> stacks = new HashMap<>();
+
+        /** Adds {@code weight} at the stack's top frame, or its top application frame when {@code application}. */
+        void add(RecordedStackTrace trace, boolean application, long weight) {
+            List<RecordedFrame> frames = trace == null ? List.of() : trace.getFrames();
+            if (frames.isEmpty()) {
+                add("(no stack)", null, weight);
+                return;
+            }
+            int at = application ? applicationFrame(frames) : 0;
+            add(name(frames.get(at)), trace, weight);
+        }
+
+        void add(String site, RecordedStackTrace trace, long weight) {
+            long[] w = weights.computeIfAbsent(site, k -> new long[2]);
+            w[0] += weight;
+            w[1]++;
+            if (trace != null && !stacks.containsKey(site)) {
+                List<String> stack = new ArrayList<>();
+                for (RecordedFrame f : trace.getFrames()) {
+                    if (stack.size() == STACK) {
+                        break;
+                    }
+                    stack.add(name(f) + (f.getLineNumber() > 0 ? ":" + f.getLineNumber() : ""));
+                }
+                stacks.put(site, stack);
+            }
+        }
+
+        List<Profile.Site> top() {
+            return weights.entrySet().stream()
+                    .sorted(Comparator.comparingLong((Map.Entry<String, long[]> e) -> -e.getValue()[0])
+                            .thenComparing(Map.Entry::getKey))
+                    .limit(TOP)
+                    .map(e -> new Profile.Site(e.getKey(), e.getValue()[0], e.getValue()[1],
+                            stacks.getOrDefault(e.getKey(), List.of())))
+                    .toList();
+        }
+    }
+}

@@ -1,0 +1,123 @@
+package dev.sage.profile;
+
+import dev.sage.collect.CollectionPlan;
+import dev.sage.collect.Collector;
+import dev.sage.parse.CaptureFormatException;
+import dev.sage.scenarios.ScenarioJvm;
+import dev.sage.transport.LocalTransport;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Flight recordings of real JVMs over the local transport, read back and ranked. */
+class ProfileTest {
+    private static final Duration SHORT = Duration.ofSeconds(3);
+
+    @TempDir
+    Path dir;
+
+    private Profile profile(ScenarioJvm jvm) throws Exception {
+        Collector.Recording r = new Collector(new LocalTransport()).recordJfr(jvm.pid(), SHORT, CollectionPlan.defaults());
+        assertThat(r.existing()).as("the JVM was not recording: Sage started its own").isEmpty();
+        assertThat(r.truncated()).isFalse();
+        return read(r);
+    }
+
+    private Profile read(Collector.Recording r) throws Exception {
+        Path file = Files.createTempFile(dir, "profile", ".jfr");
+        Files.write(file, r.jfr());
+        return ProfileReader.read(file);
+    }
+
+    @Test
+    void theMethodThatAllocatesMostIsAtTheTopOfAllocationsAndTheRecordingLeavesNoFileBehind() throws Exception {
+        try (ScenarioJvm jvm = ScenarioJvm.start("allocation-hotspot")) {
+            Profile p = profile(jvm);
+            assertThat(p.window()).isBetween(Duration.ofSeconds(2), Duration.ofSeconds(10));
+            assertThat(p.allocationSites()).isNotEmpty();
+            assertThat(p.allocationSites().get(0).frame()).isEqualTo("dev.sage.scenarios.Scenario.buildReport");
+            assertThat(p.allocationSites().get(0).weight()).as("most of the bytes").isGreaterThan(p.allocationBytes() / 2);
+            assertThat(p.allocationSites().get(0).stack()).first().asString().startsWith("dev.sage.scenarios.Scenario.buildReport:");
+            assertThat(p.gc().collections()).as("that much garbage is collected").isPositive();
+            try (Stream<Path> left = Files.list(Path.of("/tmp"))) {
+                assertThat(left.map(f -> f.getFileName().toString())).noneMatch(n -> n.startsWith("sage-profile-"));
+            }
+        }
+    }
+
+    @Test
+    void aSpinningLoopIsAtTheTopOfCpu() throws Exception {
+        try (ScenarioJvm jvm = ScenarioJvm.start("cpu-spin")) {
+            Profile p = profile(jvm);
+            assertThat(p.cpuSamples()).isPositive();
+            assertThat(p.cpuSites().get(0).frame()).startsWith("dev.sage.scenarios.Scenario.lambda$cpuSpin$");
+            assertThat(p.cpuSites().get(0).count()).as("most samples").isGreaterThan(p.cpuSamples() / 2);
+        }
+    }
+
+    @Test
+    void threadsStartedInTheWindowNameTheCodeThatStartsThem() throws Exception {
+        try (ScenarioJvm jvm = ScenarioJvm.start("thread-leak")) {
+            Profile p = profile(jvm);
+            assertThat(p.threadsStarted()).as("a client built per request: 25 threads a second").isGreaterThan(10);
+            assertThat(p.threadStarters().get(0).frame()).startsWith("dev.sage.scenarios.Scenario.");
+            assertThat(p.threadStarters().get(0).stack()).anySatisfy(f -> assertThat(f).contains("ThreadPoolExecutor"));
+        }
+    }
+
+    @Test
+    void twoProfilesOfOneJvmAtOnceEachGetTheirOwnRecording() throws Exception {
+        try (ScenarioJvm jvm = ScenarioJvm.start("allocation-hotspot")) {
+            CompletableFuture<Collector.Recording> first = CompletableFuture.supplyAsync(() -> record(jvm));
+            Collector.Recording second = record(jvm);
+            List<Collector.Recording> both = List.of(first.get(), second);
+            for (Collector.Recording r : both) {
+                assertThat(r.existing()).isEmpty();
+                assertThat(read(r).allocationSites().get(0).frame()).isEqualTo("dev.sage.scenarios.Scenario.buildReport");
+            }
+        }
+    }
+
+    @Test
+    void aJvmThatAlreadyRecordsIsDumpedNotGivenASecondRecording() throws Exception {
+        try (ScenarioJvm jvm = ScenarioJvm.start("allocation-hotspot", "-XX:StartFlightRecording=name=continuous,settings=profile")) {
+            Thread.sleep(2_000);
+            Collector.Recording r = new Collector(new LocalTransport()).recordJfr(jvm.pid(), SHORT, CollectionPlan.defaults());
+            assertThat(r.existing()).hasValueSatisfying(e -> assertThat(e).endsWith(" continuous"));
+            assertThat(r.via()).endsWith("JFR.dump");
+            assertThat(read(r).allocationSites().get(0).frame()).isEqualTo("dev.sage.scenarios.Scenario.buildReport");
+        }
+    }
+
+    @Test
+    void aFileThatIsNotARecordingIsSaidToBeOne() throws Exception {
+        Path text = Files.writeString(dir.resolve("dump.jfr"), "Full thread dump OpenJDK\n");
+        assertThatThrownBy(() -> ProfileReader.read(text)).isInstanceOf(CaptureFormatException.class)
+                .hasMessageContaining("is not a JDK Flight Recorder file");
+        Path cut = dir.resolve("cut.jfr");
+        try (ScenarioJvm jvm = ScenarioJvm.start("idle")) {
+            byte[] whole = new Collector(new LocalTransport()).recordJfr(jvm.pid(), Duration.ofSeconds(1),
+                    CollectionPlan.defaults()).jfr();
+            Files.write(cut, java.util.Arrays.copyOf(whole, whole.length / 2));
+        }
+        assertThatThrownBy(() -> ProfileReader.read(cut)).isInstanceOf(CaptureFormatException.class)
+                .hasMessageContaining("could not be read as a flight recording");
+    }
+
+    private static Collector.Recording record(ScenarioJvm jvm) {
+        try {
+            return new Collector(new LocalTransport()).recordJfr(jvm.pid(), SHORT, CollectionPlan.defaults());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
