@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Sage.Version.class,
         description = "On-call assistant for JVM services: reads jcmd/jstack captures and explains them.",
-        subcommands = {AnalyzeCommand.class, DiagnoseCommand.class, DemoCommand.class, BotCommand.class, PlaybooksCommand.class, AuditCommand.class, DigestCommand.class,
+        subcommands = {AnalyzeCommand.class, DiagnoseCommand.class, ProfileCommand.class, DemoCommand.class, BotCommand.class, PlaybooksCommand.class, AuditCommand.class, DigestCommand.class,
             CommandLine.HelpCommand.class})
 public final class Sage implements Runnable {
     @CommandLine.Spec

@@ -135,6 +135,108 @@ public final class DiagnosisService {
         }
     }
 
+    /** The longest profile Sage records: a recording is a cost the target pays while it runs (about 1 %). */
+    public static final Duration MAX_PROFILE = Duration.ofMinutes(5);
+
+    /**
+     * Records the JVM the request names with JDK Flight Recorder for {@code duration} (the JDK's {@code profile}
+     * settings, about 1 % overhead) and ranks what it saw: allocation sites, CPU, waits, collections, thread starts.
+     * The recording file is removed from the target; a JVM that already records is dumped instead.
+     *
+     * @throws DiagnosisException when the JVM cannot be reached, has no Flight Recorder, or the recording cannot be read
+     */
+    public ProfileReport profile(DiagnoseRequest request, Duration duration, DiagnosisListener listener)
+            throws DiagnosisException {
+        if (duration.isNegative() || duration.isZero() || duration.compareTo(MAX_PROFILE) > 0) {
+            throw new DiagnosisException(DiagnosisException.Kind.BAD_REQUEST, "a profile lasts from 1 s to "
+                    + MAX_PROFILE.toMinutes() + " min");
+        }
+        requireAudit();
+        check(request);
+        Progress progress = new Progress(listener, request);
+        try {
+            Located at = locate(request, progress);
+            try {
+                progress.step("recording " + at.target() + " for " + duration.toSeconds() + " s");
+                Collector.Recording r = new Collector(at.transport()).recordJfr(at.jvm().pid(), duration, request.plan());
+                Path file = java.nio.file.Files.createTempFile("sage-profile-", ".jfr");
+                try {
+                    java.nio.file.Files.write(file, r.jfr());
+                    return new ProfileReport(at.target(), dev.sage.profile.ProfileReader.read(file), r.jfr(), r.existing(),
+                            r.took());
+                } finally {
+                    java.nio.file.Files.deleteIfExists(file);
+                }
+            } finally {
+                at.close();
+            }
+        } catch (CollectionException e) {
+            throw DiagnosisException.of(e);
+        } catch (dev.sage.parse.CaptureFormatException e) {
+            throw new DiagnosisException(DiagnosisException.Kind.UNSUPPORTED, "the recording from " + request.target()
+                    + " could not be read: " + e.getMessage());
+        } catch (IOException e) {
+            throw new DiagnosisException(DiagnosisException.Kind.UNSUPPORTED, "the recording could not be kept on this"
+                    + " machine to be read: " + e.getMessage());
+        }
+    }
+
+    /** The JVM a request names and the transport that reaches it; closing it closes the connection. */
+    private record Located(Transport transport, JvmProcess jvm, String target, AutoCloseable connection)
+            implements AutoCloseable {
+        @Override
+        public void close() {
+            try {
+                if (connection != null) {
+                    connection.close();
+                }
+            } catch (Exception ignored) {
+                // the connection is gone either way
+            }
+        }
+    }
+
+    /** Finds the JVM a request names, as a diagnosis would, without collecting from it. */
+    private Located locate(DiagnoseRequest r, Progress progress) throws CollectionException, DiagnosisException {
+        if (r.target() instanceof Target.Local l) {
+            Transport transport = new LocalTransport();
+            JvmProcess jvm = new JvmDiscovery(transport, ProcessHandle.current().pid())
+                    .select(l.pid().isPresent() ? l.pid() : r.pid(), r.mainClass());
+            progress.found(jvm);
+            return new Located(transport, jvm, transport.describe() + " " + name(jvm), null);
+        }
+        if (r.target() instanceof Target.Ssh s) {
+            SshSettings ssh = settings.ssh();
+            progress.step("connecting to " + s.host() + " over SSH");
+            SshTransport connection = SshTransport.connect(s.user(), s.host(), s.port(), ssh.config(), ssh.knownHosts(),
+                    ssh.identities(), Duration.ofSeconds(Math.min(r.plan().timeout().toSeconds(), 20)));
+            try {
+                Transport transport = r.sudoUser().isEmpty() ? connection : new SudoTransport(connection, r.sudoUser().get());
+                JvmProcess jvm = new JvmDiscovery(transport, -1).select(r.pid(), r.mainClass());
+                progress.found(jvm);
+                return new Located(transport, jvm, transport.describe() + " " + name(jvm), connection);
+            } catch (CollectionException | RuntimeException e) {
+                connection.close();
+                throw e;
+            }
+        }
+        if (r.target() instanceof Target.Pod p) {
+            KubeCluster cluster = cluster(p, r, progress);
+            try {
+                String ns = namespace(cluster, p, r);
+                KubeCluster.Resolved pod = cluster.resolve(ns, p.name());
+                KubeCluster.Located at = cluster.locate(pod, r.container(), r.pid(), r.mainClass());
+                progress.found(at.jvm());
+                return new Located(at.transport(), at.jvm(), at.transport().describe() + " " + name(at.jvm()), cluster);
+            } catch (CollectionException | DiagnosisException | RuntimeException e) {
+                cluster.close();
+                throw e;
+            }
+        }
+        throw new DiagnosisException(DiagnosisException.Kind.BAD_REQUEST, "hosts/"
+                + ((Target.HostGroup) r.target()).name() + " is a group of hosts: profile one host at a time");
+    }
+
     /**
      * Runs {@code action} on the JVM the request names, between a look at its memory before and one after, and says
      * what it did and what changed. For a person who asked for that action by name: no diagnosis runs one.
@@ -363,24 +465,8 @@ public final class DiagnosisService {
     }
 
     private Report pod(Target.Pod p, DiagnoseRequest r, Progress progress) throws CollectionException, DiagnosisException {
-        // a context named in the request is checked before the kubeconfig is even read for it
-        if (r.context().isPresent()) {
-            String early = settings.scope().refusal(p, r.context().get(), r.namespace().orElse(null));
-            if (early != null) {
-                throw new DiagnosisException(DiagnosisException.Kind.NOT_ALLOWED, early);
-            }
-        }
-        progress.step("connecting to the cluster" + r.context().map(c -> " " + c).orElse(""));
-        try (KubeCluster cluster = KubeCluster.connect(r.context(), r.plan().timeout())) {
-            String ns = r.namespace().orElseGet(cluster::defaultNamespace);
-            // a request that names no context is in the default one, which the scope may also list by its name
-            String refusal = settings.scope().refusal(p, r.context().orElse(""), ns);
-            if (refusal != null && r.context().isEmpty() && settings.scope().refusal(p, cluster.context(), ns) == null) {
-                refusal = null;
-            }
-            if (refusal != null) {
-                throw new DiagnosisException(DiagnosisException.Kind.NOT_ALLOWED, refusal);
-            }
+        try (KubeCluster cluster = cluster(p, r, progress)) {
+            String ns = namespace(cluster, p, r);
             PodCollector collector = new PodCollector(cluster);
             KubeCluster.Resolved pod = cluster.resolve(ns, p.name());
             progress.step("pod " + pod.name() + " found in " + ns);
@@ -411,6 +497,34 @@ public final class DiagnosisService {
             return judge(at.transport().describe() + " " + name(at.jvm()), result.snapshot(), sibling, timings, notes,
                     result.raw(), progress.playbooks);
         }
+    }
+
+    /** The cluster a pod request names, once a context it names is known to be in scope. */
+    private KubeCluster cluster(Target.Pod p, DiagnoseRequest r, Progress progress) throws CollectionException,
+            DiagnosisException {
+        // a context named in the request is checked before the kubeconfig is even read for it
+        if (r.context().isPresent()) {
+            String early = settings.scope().refusal(p, r.context().get(), r.namespace().orElse(null));
+            if (early != null) {
+                throw new DiagnosisException(DiagnosisException.Kind.NOT_ALLOWED, early);
+            }
+        }
+        progress.step("connecting to the cluster" + r.context().map(c -> " " + c).orElse(""));
+        return KubeCluster.connect(r.context(), r.plan().timeout());
+    }
+
+    /** The pod's namespace (the request's, or the context's default), refused when out of scope. */
+    private String namespace(KubeCluster cluster, Target.Pod p, DiagnoseRequest r) throws DiagnosisException {
+        String ns = r.namespace().orElseGet(cluster::defaultNamespace);
+        // a request that names no context is in the default one, which the scope may also list by its name
+        String refusal = settings.scope().refusal(p, r.context().orElse(""), ns);
+        if (refusal != null && r.context().isEmpty() && settings.scope().refusal(p, cluster.context(), ns) == null) {
+            refusal = null;
+        }
+        if (refusal != null) {
+            throw new DiagnosisException(DiagnosisException.Kind.NOT_ALLOWED, refusal);
+        }
+        return ns;
     }
 
     private static Report judge(String target, JvmSnapshot snapshot, Optional<JvmSnapshot> sibling,

@@ -1,0 +1,41 @@
+package dev.sage.cli;
+
+import dev.sage.scenarios.ScenarioJvm;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code sage profile} as a user runs it, on a real JVM. */
+class ProfileCommandTest {
+    @Test
+    void aProfileNamesTheAllocatingMethodAndSavesTheRecording(@TempDir Path dir) throws Exception {
+        try (ScenarioJvm jvm = ScenarioJvm.start("allocation-hotspot")) {
+            Path jfr = dir.resolve("hotspot.jfr");
+            SageProcess.Run run = SageProcess.run(null, "profile", "local:" + jvm.pid(), "--duration", "2s", "--out",
+                    jfr.toString());
+            assertThat(run.exit()).as(run.err()).isZero();
+            assertThat(run.err()).contains("recording local:" + jvm.pid() + " for 2 s");
+            assertThat(run.out()).contains("Profile of local pid " + jvm.pid())
+                    .containsPattern("Allocations, by the code that allocates \\(.+ sampled\\)\\n +\\d+\\.\\d % +[0-9.]+ \\w+ +"
+                            + "dev\\.sage\\.scenarios\\.Scenario\\.buildReport\\n")
+                    .contains("at dev.sage.scenarios.Scenario.buildReport:")
+                    .contains("Garbage collection: ").contains("The recording: " + jfr);
+            assertThat(new String(Files.readAllBytes(jfr), 0, 3, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("FLR");
+        }
+    }
+
+    @Test
+    void aDurationOutOfRangeAndAProcessThatIsNotThereGetClearErrors() throws Exception {
+        SageProcess.Run tooLong = SageProcess.run(null, "profile", "local:1", "--duration", "10m");
+        assertThat(tooLong.exit()).isEqualTo(ExitCodes.USAGE);
+        assertThat(tooLong.err()).contains("a profile lasts from 1 s to 5 min");
+
+        SageProcess.Run gone = SageProcess.run(null, "profile", "local:999999999", "--duration", "1s");
+        assertThat(gone.exit()).isEqualTo(ExitCodes.NOTHING_ANALYSED);
+        assertThat(gone.err()).contains("sage profile: ").doesNotContain("Exception");
+    }
+}
