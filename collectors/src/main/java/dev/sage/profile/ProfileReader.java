@@ -65,11 +65,14 @@ public final class ProfileReader {
         try (RecordingFile recording = new RecordingFile(file)) {
             while (recording.hasMoreEvents()) {
                 RecordedEvent e = recording.readEvent();
-                Instant at = e.getStartTime();
-                first = first == null || at.isBefore(first) ? at : first;
-                Instant end = e.getEndTime();
-                last = last == null || end.isAfter(last) ? end : last;
-                switch (e.getEventType().getName()) {
+                String type = e.getEventType().getName();
+                if (type.equals("jdk.ExecutionSample") || type.equals("jdk.ObjectAllocationSample")) {
+                    // the sampled events span the window; others may be older (the JVM's start, settings)
+                    Instant at = e.getStartTime();
+                    first = first == null || at.isBefore(first) ? at : first;
+                    last = last == null || at.isAfter(last) ? at : last;
+                }
+                switch (type) {
                     case "jdk.ObjectAllocationSample" -> {
                         long weight = e.getLong("weight");
                         allocated += weight;

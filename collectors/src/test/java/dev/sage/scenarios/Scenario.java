@@ -79,6 +79,7 @@ public final class Scenario {
             case "healthy" -> healthy();
             case "cpu-spin" -> cpuSpin();
             case "allocation-hotspot" -> allocationHotspot();
+            case "throughput" -> throughput();
             case "finalizer-backlog" -> finalizerBacklog();
             case "finalizer-slow" -> finalizerSlow();
             case "cancelled-tasks" -> cancelledTasks();
@@ -288,6 +289,37 @@ public final class Scenario {
                 }
             }
         }, "report-builder");
+        t.setDaemon(true);
+        t.start();
+        ready();
+    }
+
+    /**
+     * A service's request loop at full speed on one thread (parse, look up, allocate a response), printing how many
+     * requests it served each second ({@code ops N}): the figure a recording's overhead is measured against.
+     */
+    static void throughput() {
+        Map<String, CachedResponse> cache = new HashMap<>();
+        for (int i = 0; i < 10_000; i++) {
+            cache.put("GET /items/" + i, new CachedResponse(256));
+        }
+        Thread t = new Thread(() -> {
+            java.util.Random random = new java.util.Random(7);
+            long ops = 0;
+            long second = System.nanoTime() + 1_000_000_000L;
+            while (true) {
+                String key = "GET /items/" + random.nextInt(10_000);
+                CachedResponse hit = cache.get(key);
+                StringBuilder body = new StringBuilder(64).append(key).append(' ').append(hit.body.length);
+                KEEP_LAST[0] = body.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                ops++;
+                if (System.nanoTime() >= second) {
+                    System.out.println("ops " + ops);
+                    ops = 0;
+                    second += 1_000_000_000L;
+                }
+            }
+        }, "request-loop");
         t.setDaemon(true);
         t.start();
         ready();
