@@ -206,6 +206,7 @@ public final class BlockKit {
                 + " (a pod name, a prefix of one, `namespace/pod` or a pasted pod link)\n"
                 + "• `compare payments-7d9f8-x2kq with auto` (a healthy sibling) or `with OTHER-POD`\n"
                 + "• `watch payments-7d9f8-x2kq for 30s`: several rounds, for growth and stuck threads\n"
+                + "• `profile payments-7d9f8-x2kq for 30s`: a flight recording: who allocates, where the CPU goes\n"
                 + "• `analyze` with a dump file shared in the message or earlier in the thread, or a dump pasted in a"
                 + " ``` code block\n"
                 + "• `playbooks`: the playbooks in force\n"
@@ -335,6 +336,26 @@ public final class BlockKit {
                     .collect(Collectors.joining("; ")), MAX_TEXT))));
         }
         return new Message(Mrkdwn.cut(Mrkdwn.escape(DigestText.headline(r)), MAX_FALLBACK), blocks, cut);
+    }
+
+    /**
+     * A profile: what was recorded, then the rankings as the terminal shows them (frames are the target's words, so
+     * they go in a code block, never as mrkdwn), cut to fit; the full text and the recording are attached under it.
+     */
+    static Message profile(dev.sage.service.ProfileReport r, String user) {
+        String text = dev.sage.render.ProfileText.render(r);
+        int newline = text.indexOf('\n');
+        String headline = newline < 0 ? text : text.substring(0, newline);
+        String body = newline < 0 ? "" : text.substring(newline + 1).strip();
+        List<Map<String, Object>> blocks = new ArrayList<>();
+        boolean person = user != null && user.matches("[UW][A-Z0-9]{1,20}");
+        blocks.add(section(Mrkdwn.cut(":mag: " + Mrkdwn.escape(headline)
+                + (person ? ", for " + dev.sage.access.Access.mention(user) : ""), MAX_TEXT)));
+        String code = Mrkdwn.code(body);
+        boolean cut = code.length() > MAX_TEXT - 8;
+        blocks.add(section("```" + Mrkdwn.cut(code, MAX_TEXT - 8) + "```"));
+        blocks.add(context(List.of("The recording (`.jfr`, for JDK Mission Control) and the full text are attached below.")));
+        return new Message(Mrkdwn.cut(Mrkdwn.escape(headline), MAX_FALLBACK), blocks, cut);
     }
 
     /** How a diagnosis compares with the last time its JVM was seen ({@link dev.sage.digest.LastSeen}), as a context line. */

@@ -47,6 +47,10 @@ public final class Conversation {
     public record Playbooks() implements Ask {
     }
 
+    /** Record {@code target} with JDK Flight Recorder for {@code duration} and say where its memory and CPU go. */
+    public record Profile(Diagnose target, Duration duration) implements Ask {
+    }
+
     /** Run the digest {@code name} now, here; {@code name} empty: list the digests. */
     public record Digest(String name) implements Ask {
     }
@@ -123,6 +127,14 @@ public final class Conversation {
             }
             case "digest", "digests", "fleet" -> {
                 return new Digest(words.size() > 1 ? words.get(1).toLowerCase(Locale.ROOT) : "");
+            }
+            case "profile", "record" -> {
+                words.remove(0);
+                Ask asked = diagnose("profile", words);
+                if (asked instanceof Diagnose d) {
+                    return new Profile(d.as(Optional.empty(), Optional.empty()), d.watchFor().orElse(DEFAULT_WATCH));
+                }
+                return asked;
             }
             case "analyze", "analyse", "read" -> {
                 return new Analyze(Optional.empty());
@@ -212,11 +224,13 @@ public final class Conversation {
                     boolean separateUnit = amount.matches("\\d{1,4}") && unit.matches("(?i)s|secs?|seconds?|m|mins?|minutes?");
                     Matcher d = DURATION.matcher(separateUnit ? amount + unit : amount);
                     if (!d.matches()) {
-                        return new Help("watch for how long? e.g. `watch " + (target == null ? "POD" : target) + " for 30s`.");
+                        return new Help(verb + " for how long? e.g. `" + verb + " " + (target == null ? "POD" : target)
+                                + " for 30s`.");
                     }
                     Duration dur = duration(d);
                     if (dur.compareTo(MAX_WATCH) > 0 || dur.isZero()) {
-                        return new Help("a watch lasts between 1 s and " + MAX_WATCH.toMinutes() + " min.");
+                        return new Help("a " + (verb.equals("profile") ? "profile" : "watch") + " lasts between 1 s and "
+                                + MAX_WATCH.toMinutes() + " min.");
                     }
                     watchFor = Optional.of(dur);
                     i += separateUnit ? 2 : 1;

@@ -346,6 +346,8 @@ public final class SageBot implements AutoCloseable {
                 web.post(where.channel(), where.thread(), playbooks());
             } else if (ask instanceof Conversation.Analyze a) {
                 analyze(a, files, where, user);
+            } else if (ask instanceof Conversation.Profile p) {
+                profile(p, where, user);
             } else {
                 diagnose((Conversation.Diagnose) ask, where, user);
             }
@@ -475,6 +477,99 @@ public final class SageBot implements AutoCloseable {
             WorkPool.Load load = pool.load();
             reply.waiting(BlockKit.progress(doing, List.of("Waiting its turn: number " + admitted.place() + " in the queue,"
                     + " behind " + load.running() + " diagnos" + (load.running() == 1 ? "is" : "es") + " under way")));
+        }
+    }
+
+    /**
+     * A profile asked for in chat: checked ({@code profile} on the target's place), audited, acknowledged at once,
+     * queued in the pool like a diagnosis, its progress counting down the seconds left; the answer is the rankings,
+     * with the recording and the full text attached.
+     */
+    private void profile(Conversation.Profile ask, Where where, String user) {
+        DiagnoseRequest request;
+        try {
+            request = request(ask.target(), user);
+        } catch (IllegalArgumentException e) {
+            web.post(where.channel(), where.thread(), BlockKit.failure("Sage cannot profile that",
+                    new DiagnosisException(DiagnosisException.Kind.BAD_REQUEST, e.getMessage()), Again.of(ask.target())));
+            return;
+        }
+        Again again = Again.of(ask.target()).in(request.namespace());
+        long seconds = ask.duration().toSeconds();
+        RequestAudit record = new RequestAudit(audit, user, where.channel(), where.thread(), describe(request)
+                + " (profile " + seconds + " s)");
+        if (!permitted(java.util.EnumSet.of(Access.Action.PROFILE), place(request), where, user, record, true)) {
+            return;
+        }
+        String doing = "Recording `" + Mrkdwn.code(ask.target().target()) + "` with JDK Flight Recorder for " + seconds
+                + " s (about 1 % overhead; no pause)";
+        Optional<String> ts = web.post(where.channel(), where.thread(), BlockKit.progress(doing, List.of()));
+        if (ts.isEmpty()) {
+            writeDone(record, "profile", "not run: no reply possible", "not_run");
+            return;
+        }
+        ThreadReply reply = new ThreadReply(web, where.channel(), where.thread(), ts.get(), doing, again);
+        WorkPool.Admitted admitted = pool.submit(kind(request), new WorkPool.Job() {
+            @Override
+            public void run(WorkPool.Ticket ticket) {
+                ExecAudits.with(record, () -> {
+                    recordProfile(request, ask.duration(), reply, record, user, ticket, again);
+                    return null;
+                });
+            }
+
+            @Override
+            public void notRun(String why) {
+                writeDone(record, "profile", "not run: stopped", "not_run");
+                reply.show(BlockKit.text(":warning: " + Mrkdwn.escape(why) + " before this profile started; ask again"
+                        + " once it is back."));
+            }
+        });
+        if (!admitted.accepted()) {
+            writeDone(record, "profile", "not run: busy", "busy");
+            reply.show(BlockKit.failure("Sage is busy", new DiagnosisException(DiagnosisException.Kind.UNSUPPORTED,
+                    admitted.refusal().orElseThrow() + "; try again in a minute."), again));
+        }
+    }
+
+    /** The profile itself, on a pool thread: the seconds left shown as it records, then the answer. */
+    private void recordProfile(DiagnoseRequest request, Duration duration, ThreadReply reply, RequestAudit record,
+                               String user, WorkPool.Ticket ticket, Again again) {
+        long until = System.nanoTime() + duration.toNanos();
+        Thread countdown = new Thread(() -> {
+            try {
+                while (true) {
+                    Thread.sleep(10_000);
+                    long left = (until - System.nanoTime()) / 1_000_000_000L;
+                    if (left <= 0) {
+                        return;
+                    }
+                    reply.step(left + " s left");
+                }
+            } catch (InterruptedException stopped) {
+                // the profile ended
+            }
+        }, "sage-profile-countdown");
+        countdown.setDaemon(true);
+        String outcome = "failed";
+        try {
+            countdown.start();
+            dev.sage.service.ProfileReport r = service.profile(request, duration, reply);
+            ticket.disarm();
+            countdown.interrupt();
+            reply.show(BlockKit.profile(r, user));
+            String name = request.target() instanceof Target.Pod p ? p.name() : "profile";
+            web.upload(reply.channel, reply.thread, "The recording and the full profile:", List.of(
+                    new SlackWeb.Upload(name + ".jfr", "Flight recording", r.jfr()),
+                    new SlackWeb.Upload(name + "-profile.txt", "Profile", dev.sage.render.ProfileText.render(r)
+                            .getBytes(StandardCharsets.UTF_8))));
+            outcome = "done";
+        } catch (DiagnosisException e) {
+            ticket.disarm();
+            reply.show(BlockKit.failure("Sage could not profile " + again.target(), e, again));
+        } finally {
+            countdown.interrupt();
+            writeDone(record, "profile", outcome, outcome);
         }
     }
 

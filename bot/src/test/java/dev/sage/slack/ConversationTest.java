@@ -54,6 +54,23 @@ class ConversationTest {
     }
 
     @Test
+    void aProfileTakesItsTargetAndHowLongToRecord() {
+        Conversation.Profile p = (Conversation.Profile) Conversation.read("<@U1> profile payments-7d9f8-x2kq -n prod for 30s",
+                false);
+        assertThat(p.target().target()).isEqualTo("payments-7d9f8-x2kq");
+        assertThat(p.target().namespace()).contains("prod");
+        assertThat(p.duration()).hasSeconds(30);
+        assertThat(p.target().watchFor()).as("recording is not watching").isEmpty();
+        assertThat(((Conversation.Profile) Conversation.read("profile local:42", false)).duration())
+                .as("30 s unless told").hasSeconds(30);
+        assertThat(((Conversation.Profile) Conversation.read("profile prod/orders-1 for 2 min", false)).duration())
+                .hasMinutes(2);
+        assertThat(Conversation.read("profile", false)).isInstanceOf(Conversation.Help.class);
+        assertThat(((Conversation.Help) Conversation.read("profile local:42 for 20m", false)).why())
+                .isEqualTo("a profile lasts between 1 s and 5 min.");
+    }
+
+    @Test
     void aDumpPastedInACodeBlockIsAnalysed() {
         Conversation.Ask a = Conversation.read("<@U1> ```\"main\" #1 prio=5 tid=0x1 nid=0x2 runnable\n```", false);
         assertThat(a).isInstanceOf(Conversation.Analyze.class);

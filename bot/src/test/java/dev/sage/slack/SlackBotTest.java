@@ -651,6 +651,55 @@ class SlackBotTest {
     }
 
     @Test
+    void aProfileAskedForInChatCountsDownThenNamesTheAllocatingMethodWithTheRecordingAttached() throws Exception {
+        serve(LOCAL + """
+                access:
+                  rules:
+                    - users: [U1]
+                      may: [diagnose, profile]
+                      local: true
+                    - users: [U2]
+                      may: [diagnose]
+                      local: true
+                """);
+        try (ScenarioJvm jvm = ScenarioJvm.start("allocation-hotspot")) {
+            // U2 may diagnose, not profile: refused, to U2 alone, and nothing is recorded
+            Map<String, Object> asked = event("<@USAGE> profile local:" + jvm.pid() + " for 3s", "1700000000.002900");
+            @SuppressWarnings("unchecked")
+            Map<String, Object> inner = (Map<String, Object>) asked.get("event");
+            inner.put("user", "U2");
+            post(JSON.writeValueAsString(asked));
+            FakeSlack.Call refused = slack.await("chat.postEphemeral", c -> c.get("blocks").contains("no_entry"),
+                    Duration.ofSeconds(10));
+            assertThat(refused.get("user")).isEqualTo("U2");
+            assertThat(refused.get("blocks")).contains("may not profile");
+
+            post(mention("<@USAGE> profile local:" + jvm.pid() + " for 3s", "1700000000.003000"));
+            FakeSlack.Call progress = slack.await("chat.postMessage", c -> c.get("thread_ts").equals("1700000000.003000"),
+                    Duration.ofSeconds(10));
+            assertThat(progress.get("text")).contains("Recording").contains("for 3 s");
+            FakeSlack.Call done = slack.await("chat.update", c -> c.ts().equals(progress.ts())
+                    && c.get("blocks").contains("Profile of"), Duration.ofSeconds(60));
+            BlockKitLimits.check(done.blocks());
+            assertThat(done.get("blocks")).contains("dev.sage.scenarios.Scenario.buildReport").contains("<@U1>")
+                    .contains("Allocations, by the code that allocates");
+            slack.await("files.completeUploadExternal", c -> c.get("thread_ts").equals("1700000000.003000"),
+                    Duration.ofSeconds(20));
+            assertThat(slack.uploads()).anySatisfy(u -> {
+                assertThat(u.filename()).isEqualTo("profile.jfr");
+                assertThat(new String(u.data(), 0, 3, StandardCharsets.US_ASCII)).isEqualTo("FLR");
+            });
+            List<Map<String, Object>> audit = awaitAudit(e -> e.get("event").equals("request_done") && e.get("user").equals("U1"));
+            assertThat(audit).filteredOn(e -> e.get("event").equals("request") && e.get("user").equals("U1")).singleElement()
+                    .satisfies(e -> assertThat(e.get("target").toString()).endsWith("(profile 3 s)"));
+            assertThat(audit).filteredOn(e -> e.get("event").equals("command") && e.get("user").equals("U1"))
+                    .anySatisfy(e -> assertThat(e.get("argv").toString()).contains("sage-profile"));
+            assertThat(audit).filteredOn(e -> e.get("event").equals("refused")).singleElement()
+                    .satisfies(e -> assertThat(e.get("user")).isEqualTo("U2"));
+        }
+    }
+
+    @Test
     void aRequestWhoseAuditCannotBeWrittenIsNotRun() throws Exception {
         serve(LOCAL);
         try (ScenarioJvm jvm = ScenarioJvm.start("idle")) {
