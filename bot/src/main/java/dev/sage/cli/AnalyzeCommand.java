@@ -1,5 +1,6 @@
 package dev.sage.cli;
 
+import dev.sage.render.ProfileText;
 import dev.sage.service.AnalyzeRequest;
 import dev.sage.service.CaptureInput;
 import dev.sage.service.DiagnosisException;
@@ -15,6 +16,8 @@ import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -67,6 +70,9 @@ final class AnalyzeCommand implements Callable<Integer> {
             err.println("Try 'sage analyze --help'.");
             return ExitCodes.USAGE;
         }
+        if (!sample && paths.size() == 1 && comparePaths.isEmpty() && isRecording(Path.of(paths.get(0)))) {
+            return recording(Path.of(paths.get(0)), out, err);
+        }
         List<CaptureInput> inputs = sample ? sampleInputs() : CaptureInputs.expand(paths, stdin);
         String target = sample ? "the bundled sample (" + SAMPLE + ")" : String.join(" ", paths);
         List<CaptureInput> sibling = comparePaths.isEmpty() ? List.of() : CaptureInputs.expand(comparePaths, stdin);
@@ -79,6 +85,34 @@ final class AnalyzeCommand implements Callable<Integer> {
         } catch (DiagnosisException e) {
             err.println("sage analyze: " + e.getMessage());
             return ExitCodes.NOTHING_ANALYSED;
+        }
+    }
+
+    /** A flight recording, read into the profile {@code sage profile} prints. */
+    private int recording(Path file, PrintWriter out, PrintWriter err) {
+        try {
+            out.print(ProfileText.render(new DiagnosisService(DiagnosisService.Settings.fromEnvironment())
+                    .readRecording(file.toString(), Files.readAllBytes(file))));
+            out.flush();
+            return ExitCodes.OK;
+        } catch (DiagnosisException e) {
+            err.println("sage analyze: " + e.getMessage());
+            return ExitCodes.NOTHING_ANALYSED;
+        } catch (IOException e) {
+            err.println("sage analyze: cannot read " + file + ": " + e.getMessage());
+            return ExitCodes.NOTHING_ANALYSED;
+        }
+    }
+
+    /** Whether {@code path} is a file that begins as a flight recording does. */
+    private static boolean isRecording(Path path) {
+        if (!Files.isRegularFile(path)) {
+            return false;
+        }
+        try (InputStream in = Files.newInputStream(path)) {
+            return DiagnosisService.isRecording(in.readNBytes(4));
+        } catch (IOException e) {
+            return false;
         }
     }
 

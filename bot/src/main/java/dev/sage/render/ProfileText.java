@@ -24,7 +24,8 @@ public final class ProfileText {
         out.append("Profile of ").append(r.target()).append(": ")
                 .append(Units.duration(p.window().toMillis() / 1000.0)).append(" recorded")
                 .append(r.existing().map(e -> " (the JVM was already recording, as \"" + e.substring(e.indexOf(' ') + 1)
-                        + "\": Sage dumped that recording rather than start a second one)").orElse(" (JFR, profile settings)"))
+                        + "\": Sage dumped that recording rather than start a second one)")
+                        .orElse(r.took().isZero() ? " (a recording read from its file)" : " (JFR, profile settings)"))
                 .append('\n');
         section(out, "Allocations, by the code that allocates (" + Units.bytes(p.allocationBytes()) + " sampled)",
                 p.allocationSites(), p.allocationBytes(), true);

@@ -181,6 +181,38 @@ public final class DiagnosisService {
         }
     }
 
+    /** True when {@code head} begins as a JDK Flight Recorder file does ({@code FLR} and a zero byte). */
+    public static boolean isRecording(byte[] head) {
+        return head.length >= 4 && head[0] == 'F' && head[1] == 'L' && head[2] == 'R' && head[3] == 0;
+    }
+
+    /**
+     * A flight recording a person already has ({@code sage analyze app.jfr}, a {@code .jfr} shared in Slack), read into
+     * a profile. Nothing runs anywhere.
+     *
+     * @throws DiagnosisException {@link DiagnosisException.Kind#NOTHING_READ} when it is not a recording or is cut short
+     */
+    public ProfileReport readRecording(String name, byte[] jfr) throws DiagnosisException {
+        Path file = null;
+        try {
+            file = java.nio.file.Files.createTempFile("sage-analyze-", ".jfr");
+            java.nio.file.Files.write(file, jfr);
+            return new ProfileReport(name, dev.sage.profile.ProfileReader.read(file), jfr, Optional.empty(), Duration.ZERO);
+        } catch (dev.sage.parse.CaptureFormatException e) {
+            throw new DiagnosisException(DiagnosisException.Kind.NOTHING_READ, name + ": " + e.getMessage());
+        } catch (IOException e) {
+            throw new DiagnosisException(DiagnosisException.Kind.NOTHING_READ, name + " could not be read: " + e.getMessage());
+        } finally {
+            if (file != null) {
+                try {
+                    java.nio.file.Files.deleteIfExists(file);
+                } catch (IOException ignored) {
+                    // a temporary file; the OS cleans its temp directory
+                }
+            }
+        }
+    }
+
     /** The JVM a request names and the transport that reaches it; closing it closes the connection. */
     private record Located(Transport transport, JvmProcess jvm, String target, AutoCloseable connection)
             implements AutoCloseable {

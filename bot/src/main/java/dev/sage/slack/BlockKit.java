@@ -354,7 +354,9 @@ public final class BlockKit {
         String code = Mrkdwn.code(body);
         boolean cut = code.length() > MAX_TEXT - 8;
         blocks.add(section("```" + Mrkdwn.cut(code, MAX_TEXT - 8) + "```"));
-        blocks.add(context(List.of("The recording (`.jfr`, for JDK Mission Control) and the full text are attached below.")));
+        if (!r.took().isZero()) {
+            blocks.add(context(List.of("The recording (`.jfr`, for JDK Mission Control) and the full text are attached below.")));
+        }
         return new Message(Mrkdwn.cut(Mrkdwn.escape(headline), MAX_FALLBACK), blocks, cut);
     }
 

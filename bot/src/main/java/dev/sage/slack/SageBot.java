@@ -1121,6 +1121,11 @@ public final class SageBot implements AutoCloseable {
         WorkPool.Admitted admitted = pool.submit("files", new WorkPool.Job() {
             @Override
             public void run(WorkPool.Ticket ticket) {
+                if (ask.pasted().isEmpty() && files.size() == 1 && files.get(0).name().toLowerCase(java.util.Locale.ROOT)
+                        .endsWith(".jfr")) {
+                    readRecording(files.get(0), reply, record, user, ticket);
+                    return;
+                }
                 List<CaptureInput> inputs = new ArrayList<>();
                 ask.pasted().ifPresent(p -> inputs.add(CaptureInput.of("pasted dump", p.getBytes(StandardCharsets.UTF_8))));
                 for (Shared f : files) {
@@ -1167,6 +1172,27 @@ public final class SageBot implements AutoCloseable {
     }
 
     /** A shared file as an input: downloaded when read, so that a failure is a problem in the report. */
+    /** A flight recording someone shared: downloaded (within the same caps as a dump), read, and answered as a profile. */
+    private void readRecording(Shared f, ThreadReply reply, RequestAudit record, String user, WorkPool.Ticket ticket) {
+        String outcome = "failed";
+        try {
+            byte[] jfr = download(f).read();
+            dev.sage.service.ProfileReport r = service.readRecording(f.name(), jfr);
+            ticket.disarm();
+            reply.show(BlockKit.profile(r, user));
+            outcome = "read";
+        } catch (IOException e) {
+            ticket.disarm();
+            reply.show(BlockKit.failure("Sage could not read " + f.name(), new DiagnosisException(
+                    DiagnosisException.Kind.NOTHING_READ, f.name() + " " + e.getMessage()), null));
+        } catch (DiagnosisException e) {
+            ticket.disarm();
+            reply.show(BlockKit.failure("Sage could not read " + f.name(), e, null));
+        } finally {
+            writeDone(record, "analyze", outcome, outcome.equals("read") ? "read" : "failed");
+        }
+    }
+
     private CaptureInput download(Shared f) {
         long cap = config.limits().analyzeMaxBytes();
         return new CaptureInput() {

@@ -25,6 +25,17 @@ class ProfileCommandTest {
                     .contains("at dev.sage.scenarios.Scenario.buildReport:")
                     .contains("Garbage collection: ").contains("The recording: " + jfr);
             assertThat(new String(Files.readAllBytes(jfr), 0, 3, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("FLR");
+
+            // the recording, shared later, reads as the same profile
+            SageProcess.Run analyzed = SageProcess.run(null, "analyze", jfr.toString());
+            assertThat(analyzed.exit()).as(analyzed.err()).isZero();
+            assertThat(analyzed.out()).contains("Profile of " + jfr + ": ").contains("(a recording read from its file)")
+                    .contains("dev.sage.scenarios.Scenario.buildReport");
+            byte[] whole = Files.readAllBytes(jfr);
+            Path cut = Files.write(dir.resolve("cut.jfr"), java.util.Arrays.copyOf(whole, whole.length / 3));
+            SageProcess.Run broken = SageProcess.run(null, "analyze", cut.toString());
+            assertThat(broken.exit()).isEqualTo(ExitCodes.NOTHING_ANALYSED);
+            assertThat(broken.err()).contains("could not be read as a flight recording").doesNotContain("Exception");
         }
     }
 

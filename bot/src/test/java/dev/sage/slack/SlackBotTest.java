@@ -656,7 +656,7 @@ class SlackBotTest {
                 access:
                   rules:
                     - users: [U1]
-                      may: [diagnose, profile]
+                      may: [diagnose, profile, analyze]
                       local: true
                     - users: [U2]
                       may: [diagnose]
@@ -672,7 +672,7 @@ class SlackBotTest {
             FakeSlack.Call refused = slack.await("chat.postEphemeral", c -> c.get("blocks").contains("no_entry"),
                     Duration.ofSeconds(10));
             assertThat(refused.get("user")).isEqualTo("U2");
-            assertThat(refused.get("blocks")).contains("may not profile");
+            assertThat(refused.get("blocks")).contains("may not profile").contains("Here you may diagnose");
 
             post(mention("<@USAGE> profile local:" + jvm.pid() + " for 3s", "1700000000.003000"));
             FakeSlack.Call progress = slack.await("chat.postMessage", c -> c.get("thread_ts").equals("1700000000.003000"),
@@ -696,6 +696,21 @@ class SlackBotTest {
                     .anySatisfy(e -> assertThat(e.get("argv").toString()).contains("sage-profile"));
             assertThat(audit).filteredOn(e -> e.get("event").equals("refused")).singleElement()
                     .satisfies(e -> assertThat(e.get("user")).isEqualTo("U2"));
+
+            // the recording shared back in a thread reads as the same profile
+            byte[] jfr = slack.uploads().stream().filter(u -> u.filename().equals("profile.jfr")).findFirst().orElseThrow()
+                    .data();
+            Map<String, Object> share = event("<@USAGE> analyze", "1700000000.003100");
+            @SuppressWarnings("unchecked")
+            Map<String, Object> shared = (Map<String, Object>) share.get("event");
+            String url = slack.share("payments.jfr", jfr);
+            shared.put("files", List.of(Map.of("id", "F10", "name", "payments.jfr", "size", jfr.length,
+                    "url_private_download", url, "url_private", url)));
+            post(JSON.writeValueAsString(share));
+            FakeSlack.Call read = slack.await("chat.update", c -> c.get("blocks").contains("Profile of payments.jfr"),
+                    Duration.ofSeconds(30));
+            assertThat(read.get("blocks")).contains("(a recording read from its file)")
+                    .contains("dev.sage.scenarios.Scenario.buildReport");
         }
     }
 
