@@ -1,5 +1,6 @@
 package dev.sage.cli;
 
+import dev.sage.chart.FlameGraph;
 import dev.sage.collect.CollectionPlan;
 import dev.sage.render.CliWords;
 import dev.sage.render.ProfileText;
@@ -28,7 +29,7 @@ import java.util.concurrent.Callable;
         description = {"Records a JVM with JDK Flight Recorder (its 'profile' settings, about 1 % overhead) and says where"
                 + " it allocates memory, where its CPU goes, what its threads wait on, and who starts threads.",
             "  sage profile local:4242 --duration 30s",
-            "  sage profile payments-7d9f8-x2kq -n prod --out payments.jfr"})
+            "  sage profile payments-7d9f8-x2kq -n prod --out payments.jfr --flame payments"})
 final class ProfileCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -42,6 +43,10 @@ final class ProfileCommand implements Callable<Integer> {
 
     @Option(names = "--out", paramLabel = "FILE", description = "Also save the recording here, for JDK Mission Control.")
     Path outFile;
+
+    @Option(names = "--flame", paramLabel = "DIR", description = "Also draw flame graphs of the allocations and of the"
+            + " CPU there (allocations.png, allocations.svg, cpu.png, cpu.svg).")
+    Path flameDir;
 
     @Option(names = {"-n", "--namespace"}, paramLabel = "NAMESPACE", description = "The pod's namespace.")
     String namespace;
@@ -100,7 +105,27 @@ final class ProfileCommand implements Callable<Integer> {
                 return ExitCodes.FAILED;
             }
         }
+        if (flameDir != null) {
+            try {
+                Files.createDirectories(flameDir);
+                var p = report.profile();
+                Files.write(flameDir.resolve("allocations.png"), FlameGraph.png(p.allocationFlame(), "Allocations of "
+                        + report.target(), "bytes"));
+                Files.writeString(flameDir.resolve("allocations.svg"), FlameGraph.svg(p.allocationFlame(), "Allocations of "
+                        + report.target(), "bytes"));
+                Files.write(flameDir.resolve("cpu.png"), FlameGraph.png(p.cpuFlame(), "CPU of " + report.target(), "samples"));
+                Files.writeString(flameDir.resolve("cpu.svg"), FlameGraph.svg(p.cpuFlame(), "CPU of " + report.target(),
+                        "samples"));
+            } catch (IOException e) {
+                err.println("sage profile: could not write the flame graphs to " + flameDir + ": " + e.getMessage());
+                return ExitCodes.FAILED;
+            }
+        }
         out.print(ProfileText.render(report));
+        if (flameDir != null) {
+            out.println("\nFlame graphs: " + flameDir.resolve("allocations.png") + ", " + flameDir.resolve("cpu.png")
+                    + " (and .svg)");
+        }
         if (outFile != null) {
             out.println("\nThe recording: " + outFile + " (" + report.jfr().length / 1024 + " KiB; open it in JDK Mission"
                     + " Control)");

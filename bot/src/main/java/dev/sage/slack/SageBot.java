@@ -559,10 +559,12 @@ public final class SageBot implements AutoCloseable {
             countdown.interrupt();
             reply.show(BlockKit.profile(r, user));
             String name = request.target() instanceof Target.Pod p ? p.name() : "profile";
-            web.upload(reply.channel, reply.thread, "The recording and the full profile:", List.of(
-                    new SlackWeb.Upload(name + ".jfr", "Flight recording", r.jfr()),
-                    new SlackWeb.Upload(name + "-profile.txt", "Profile", dev.sage.render.ProfileText.render(r)
-                            .getBytes(StandardCharsets.UTF_8))));
+            List<SlackWeb.Upload> files = new ArrayList<>(flames(r, name));
+            files.add(new SlackWeb.Upload(name + ".jfr", "Flight recording", r.jfr()));
+            files.add(new SlackWeb.Upload(name + "-profile.txt", "Profile", dev.sage.render.ProfileText.render(r)
+                    .getBytes(StandardCharsets.UTF_8)));
+            web.upload(reply.channel, reply.thread, "Where the memory and the CPU go, the recording and the full profile:",
+                    files);
             outcome = "done";
         } catch (DiagnosisException e) {
             ticket.disarm();
@@ -1172,6 +1174,34 @@ public final class SageBot implements AutoCloseable {
     }
 
     /** A shared file as an input: downloaded when read, so that a failure is a problem in the report. */
+    /**
+     * The profile's flame graphs, allocations then CPU, each as a PNG for the preview and an SVG for the file; one
+     * with nothing in it (no samples) is left out, and one that cannot be drawn is logged and left out.
+     */
+    private static List<SlackWeb.Upload> flames(dev.sage.service.ProfileReport r, String name) {
+        List<SlackWeb.Upload> out = new ArrayList<>();
+        try {
+            if (r.profile().allocationFlame().weight() > 0) {
+                String title = "Allocations of " + r.target();
+                out.add(new SlackWeb.Upload(name + "-allocations.png", "Allocations",
+                        dev.sage.chart.FlameGraph.png(r.profile().allocationFlame(), title, "bytes")));
+                out.add(new SlackWeb.Upload(name + "-allocations.svg", "Allocations (SVG)",
+                        dev.sage.chart.FlameGraph.svg(r.profile().allocationFlame(), title, "bytes")
+                                .getBytes(StandardCharsets.UTF_8)));
+            }
+            if (r.profile().cpuFlame().weight() > 0) {
+                String title = "CPU of " + r.target();
+                out.add(new SlackWeb.Upload(name + "-cpu.png", "CPU",
+                        dev.sage.chart.FlameGraph.png(r.profile().cpuFlame(), title, "samples")));
+                out.add(new SlackWeb.Upload(name + "-cpu.svg", "CPU (SVG)",
+                        dev.sage.chart.FlameGraph.svg(r.profile().cpuFlame(), title, "samples").getBytes(StandardCharsets.UTF_8)));
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("the flame graphs of {} could not be drawn", r.target(), e);
+        }
+        return out;
+    }
+
     /** A flight recording someone shared: downloaded (within the same caps as a dump), read, and answered as a profile. */
     private void readRecording(Shared f, ThreadReply reply, RequestAudit record, String user, WorkPool.Ticket ticket) {
         String outcome = "failed";

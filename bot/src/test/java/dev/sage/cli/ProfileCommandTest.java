@@ -16,7 +16,7 @@ class ProfileCommandTest {
         try (ScenarioJvm jvm = ScenarioJvm.start("allocation-hotspot")) {
             Path jfr = dir.resolve("hotspot.jfr");
             SageProcess.Run run = SageProcess.run(null, "profile", "local:" + jvm.pid(), "--duration", "2s", "--out",
-                    jfr.toString());
+                    jfr.toString(), "--flame", dir.resolve("flames").toString());
             assertThat(run.exit()).as(run.err()).isZero();
             assertThat(run.err()).contains("recording local:" + jvm.pid() + " for 2 s");
             assertThat(run.out()).contains("Profile of local pid " + jvm.pid())
@@ -25,6 +25,10 @@ class ProfileCommandTest {
                     .contains("at dev.sage.scenarios.Scenario.buildReport:")
                     .contains("Garbage collection: ").contains("The recording: " + jfr);
             assertThat(new String(Files.readAllBytes(jfr), 0, 3, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("FLR");
+            assertThat(javax.imageio.ImageIO.read(dir.resolve("flames/allocations.png").toFile()).getWidth()).isEqualTo(1200);
+            assertThat(Files.readString(dir.resolve("flames/allocations.svg"))).contains("Scenario.buildReport");
+            Files.copy(dir.resolve("flames/allocations.png"), Path.of("target", "flame-allocations.png"),
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING); // to look at
 
             // the recording, shared later, reads as the same profile
             SageProcess.Run analyzed = SageProcess.run(null, "analyze", jfr.toString());

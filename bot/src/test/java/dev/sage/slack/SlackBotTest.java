@@ -686,6 +686,10 @@ class SlackBotTest {
             slack.await("files.completeUploadExternal", c -> c.get("thread_ts").equals("1700000000.003000"),
                     Duration.ofSeconds(20));
             assertThat(slack.uploads()).anySatisfy(u -> {
+                assertThat(u.filename()).isEqualTo("profile-allocations.png");
+                assertThat(new String(u.data(), 1, 3, StandardCharsets.US_ASCII)).isEqualTo("PNG");
+            });
+            assertThat(slack.uploads()).anySatisfy(u -> {
                 assertThat(u.filename()).isEqualTo("profile.jfr");
                 assertThat(new String(u.data(), 0, 3, StandardCharsets.US_ASCII)).isEqualTo("FLR");
             });

@@ -18,9 +18,12 @@ import java.util.List;
  * @param gc the collections in the window
  * @param threadsStarted threads started in the window
  * @param threadStarters who started them, by the starting thread's top application frame
+ * @param allocationFlame the allocation samples' stacks, weighed by bytes, for a flame graph
+ * @param cpuFlame the execution samples' stacks, for a flame graph
  */
 public record Profile(Instant start, Duration window, long allocationBytes, List<Site> allocationSites, long cpuSamples,
-                      List<Site> cpuSites, List<Site> contention, Gc gc, long threadsStarted, List<Site> threadStarters) {
+                      List<Site> cpuSites, List<Site> contention, Gc gc, long threadsStarted, List<Site> threadStarters,
+                      Flame allocationFlame, Flame cpuFlame) {
     public Profile {
         allocationSites = List.copyOf(allocationSites);
         cpuSites = List.copyOf(cpuSites);

@@ -29,6 +29,8 @@ public final class ProfileReader {
     static final int TOP = 10;
     /** How many frames a site's stack keeps. */
     static final int STACK = 8;
+    /** A flame graph's nodes lighter than this share of the whole are left out: too thin to see. */
+    static final double FLAME_SHARE = 0.002;
 
     private ProfileReader() {
     }
@@ -48,6 +50,8 @@ public final class ProfileReader {
             throw new CaptureFormatException(0, "", file.getFileName() + " is not a JDK Flight Recorder file (it does not begin"
                     + " with FLR)");
         }
+        Flame.Builder allocationFlame = new Flame.Builder();
+        Flame.Builder cpuFlame = new Flame.Builder();
         Ranking allocations = new Ranking();
         Ranking cpu = new Ranking();
         Ranking contention = new Ranking();
@@ -77,10 +81,12 @@ public final class ProfileReader {
                         long weight = e.getLong("weight");
                         allocated += weight;
                         allocations.add(e.getStackTrace(), true, weight);
+                        allocationFlame.add(outermostFirst(e.getStackTrace()), weight);
                     }
                     case "jdk.ExecutionSample" -> {
                         samples++;
                         cpu.add(e.getStackTrace(), false, 1);
+                        cpuFlame.add(outermostFirst(e.getStackTrace()), 1);
                     }
                     case "jdk.JavaMonitorEnter" -> contention.add("monitor " + className(e, "monitorClass"),
                             e.getStackTrace(), e.getDuration().toNanos());
@@ -115,7 +121,21 @@ public final class ProfileReader {
         }
         return new Profile(first == null ? Instant.EPOCH : first, first == null ? Duration.ZERO : Duration.between(first, last),
                 allocated, allocations.top(), samples, cpu.top(), contention.top(), new Profile.Gc(collections, pauses,
-                longest, heapFirst, heapLast), threads, starters.top());
+                longest, heapFirst, heapLast), threads, starters.top(), allocationFlame.build(FLAME_SHARE),
+                cpuFlame.build(FLAME_SHARE));
+    }
+
+    /** The stack's frames, outermost first (how a flame graph stacks them); empty without a stack. */
+    private static List<String> outermostFirst(RecordedStackTrace trace) {
+        if (trace == null) {
+            return List.of();
+        }
+        List<RecordedFrame> frames = trace.getFrames();
+        List<String> out = new ArrayList<>(frames.size());
+        for (int i = frames.size() - 1; i >= 0; i--) {
+            out.add(name(frames.get(i)));
+        }
+        return out;
     }
 
     private static String className(RecordedEvent e, String field) {
@@ -142,9 +162,13 @@ public final class ProfileReader {
                 || type.startsWith("com.sun.");
     }
 
+    /** A lambda's hidden class ({@code Orders$$Lambda$14+0x0000000800c1b000.1234567}): its address and id vary by run. */
+    private static final java.util.regex.Pattern HIDDEN = java.util.regex.Pattern.compile("\\$\\$Lambda[$0-9a-fx+]*(\\.\\d+)?");
+
     static String name(RecordedFrame f) {
         RecordedMethod m = f.getMethod();
-        return m == null ? "?" : m.getType().getName() + "." + m.getName();
+        return m == null ? "?" : HIDDEN.matcher(m.getType().getName()).replaceAll(java.util.regex.Matcher.quoteReplacement("$$Lambda"))
+                + "." + m.getName();
     }
 
     /** Weights by site, with one stack kept per site. Not thread-safe. */

@@ -48,6 +48,13 @@ class ProfileTest {
             assertThat(p.allocationSites().get(0).weight()).as("most of the bytes").isGreaterThan(p.allocationBytes() / 2);
             assertThat(p.allocationSites().get(0).stack()).first().asString().startsWith("dev.sage.scenarios.Scenario.buildReport:");
             assertThat(p.gc().collections()).as("that much garbage is collected").isPositive();
+            // the flame graph's widest tower ends in it: Thread.run → the loop → buildReport
+            Flame tower = p.allocationFlame();
+            assertThat(tower.weight()).isEqualTo(p.allocationBytes());
+            while (!tower.children().isEmpty()) {
+                tower = tower.children().get(0);
+            }
+            assertThat(tower.frame()).isEqualTo("dev.sage.scenarios.Scenario.buildReport");
             try (Stream<Path> left = Files.list(Path.of("/tmp"))) {
                 assertThat(left.map(f -> f.getFileName().toString())).noneMatch(n -> n.startsWith("sage-profile-"));
             }
