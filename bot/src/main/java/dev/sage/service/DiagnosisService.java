@@ -147,7 +147,7 @@ public final class DiagnosisService {
      */
     public ProfileReport profile(DiagnoseRequest request, Duration duration, DiagnosisListener listener)
             throws DiagnosisException {
-        if (duration.isNegative() || duration.isZero() || duration.compareTo(MAX_PROFILE) > 0) {
+        if (duration.compareTo(Duration.ofSeconds(1)) < 0 || duration.compareTo(MAX_PROFILE) > 0) {
             throw new DiagnosisException(DiagnosisException.Kind.BAD_REQUEST, "a profile lasts from 1 s to "
                     + MAX_PROFILE.toMinutes() + " min");
         }
@@ -159,7 +159,7 @@ public final class DiagnosisService {
             try {
                 progress.step("recording " + at.target() + " for " + duration.toSeconds() + " s");
                 Collector.Recording r = new Collector(at.transport()).recordJfr(at.jvm().pid(), duration, request.plan());
-                Path file = java.nio.file.Files.createTempFile("sage-profile-", ".jfr");
+                Path file = java.nio.file.Files.createTempFile("sage-read-", ".jfr");
                 try {
                     java.nio.file.Files.write(file, r.jfr());
                     return new ProfileReport(at.target(), dev.sage.profile.ProfileReader.read(file), r.jfr(), r.existing(),
@@ -175,6 +175,9 @@ public final class DiagnosisService {
         } catch (dev.sage.parse.CaptureFormatException e) {
             throw new DiagnosisException(DiagnosisException.Kind.UNSUPPORTED, "the recording from " + request.target()
                     + " could not be read: " + e.getMessage());
+        } catch (OutOfMemoryError e) {
+            throw new DiagnosisException(DiagnosisException.Kind.UNSUPPORTED, MemoryGuard.outOfMemory("reading the"
+                    + " recording of " + request.target()));
         } catch (IOException e) {
             throw new DiagnosisException(DiagnosisException.Kind.UNSUPPORTED, "the recording could not be kept on this"
                     + " machine to be read: " + e.getMessage());
@@ -195,11 +198,14 @@ public final class DiagnosisService {
     public ProfileReport readRecording(String name, byte[] jfr) throws DiagnosisException {
         Path file = null;
         try {
-            file = java.nio.file.Files.createTempFile("sage-analyze-", ".jfr");
+            file = java.nio.file.Files.createTempFile("sage-read-", ".jfr");
             java.nio.file.Files.write(file, jfr);
             return new ProfileReport(name, dev.sage.profile.ProfileReader.read(file), jfr, Optional.empty(), Duration.ZERO);
         } catch (dev.sage.parse.CaptureFormatException e) {
-            throw new DiagnosisException(DiagnosisException.Kind.NOTHING_READ, name + ": " + e.getMessage());
+            throw new DiagnosisException(DiagnosisException.Kind.NOTHING_READ, name + ": " + e.reason()
+                    .replaceFirst("^sage-read-\\d+\\.jfr", "the file"));
+        } catch (OutOfMemoryError e) {
+            throw new DiagnosisException(DiagnosisException.Kind.UNSUPPORTED, MemoryGuard.outOfMemory("reading " + name));
         } catch (IOException e) {
             throw new DiagnosisException(DiagnosisException.Kind.NOTHING_READ, name + " could not be read: " + e.getMessage());
         } finally {

@@ -340,7 +340,7 @@ public final class BlockKit {
 
     /**
      * A profile: what was recorded, then the rankings as the terminal shows them (frames are the target's words, so
-     * they go in a code block, never as mrkdwn), cut to fit; the full text and the recording are attached under it.
+     * they go in a code block, never as mrkdwn), cut to fit; the flame graphs and the full text are attached under it.
      */
     static Message profile(dev.sage.service.ProfileReport r, String user) {
         String text = dev.sage.render.ProfileText.render(r);
@@ -355,7 +355,9 @@ public final class BlockKit {
         boolean cut = code.length() > MAX_TEXT - 8;
         blocks.add(section("```" + Mrkdwn.cut(code, MAX_TEXT - 8) + "```"));
         if (!r.took().isZero()) {
-            blocks.add(context(List.of("The recording (`.jfr`, for JDK Mission Control) and the full text are attached below.")));
+            blocks.add(context(List.of("The flame graphs and the full text are attached below. The recording itself"
+                    + " holds the JVM's environment and system properties, so it stays off Slack: `sage profile --out"
+                    + " FILE.jfr` keeps it for JDK Mission Control.")));
         }
         return new Message(Mrkdwn.cut(Mrkdwn.escape(headline), MAX_FALLBACK), blocks, cut);
     }

@@ -509,6 +509,9 @@ public final class SageBot implements AutoCloseable {
             return;
         }
         ThreadReply reply = new ThreadReply(web, where.channel(), where.thread(), ts.get(), doing, again);
+        // a profile takes its duration: its deadline is that, plus the commands around it
+        Duration deadline = config.limits().deadline().compareTo(ask.duration().plus(request.plan().timeout())) < 0
+                ? ask.duration().plus(request.plan().timeout()).plusMinutes(1) : config.limits().deadline();
         WorkPool.Admitted admitted = pool.submit(kind(request), new WorkPool.Job() {
             @Override
             public void run(WorkPool.Ticket ticket) {
@@ -524,7 +527,7 @@ public final class SageBot implements AutoCloseable {
                 reply.show(BlockKit.text(":warning: " + Mrkdwn.escape(why) + " before this profile started; ask again"
                         + " once it is back."));
             }
-        });
+        }, deadline);
         if (!admitted.accepted()) {
             writeDone(record, "profile", "not run: busy", "busy");
             reply.show(BlockKit.failure("Sage is busy", new DiagnosisException(DiagnosisException.Kind.UNSUPPORTED,
@@ -559,19 +562,26 @@ public final class SageBot implements AutoCloseable {
             countdown.interrupt();
             reply.show(BlockKit.profile(r, user));
             String name = request.target() instanceof Target.Pod p ? p.name() : "profile";
+            // not the .jfr: a recording holds the JVM's environment and system properties, which never go to Slack
             List<SlackWeb.Upload> files = new ArrayList<>(flames(r, name));
-            files.add(new SlackWeb.Upload(name + ".jfr", "Flight recording", r.jfr()));
             files.add(new SlackWeb.Upload(name + "-profile.txt", "Profile", dev.sage.render.ProfileText.render(r)
                     .getBytes(StandardCharsets.UTF_8)));
-            web.upload(reply.channel, reply.thread, "Where the memory and the CPU go, the recording and the full profile:",
-                    files);
+            web.upload(reply.channel, reply.thread, "Where the memory and the CPU go, and the full profile:", files);
             outcome = "done";
         } catch (DiagnosisException e) {
             ticket.disarm();
-            reply.show(BlockKit.failure("Sage could not profile " + again.target(), e, again));
+            reply.show(ticket.stopped().isPresent() ? BlockKit.text(":stopwatch: Sage stopped this profile: "
+                    + Mrkdwn.escape(ticket.stopped().get()) + ".") : BlockKit.failure("Sage could not profile "
+                    + again.target(), e, again));
+            outcome = "failed: " + e.kind().name().toLowerCase(java.util.Locale.ROOT);
+        } catch (RuntimeException e) {
+            ticket.disarm();
+            LOG.error("profiling {} failed", request.target(), e);
+            reply.show(BlockKit.text(":warning: Sage failed unexpectedly (" + Mrkdwn.escape(e.getClass().getSimpleName())
+                    + "); the bot's log has the details."));
         } finally {
             countdown.interrupt();
-            writeDone(record, "profile", outcome, outcome);
+            writeDone(record, "profile", outcome, outcome.equals("done") ? "done" : "failed");
         }
     }
 
@@ -1218,11 +1228,17 @@ public final class SageBot implements AutoCloseable {
         } catch (DiagnosisException e) {
             ticket.disarm();
             reply.show(BlockKit.failure("Sage could not read " + f.name(), e, null));
+        } catch (RuntimeException e) {
+            ticket.disarm();
+            LOG.error("reading a shared recording failed", e);
+            reply.show(BlockKit.text(":warning: Sage failed unexpectedly (" + Mrkdwn.escape(e.getClass().getSimpleName())
+                    + "); the bot's log has the details."));
         } finally {
             writeDone(record, "analyze", outcome, outcome.equals("read") ? "read" : "failed");
         }
     }
 
+    /** A shared file, downloaded when read, within the size this Sage downloads and the memory it can spare. */
     private CaptureInput download(Shared f) {
         long cap = config.limits().analyzeMaxBytes();
         return new CaptureInput() {

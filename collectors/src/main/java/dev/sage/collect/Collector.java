@@ -541,10 +541,11 @@ public final class Collector {
     static final String PROFILE_PREFIX = "sage-profile-";
 
     /**
-     * {@code JFR.start} with the JDK's {@code profile} settings under a fresh name, {@code duration} later
-     * {@code JFR.stop} to a fresh file in the JVM's own {@code /tmp}, read back through {@code /proc/PID/root} and
+     * {@code JFR.start} with the JDK's {@code profile} settings under a fresh name and to a fresh file in the JVM's own
+     * {@code /tmp}, {@code duration} later {@code JFR.stop}, the file read back through {@code /proc/PID/root} and
      * removed in the same exec, whatever happened (a file an earlier exec left is removed once ten minutes old). The
-     * recording also carries a duration of its own a minute longer, so that it stops even if Sage's exec is cut. A JVM
+     * recording also carries a duration of its own a minute longer, so that if Sage's exec is cut it still stops, and
+     * writes its file for a later profile to remove, rather than recording on. A JVM
      * that already records is not given a second recording: the running one is dumped for the last {@code duration}.
      * Two profiles of one JVM at once each get their own recording and file. The JVM writes the file as itself, so the
      * exec runs as the JVM's user.
@@ -566,9 +567,9 @@ public final class Collector {
                 + "o=$(jc JFR.check 2>&1 | sed -n 's/^Recording \\([0-9][0-9]*\\): name=\\([^ ]*\\).*(running).*/\\1 \\2/p'"
                 + " | grep -v ' " + PROFILE_PREFIX + "' | head -n 1); "
                 + "if [ -n \"$o\" ]; then echo \"sage-existing: $o\" >&2; jc JFR.dump name=\"${o%% *}\" filename=\"$f\" maxage=\"${d}s\" >&2; s=$?; "
-                + "else jc JFR.start name=\"$n\" settings=profile duration=\"$((d + 60))s\" >&2; s=$?; "
-                + "if [ $s -eq 0 ]; then sleep \"$d\"; jc JFR.stop name=\"$n\" filename=\"$f\" >&2; s=$?; fi; fi; "
-                + "if [ -r \"$r\" ]; then head -c $((c + 1)) \"$r\"; fi; rm -f \"$r\"; exit $s";
+                + "else jc JFR.start name=\"$n\" settings=profile duration=\"$((d + 60))s\" filename=\"$f\" >&2; s=$?; "
+                + "if [ $s -eq 0 ]; then sleep \"$d\"; jc JFR.stop name=\"$n\" >&2; s=$?; fi; fi; "
+                + "if [ -r \"$r\" ] && [ ! -L \"$r\" ]; then head -c $((c + 1)) \"$r\"; fi; rm -f \"$r\"; exit $s";
         List<String> argv = usesJattach(facts)
                 ? List.of("sh", "-c", script, "sage-profile", "jattach", facts.jattach(), Long.toString(pid), name, file,
                         Long.toString(seconds), Long.toString(plan.outputCap()))

@@ -51,6 +51,9 @@ public final class ProfileReader {
                     + " with FLR)");
         }
         Flame.Builder allocationFlame = new Flame.Builder();
+        Flame.Builder tlabFlame = new Flame.Builder();
+        Ranking tlabAllocations = new Ranking();
+        long tlabAllocated = 0;
         Flame.Builder cpuFlame = new Flame.Builder();
         Ranking allocations = new Ranking();
         Ranking cpu = new Ranking();
@@ -64,13 +67,15 @@ public final class ProfileReader {
         Duration longest = Duration.ZERO;
         long heapFirst = -1;
         long heapLast = -1;
+        Instant heapFirstAt = null;
+        Instant heapLastAt = null;
         Instant first = null;
         Instant last = null;
         try (RecordingFile recording = new RecordingFile(file)) {
             while (recording.hasMoreEvents()) {
                 RecordedEvent e = recording.readEvent();
                 String type = e.getEventType().getName();
-                if (type.equals("jdk.ExecutionSample") || type.equals("jdk.ObjectAllocationSample")) {
+                if (type.equals("jdk.ExecutionSample") || type.startsWith("jdk.ObjectAllocation")) {
                     // the sampled events span the window; others may be older (the JVM's start, settings)
                     Instant at = e.getStartTime();
                     first = first == null || at.isBefore(first) ? at : first;
@@ -82,6 +87,13 @@ public final class ProfileReader {
                         allocated += weight;
                         allocations.add(e.getStackTrace(), true, weight);
                         allocationFlame.add(outermostFirst(e.getStackTrace()), weight);
+                    }
+                    case "jdk.ObjectAllocationInNewTLAB", "jdk.ObjectAllocationOutsideTLAB" -> {
+                        // JDK 11 to 15 have no allocation samples: these, weighed by what they stand for, instead
+                        long weight = type.endsWith("NewTLAB") ? e.getLong("tlabSize") : e.getLong("allocationSize");
+                        tlabAllocated += weight;
+                        tlabAllocations.add(e.getStackTrace(), true, weight);
+                        tlabFlame.add(outermostFirst(e.getStackTrace()), weight);
                     }
                     case "jdk.ExecutionSample" -> {
                         samples++;
@@ -106,8 +118,15 @@ public final class ProfileReader {
                     case "jdk.GCHeapSummary" -> {
                         if ("After GC".equals(e.getString("when"))) {
                             long used = e.getLong("heapUsed");
-                            heapFirst = heapFirst < 0 ? used : heapFirst;
-                            heapLast = used;
+                            Instant when = e.getStartTime();
+                            if (heapFirstAt == null || when.isBefore(heapFirstAt)) {
+                                heapFirstAt = when;
+                                heapFirst = used;
+                            }
+                            if (heapLastAt == null || !when.isBefore(heapLastAt)) {
+                                heapLastAt = when;
+                                heapLast = used;
+                            }
                         }
                     }
                     default -> {
@@ -119,10 +138,11 @@ public final class ProfileReader {
             throw new CaptureFormatException(0, "", file.getFileName() + " could not be read as a flight recording ("
                     + e.getMessage() + "); a file cut short by the output cap ends early");
         }
+        boolean samplesSeen = allocated > 0;
         return new Profile(first == null ? Instant.EPOCH : first, first == null ? Duration.ZERO : Duration.between(first, last),
-                allocated, allocations.top(), samples, cpu.top(), contention.top(), new Profile.Gc(collections, pauses,
-                longest, heapFirst, heapLast), threads, starters.top(), allocationFlame.build(FLAME_SHARE),
-                cpuFlame.build(FLAME_SHARE));
+                samplesSeen ? allocated : tlabAllocated, (samplesSeen ? allocations : tlabAllocations).top(), samples,
+                cpu.top(), contention.top(), new Profile.Gc(collections, pauses, longest, heapFirst, heapLast), threads,
+                starters.top(), (samplesSeen ? allocationFlame : tlabFlame).build(FLAME_SHARE), cpuFlame.build(FLAME_SHARE));
     }
 
     /** The stack's frames, outermost first (how a flame graph stacks them); empty without a stack. */

@@ -41,7 +41,9 @@ class ProfileTest {
     @Test
     void theMethodThatAllocatesMostIsAtTheTopOfAllocationsAndTheRecordingLeavesNoFileBehind() throws Exception {
         try (ScenarioJvm jvm = ScenarioJvm.start("allocation-hotspot")) {
+            List<String> before = recordings();
             Profile p = profile(jvm);
+            assertThat(recordings()).as("the recording's file is removed").isEqualTo(before);
             assertThat(p.window()).isBetween(Duration.ofSeconds(2), Duration.ofSeconds(10));
             assertThat(p.allocationSites()).isNotEmpty();
             assertThat(p.allocationSites().get(0).frame()).isEqualTo("dev.sage.scenarios.Scenario.buildReport");
@@ -55,9 +57,13 @@ class ProfileTest {
                 tower = tower.children().get(0);
             }
             assertThat(tower.frame()).isEqualTo("dev.sage.scenarios.Scenario.buildReport");
-            try (Stream<Path> left = Files.list(Path.of("/tmp"))) {
-                assertThat(left.map(f -> f.getFileName().toString())).noneMatch(n -> n.startsWith("sage-profile-"));
-            }
+        }
+    }
+
+    /** Sage's recording files in /tmp (the JVM's /tmp: it runs here). */
+    private static List<String> recordings() throws Exception {
+        try (Stream<Path> files = Files.list(Path.of("/tmp"))) {
+            return files.map(f -> f.getFileName().toString()).filter(n -> n.startsWith("sage-profile-")).sorted().toList();
         }
     }
 
@@ -84,8 +90,15 @@ class ProfileTest {
     @Test
     void twoProfilesOfOneJvmAtOnceEachGetTheirOwnRecording() throws Exception {
         try (ScenarioJvm jvm = ScenarioJvm.start("allocation-hotspot")) {
-            CompletableFuture<Collector.Recording> first = CompletableFuture.supplyAsync(() -> record(jvm));
-            Collector.Recording second = record(jvm);
+            CompletableFuture<Collector.Recording> first =
+                    CompletableFuture.supplyAsync(() -> record(jvm, Duration.ofSeconds(8)));
+            // the second starts once the first records, so that it sees a recording of Sage's and starts its own
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (!running(jvm).contains("name=sage-profile-")) {
+                assertThat(System.nanoTime()).as("the first recording started").isLessThan(deadline);
+                Thread.sleep(100);
+            }
+            Collector.Recording second = record(jvm, SHORT);
             List<Collector.Recording> both = List.of(first.get(), second);
             for (Collector.Recording r : both) {
                 assertThat(r.existing()).isEmpty();
@@ -120,9 +133,17 @@ class ProfileTest {
                 .hasMessageContaining("could not be read as a flight recording");
     }
 
-    private static Collector.Recording record(ScenarioJvm jvm) {
+    private static String running(ScenarioJvm jvm) throws Exception {
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                Long.toString(jvm.pid()), "JFR.check").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        p.waitFor();
+        return out;
+    }
+
+    private static Collector.Recording record(ScenarioJvm jvm, Duration duration) {
         try {
-            return new Collector(new LocalTransport()).recordJfr(jvm.pid(), SHORT, CollectionPlan.defaults());
+            return new Collector(new LocalTransport()).recordJfr(jvm.pid(), duration, CollectionPlan.defaults());
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
