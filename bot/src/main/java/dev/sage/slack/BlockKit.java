@@ -47,6 +47,7 @@ public final class BlockKit {
     static final String COMPARE = "sage_compare";
     static final String WATCH = "sage_watch";
     static final String RAW = "sage_raw";
+    static final String PROFILE = "sage_profile";
     /** An action: {@code sage_act_trim_native_heap}. */
     static final String ACT = "sage_act_";
     /** Block Kit's limits for a confirmation dialog. */
@@ -137,7 +138,8 @@ public final class BlockKit {
                     .collect(Collectors.joining("; ")) + (ps.size() > 5 ? "; and " + (ps.size() - 5) + " more" : ""))));
         }
         if (!partial && again != null) {
-            tail.add(buttons(again));
+            boolean profile = d.findings().stream().anyMatch(f -> PROFILED.contains(f.id()));
+            tail.add(buttons(again, profile ? Optional.of(again.withPid(report.snapshot().pid())) : Optional.empty()));
             if (!offers.isEmpty()) {
                 tail.add(actions(again.withPid(report.snapshot().pid()), offers));
             }
@@ -393,7 +395,14 @@ public final class BlockKit {
         };
     }
 
-    private static Map<String, Object> buttons(Again again) {
+    /**
+     * The findings a profile answers: a snapshot says that threads pile up or a map grows; a recording says which code
+     * starts them or fills it.
+     */
+    static final java.util.Set<String> PROFILED = java.util.Set.of("thread-leak", "timer-leak", "cache-growth");
+
+    /** Re-run, compare, watch, show raw, and {@code Profile 30 s} of the JVM {@code profile} names, when given. */
+    private static Map<String, Object> buttons(Again again, Optional<Again> profile) {
         String value = again.encode();
         List<Map<String, Object>> elements = new ArrayList<>();
         elements.add(button("Re-run", RERUN, value, "primary"));
@@ -401,6 +410,7 @@ public final class BlockKit {
             elements.add(button("Compare with a healthy sibling", COMPARE, value, null));
         }
         elements.add(button("Watch 30 s", WATCH, value, null));
+        profile.ifPresent(p -> elements.add(button("Profile 30 s", PROFILE, p.encode(), null)));
         elements.add(button("Show raw", RAW, value, null));
         return obj("type", "actions", "block_id", "sage_actions", "elements", elements);
     }

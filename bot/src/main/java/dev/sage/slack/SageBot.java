@@ -397,6 +397,12 @@ public final class SageBot implements AutoCloseable {
             act(action, d, where, user);
             return;
         }
+        if (actionId.startsWith(BlockKit.PROFILE)) {
+            // checked as the person who clicks, as any profile
+            profile(new Conversation.Profile(d.as(Optional.empty(), Optional.empty()), Conversation.DEFAULT_WATCH), where,
+                    user);
+            return;
+        }
         if (actionId.startsWith(BlockKit.COMPARE)) {
             d = d.as(Optional.of("auto"), Optional.empty());
         } else if (actionId.startsWith(BlockKit.WATCH)) {

@@ -225,8 +225,10 @@ class SlackBotTest {
                         && c.get("blocks").contains("sage_rerun"), Duration.ofSeconds(60));
                 assertThat(done.get("blocks")).contains("`deadlock`");
             }
+            // each thread's outcome is written once its answer is in; the two are answered in parallel
+            awaitAudit(e -> e.get("event").equals("request_done") && e.get("outcome").equals("diagnosed (joined)"));
             List<Map<String, Object>> audit = awaitAudit(e -> e.get("event").equals("request_done")
-                    && e.get("outcome").equals("diagnosed (joined)"));
+                    && e.get("outcome").equals("diagnosed"));
             List<Object> ran = audit.stream().filter(e -> e.get("event").equals("command")).map(e -> e.get("thread"))
                     .distinct().toList();
             assertThat(ran).as("one collection, on the record of the request that started it").hasSize(1);
@@ -715,6 +717,51 @@ class SlackBotTest {
                     Duration.ofSeconds(30));
             assertThat(read.get("blocks")).contains("(a recording read from its file)")
                     .contains("dev.sage.scenarios.Scenario.buildReport");
+        }
+    }
+
+    @Test
+    void aThreadLeakOffersAProfileOfItsJvmWhichIsCheckedAsThePersonWhoClicks() throws Exception {
+        serve("""
+                local: true
+                collection:
+                  rounds: 2
+                  interval: 4s
+                  timeout: 30s
+                access:
+                  rules:
+                    - users: [U1]
+                      may: [diagnose]
+                      local: true
+                """);
+        try (ScenarioJvm jvm = ScenarioJvm.start("thread-leak")) {
+            post(mention("<@USAGE> diagnose local:" + jvm.pid(), "1700000000.003200"));
+            FakeSlack.Call ack = slack.await("chat.postMessage", c -> c.get("thread_ts").equals("1700000000.003200"),
+                    Duration.ofSeconds(10));
+            FakeSlack.Call done = slack.await("chat.update", c -> c.ts().equals(ack.ts())
+                    && c.get("blocks").contains("sage_rerun"), Duration.ofSeconds(60));
+            assertThat(done.get("blocks")).contains("`thread-leak`");
+            JsonNode profile = null;
+            for (JsonNode b : done.blocks()) {
+                for (JsonNode e : b.path("elements")) {
+                    if (e.path("action_id").asText().equals("sage_profile")) {
+                        profile = e;
+                    }
+                }
+            }
+            assertThat(profile).as("a Profile 30 s button").isNotNull();
+            assertThat(profile.at("/text/text").asText()).isEqualTo("Profile 30 s");
+            Again again = Again.decode(profile.get("value").asText()).orElseThrow();
+            assertThat(again.target()).isEqualTo("local:" + jvm.pid());
+
+            // U1 may diagnose, not profile: the click is refused, to U1 alone
+            post(clickAs("U1", "sage_profile", profile.get("value").asText(), done.ts(), "1700000000.003200"),
+                    "application/x-www-form-urlencoded");
+            FakeSlack.Call refused = slack.await("chat.postEphemeral", c -> c.get("blocks").contains("may not profile"),
+                    Duration.ofSeconds(10));
+            assertThat(refused.get("user")).isEqualTo("U1");
+            assertThat(awaitAudit(e -> e.get("event").equals("refused"))).filteredOn(e -> e.get("event").equals("refused"))
+                    .singleElement().satisfies(e -> assertThat(e.get("target").toString()).endsWith("(profile 30 s)"));
         }
     }
 
