@@ -70,8 +70,12 @@ final class AnalyzeCommand implements Callable<Integer> {
             err.println("Try 'sage analyze --help'.");
             return ExitCodes.USAGE;
         }
-        if (!sample && paths.size() == 1 && comparePaths.isEmpty() && isRecording(Path.of(paths.get(0)))) {
-            return recording(Path.of(paths.get(0)), out, err);
+        if (!sample && paths.size() == 1 && comparePaths.size() <= 1 && isRecording(Path.of(paths.get(0)))) {
+            if (comparePaths.size() == 1 && !isRecording(Path.of(comparePaths.get(0)))) {
+                err.println("sage analyze: " + paths.get(0) + " is a flight recording: compare it with another one");
+                return ExitCodes.USAGE;
+            }
+            return recording(Path.of(paths.get(0)), comparePaths.isEmpty() ? null : Path.of(comparePaths.get(0)), out, err);
         }
         List<CaptureInput> inputs = sample ? sampleInputs() : CaptureInputs.expand(paths, stdin);
         String target = sample ? "the bundled sample (" + SAMPLE + ")" : String.join(" ", paths);
@@ -88,11 +92,19 @@ final class AnalyzeCommand implements Callable<Integer> {
         }
     }
 
-    /** A flight recording, read into the profile {@code sage profile} prints. */
-    private int recording(Path file, PrintWriter out, PrintWriter err) {
+    /**
+     * A flight recording, read into the profile {@code sage profile} prints; with {@code other}, what moved from that
+     * recording to this one.
+     */
+    private int recording(Path file, Path other, PrintWriter out, PrintWriter err) {
         try {
-            out.print(ProfileText.render(new DiagnosisService(DiagnosisService.Settings.fromEnvironment())
-                    .readRecording(file.toString(), Files.readAllBytes(file))));
+            DiagnosisService service = new DiagnosisService(DiagnosisService.Settings.fromEnvironment());
+            var profile = service.readRecording(file.toString(), Files.readAllBytes(file));
+            out.print(ProfileText.render(profile));
+            if (other != null) {
+                out.println();
+                out.print(ProfileText.diff(service.readRecording(other.toString(), Files.readAllBytes(other)), profile));
+            }
             out.flush();
             return ExitCodes.OK;
         } catch (DiagnosisException e) {

@@ -57,6 +57,35 @@ public final class ProfileText {
         return out.toString();
     }
 
+    /**
+     * What moved from {@code before} to {@code after}: each site whose share of the allocations or the CPU changed by
+     * a point or more, most moved first.
+     */
+    public static String diff(ProfileReport before, ProfileReport after) {
+        dev.sage.profile.ProfileDiff d = dev.sage.profile.ProfileDiff.of(before.profile(), after.profile());
+        StringBuilder out = new StringBuilder("What changed from " + before.target() + " to " + after.target()
+                + " (shares of each profile, so recordings of different lengths compare)\n");
+        moves(out, "Allocations", d.allocations());
+        moves(out, "CPU", d.cpu());
+        return out.toString();
+    }
+
+    private static void moves(StringBuilder out, String title, List<dev.sage.profile.ProfileDiff.Change> changes) {
+        out.append('\n').append(title).append('\n');
+        if (changes.isEmpty()) {
+            out.append("  no site moved by a point or more\n");
+            return;
+        }
+        for (var c : changes) {
+            String what = c.before() == 0 ? "new" : c.after() == 0 ? "gone" : c.move() > 0 ? "grew" : "shrank";
+            out.append(String.format(Locale.ROOT, "  %-6s %+6.1f pts  %5.1f %% -> %5.1f %%  %s%n", what,
+                    100 * c.move(), 100 * c.before(), 100 * c.after(), c.frame()));
+        }
+        if (changes.stream().anyMatch(c -> c.before() == 0 || c.after() == 0)) {
+            out.append("  (new and gone: not among the other profile's top sites)\n");
+        }
+    }
+
     private static void section(StringBuilder out, String title, List<Profile.Site> sites, long total, boolean bytes) {
         out.append('\n').append(title).append('\n');
         if (sites.isEmpty() || total <= 0) {

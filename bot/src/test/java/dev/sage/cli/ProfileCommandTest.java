@@ -35,6 +35,10 @@ class ProfileCommandTest {
             assertThat(analyzed.exit()).as(analyzed.err()).isZero();
             assertThat(analyzed.out()).contains("Profile of " + jfr + ": ").contains("(a recording read from its file)")
                     .contains("dev.sage.scenarios.Scenario.buildReport");
+            SageProcess.Run same = SageProcess.run(null, "analyze", jfr.toString(), "--compare", jfr.toString());
+            assertThat(same.exit()).as(same.err()).isZero();
+            assertThat(same.out()).contains("What changed from " + jfr + " to " + jfr)
+                    .contains("Allocations\n  no site moved by a point or more");
             byte[] whole = Files.readAllBytes(jfr);
             Path cut = Files.write(dir.resolve("cut.jfr"), java.util.Arrays.copyOf(whole, whole.length / 3));
             SageProcess.Run broken = SageProcess.run(null, "analyze", cut.toString());
