@@ -137,8 +137,9 @@ public record BotConfig(Slack slack, Kubernetes kubernetes, Ssh ssh, HostGroupsC
 
     /**
      * @param concurrentDiagnoses diagnoses that run at once; more wait their turn
-     * @param perKind the most of one kind of target at once ({@code pod}, {@code ssh}, {@code local}, {@code files});
-     *     a kind not named is limited by {@code concurrentDiagnoses} only
+     * @param perKind the most of one kind of target at once ({@code pod}, {@code ssh}, {@code local}, {@code files}),
+     *     and of profiles ({@code profile}, each holding its slot for its whole recording); a kind not named is limited
+     *     by {@code concurrentDiagnoses} only, profiles by half of it
      * @param queued requests that may wait; more are refused with a "busy" reply
      * @param analyzeMaxBytes the largest file downloaded for {@code analyze}
      * @param perUser requests one person may make per minute (0: no limit)
@@ -148,10 +149,20 @@ public record BotConfig(Slack slack, Kubernetes kubernetes, Ssh ssh, HostGroupsC
      */
     public record Limits(int concurrentDiagnoses, Map<String, Integer> perKind, int queued, long analyzeMaxBytes,
                          int perUser, int perChannel, Duration deadline, Duration shutdownGrace) {
-        public static final Set<String> KINDS = Set.of("pod", "ssh", "local", "files");
+        public static final Set<String> KINDS = Set.of("pod", "ssh", "local", "files", "profile");
 
         public Limits {
             perKind = Map.copyOf(perKind);
+        }
+
+        /**
+         * The limits per kind the pool applies: those configured, and for profiles, unless configured, half the
+         * concurrent diagnoses (at least one), so that profiles never hold every slot a diagnosis needs.
+         */
+        public Map<String, Integer> perKindInForce() {
+            Map<String, Integer> out = new java.util.TreeMap<>(perKind);
+            out.putIfAbsent("profile", Math.max(1, concurrentDiagnoses / 2));
+            return Map.copyOf(out);
         }
     }
 

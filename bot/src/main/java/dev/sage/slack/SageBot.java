@@ -134,7 +134,7 @@ public final class SageBot implements AutoCloseable {
                 r -> daemon(r, "sage-digest-" + d.incrementAndGet()), new ThreadPoolExecutor.AbortPolicy());
         this.digests.allowCoreThreadTimeOut(true);
         BotConfig.Limits limits = config.limits();
-        this.pool = new WorkPool("sage-diagnosis", limits.concurrentDiagnoses(), limits.perKind(), limits.queued(),
+        this.pool = new WorkPool("sage-diagnosis", limits.concurrentDiagnoses(), limits.perKindInForce(), limits.queued(),
                 limits.deadline());
         this.perUser = new RateLimit(limits.perUser(), Duration.ofMinutes(1));
         this.perChannel = new RateLimit(limits.perChannel(), Duration.ofMinutes(1));
@@ -518,7 +518,8 @@ public final class SageBot implements AutoCloseable {
         // a profile takes its duration: its deadline is that, plus the commands around it
         Duration deadline = config.limits().deadline().compareTo(ask.duration().plus(request.plan().timeout())) < 0
                 ? ask.duration().plus(request.plan().timeout()).plusMinutes(1) : config.limits().deadline();
-        WorkPool.Admitted admitted = pool.submit(kind(request), new WorkPool.Job() {
+        // profiles are a kind of their own: a recording holds its slot for minutes (limits.per_kind.profile)
+        WorkPool.Admitted admitted = pool.submit("profile", new WorkPool.Job() {
             @Override
             public void run(WorkPool.Ticket ticket) {
                 ExecAudits.with(record, () -> {

@@ -126,12 +126,18 @@ class BotConfigTest {
                   shutdown_grace: 20s
                 """, ENV::get);
         assertThat(c.limits().perKind()).containsExactlyInAnyOrderEntriesOf(Map.of("pod", 4, "local", 1));
+        assertThat(c.limits().perKindInForce()).as("profiles: half the slots unless configured")
+                .containsEntry("profile", 3).containsEntry("pod", 4);
+        assertThat(BotConfig.parse("sage.yaml", "limits:\n  per_kind: {profile: 1}\n", ENV::get).limits().perKindInForce())
+                .containsEntry("profile", 1);
+        assertThat(BotConfig.parse("sage.yaml", "limits:\n  concurrent_diagnoses: 1\n", ENV::get).limits().perKindInForce())
+                .containsEntry("profile", 1);
         assertThat(c.limits().perUser()).as("0 turns the limit off").isZero();
         assertThat(c.limits().perChannel()).as("the default").isEqualTo(30);
         assertThat(c.limits().deadline()).hasMinutes(2);
         assertThat(c.limits().shutdownGrace()).hasSeconds(20);
         assertThatThrownBy(() -> BotConfig.parse("sage.yaml", "limits:\n  per_kind:\n    pods: 2\n", ENV::get))
-                .hasMessage("sage.yaml:3: limits.per_kind.pods: unknown key (known here: files, local, pod, ssh)");
+                .hasMessage("sage.yaml:3: limits.per_kind.pods: unknown key (known here: files, local, pod, profile, ssh)");
     }
 
     @Test
