@@ -3,16 +3,12 @@ package dev.sage.chart;
 import dev.sage.diagnosis.Units;
 import dev.sage.profile.Flame;
 
-import javax.imageio.ImageIO;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.FontMetrics;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -107,13 +103,7 @@ public final class FlameGraph {
         } finally {
             g.dispose();
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try {
-            ImageIO.write(image, "png", out);
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not encode the flame graph as PNG", e);
-        }
-        return out.toByteArray();
+        return Charts.png(image, "flame graph");
     }
 
     /** The flame graph as SVG; each box's title gives its frame's full name and its weight. */
@@ -183,8 +173,7 @@ public final class FlameGraph {
     /** Warm for the application's frames, cool for the JDK's, the hue varying by name so neighbours differ. */
     static Color colour(String frame) {
         int h = Math.abs(frame.hashCode() % 40);
-        boolean jdk = frame.startsWith("java.") || frame.startsWith("javax.") || frame.startsWith("jdk.")
-                || frame.startsWith("sun.") || frame.startsWith("com.sun.") || frame.equals("all");
+        boolean jdk = frame.equals("all") || dev.sage.profile.ProfileReader.jdk(frame);
         return jdk ? Color.getHSBColor((200 + h / 2f) / 360f, 0.25f, 0.92f) : Color.getHSBColor((10 + h) / 360f, 0.65f, 0.98f);
     }
 

@@ -6,13 +6,11 @@ import dev.sage.snapshot.JvmSnapshot;
 import dev.sage.snapshot.NativeMemory;
 
 import org.jfree.chart.ChartFactory;
-import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.AxisLocation;
 import org.jfree.chart.axis.CategoryAxis;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.axis.NumberTickUnit;
-import org.jfree.chart.block.BlockBorder;
 import org.jfree.chart.labels.CategoryItemLabelGenerator;
 import org.jfree.chart.labels.ItemLabelAnchor;
 import org.jfree.chart.labels.ItemLabelPosition;
@@ -24,7 +22,6 @@ import org.jfree.chart.renderer.category.StandardBarPainter;
 import org.jfree.chart.title.LegendTitle;
 import org.jfree.chart.title.TextTitle;
 import org.jfree.chart.ui.RectangleAnchor;
-import org.jfree.chart.ui.RectangleEdge;
 import org.jfree.chart.ui.RectangleInsets;
 import org.jfree.chart.ui.TextAnchor;
 import org.jfree.data.category.CategoryDataset;
@@ -34,9 +31,6 @@ import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.RenderingHints;
-import java.awt.image.BufferedImage;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.text.DecimalFormat;
 import java.text.DecimalFormatSymbols;
 import java.util.ArrayList;
@@ -203,13 +197,7 @@ public final class MemoryChart {
 
     /** A PNG, about 800x300, readable in a Slack thread. Thread-safe (no shared state). */
     public static byte[] png(Breakdown b, String title) {
-        JFreeChart chart = chart(b, title);
-        BufferedImage image = chart.createBufferedImage(WIDTH, HEIGHT, BufferedImage.TYPE_INT_RGB, null);
-        try {
-            return ChartUtils.encodeAsPNG(image);
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not encode the memory chart as PNG", e);
-        }
+        return Charts.png(chart(b, title), WIDTH, HEIGHT, "memory chart");
     }
 
     private static JFreeChart chart(Breakdown b, String title) {
@@ -291,12 +279,7 @@ public final class MemoryChart {
                     LIMIT_COLOUR, new BasicStroke(2f), false));
         }
 
-        LegendTitle legend = chart.getLegend();
-        legend.setPosition(RectangleEdge.BOTTOM);
-        legend.setItemFont(TEXT_FONT);
-        legend.setItemPaint(INK);
-        legend.setFrame(BlockBorder.NONE);
-        legend.setBackgroundPaint(Color.WHITE);
+        LegendTitle legend = Charts.legendBelow(chart, TEXT_FONT, INK);
         legend.setItemLabelPadding(new RectangleInsets(2, 3, 2, 10));
         legend.setMargin(new RectangleInsets(4, 0, 0, 0));
         return chart;

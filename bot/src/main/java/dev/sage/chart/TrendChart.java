@@ -5,17 +5,13 @@ import dev.sage.digest.TargetSummary;
 import dev.sage.history.History;
 
 import org.jfree.chart.ChartFactory;
-import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.DateAxis;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.axis.NumberTickUnit;
-import org.jfree.chart.block.BlockBorder;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
-import org.jfree.chart.title.LegendTitle;
 import org.jfree.chart.title.TextTitle;
-import org.jfree.chart.ui.RectangleEdge;
 import org.jfree.chart.ui.RectangleInsets;
 import org.jfree.data.time.FixedMillisecond;
 import org.jfree.data.time.TimeSeries;
@@ -26,9 +22,6 @@ import java.awt.Color;
 import java.awt.Font;
 import java.awt.RenderingHints;
 import java.awt.geom.Ellipse2D;
-import java.awt.image.BufferedImage;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.text.DecimalFormat;
 import java.text.DecimalFormatSymbols;
 import java.text.SimpleDateFormat;
@@ -189,19 +182,8 @@ public final class TrendChart {
         }
         plot.setRenderer(r);
 
-        LegendTitle legend = chart.getLegend();
-        legend.setPosition(RectangleEdge.BOTTOM);
-        legend.setItemFont(TEXT_FONT);
-        legend.setItemPaint(INK);
-        legend.setFrame(BlockBorder.NONE);
-        legend.setBackgroundPaint(Color.WHITE);
-
-        BufferedImage image = chart.createBufferedImage(WIDTH, HEIGHT, BufferedImage.TYPE_INT_RGB, null);
-        try {
-            return ChartUtils.encodeAsPNG(image);
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not encode the trend chart as PNG", e);
-        }
+        Charts.legendBelow(chart, TEXT_FONT, INK);
+        return Charts.png(chart, WIDTH, HEIGHT, "trend chart");
     }
 
     /** The RSS or the heap in use of {@code samples}, in {@code unit}s, leaving out what is unknown. */

@@ -159,14 +159,8 @@ public final class DiagnosisService {
             try {
                 progress.step("recording " + at.target() + " for " + duration.toSeconds() + " s");
                 Collector.Recording r = new Collector(at.transport()).recordJfr(at.jvm().pid(), duration, request.plan());
-                Path file = java.nio.file.Files.createTempFile("sage-read-", ".jfr");
-                try {
-                    java.nio.file.Files.write(file, r.jfr());
-                    return new ProfileReport(at.target(), dev.sage.profile.ProfileReader.read(file), r.jfr(), r.existing(),
-                            r.took());
-                } finally {
-                    java.nio.file.Files.deleteIfExists(file);
-                }
+                return new ProfileReport(at.target(), dev.sage.profile.ProfileReader.read(r.jfr(), "the recording"),
+                        r.jfr(), r.existing(), r.took());
             } finally {
                 at.close();
             }
@@ -196,26 +190,15 @@ public final class DiagnosisService {
      * @throws DiagnosisException {@link DiagnosisException.Kind#NOTHING_READ} when it is not a recording or is cut short
      */
     public ProfileReport readRecording(String name, byte[] jfr) throws DiagnosisException {
-        Path file = null;
         try {
-            file = java.nio.file.Files.createTempFile("sage-read-", ".jfr");
-            java.nio.file.Files.write(file, jfr);
-            return new ProfileReport(name, dev.sage.profile.ProfileReader.read(file), jfr, Optional.empty(), Duration.ZERO);
+            return new ProfileReport(name, dev.sage.profile.ProfileReader.read(jfr, name), jfr, Optional.empty(),
+                    Duration.ZERO);
         } catch (dev.sage.parse.CaptureFormatException e) {
-            throw new DiagnosisException(DiagnosisException.Kind.NOTHING_READ, name + ": " + e.reason()
-                    .replaceFirst("^sage-read-\\d+\\.jfr", "the file"));
+            throw new DiagnosisException(DiagnosisException.Kind.NOTHING_READ, e.reason());
         } catch (OutOfMemoryError e) {
             throw new DiagnosisException(DiagnosisException.Kind.UNSUPPORTED, MemoryGuard.outOfMemory("reading " + name));
         } catch (IOException e) {
             throw new DiagnosisException(DiagnosisException.Kind.NOTHING_READ, name + " could not be read: " + e.getMessage());
-        } finally {
-            if (file != null) {
-                try {
-                    java.nio.file.Files.deleteIfExists(file);
-                } catch (IOException ignored) {
-                    // a temporary file; the OS cleans its temp directory
-                }
-            }
         }
     }
 

@@ -336,13 +336,7 @@ class SlackBotTest {
             post(mention("<@USAGE> diagnose local:" + jvm.pid(), "1700000000.001600"));
             byte[] random = new byte[1 << 20];
             new java.util.Random(3).nextBytes(random);
-            Map<String, Object> share = event("<@USAGE> analyze", "1700000000.001700");
-            @SuppressWarnings("unchecked")
-            Map<String, Object> inner = (Map<String, Object>) share.get("event");
-            String url = slack.share("core.bin", random);
-            inner.put("files", List.of(Map.of("id", "F9", "name", "core.bin", "size", random.length,
-                    "url_private_download", url, "url_private", url)));
-            post(JSON.writeValueAsString(share));
+            post(sharing("<@USAGE> analyze", "1700000000.001700", "F9", "core.bin", random));
             post(mention("<@USAGE> help", "1700000000.001800"));
             slack.await("chat.postMessage", c -> c.get("thread_ts").equals("1700000000.001800")
                     && c.get("blocks").contains("What Sage can do"), Duration.ofSeconds(5));
@@ -706,13 +700,7 @@ class SlackBotTest {
             // a recording someone made (sage profile --out) and shares in a thread reads as the same profile
             byte[] jfr = new dev.sage.collect.Collector(new dev.sage.transport.LocalTransport()).recordJfr(jvm.pid(),
                     Duration.ofSeconds(2), dev.sage.collect.CollectionPlan.defaults()).jfr();
-            Map<String, Object> share = event("<@USAGE> analyze", "1700000000.003100");
-            @SuppressWarnings("unchecked")
-            Map<String, Object> shared = (Map<String, Object>) share.get("event");
-            String url = slack.share("payments.jfr", jfr);
-            shared.put("files", List.of(Map.of("id", "F10", "name", "payments.jfr", "size", jfr.length,
-                    "url_private_download", url, "url_private", url)));
-            post(JSON.writeValueAsString(share));
+            post(sharing("<@USAGE> analyze", "1700000000.003100", "F10", "payments.jfr", jfr));
             FakeSlack.Call read = slack.await("chat.update", c -> c.get("blocks").contains("Profile of payments.jfr"),
                     Duration.ofSeconds(30));
             assertThat(read.get("blocks")).contains("(a recording read from its file)")
@@ -903,13 +891,7 @@ class SlackBotTest {
     void aDumpSharedWithTheMentionIsDownloadedWithTheBotTokenAndAnalysed() throws Exception {
         serve(LOCAL);
         byte[] dump = java.nio.file.Files.readAllBytes(Path.of("src/main/resources/samples/leaky-service/03-thread-print.txt"));
-        String url = slack.share("threads.txt", dump);
-        Map<String, Object> event = event("<@USAGE> analyze", "1700000000.000900");
-        @SuppressWarnings("unchecked")
-        Map<String, Object> inner = (Map<String, Object>) event.get("event");
-        inner.put("files", List.of(Map.of("id", "F1", "name", "threads.txt", "size", dump.length,
-                "url_private_download", url, "url_private", url)));
-        post(JSON.writeValueAsString(event));
+        post(sharing("<@USAGE> analyze", "1700000000.000900", "F1", "threads.txt", dump));
         FakeSlack.Call done = slack.await("chat.update", c -> c.get("blocks").contains("threads.txt")
                 && !c.get("blocks").contains("hourglass"), Duration.ofSeconds(30));
         assertThat(done.get("blocks")).contains("pool-*-thread-1").doesNotContain("sage_rerun");
@@ -963,6 +945,17 @@ class SlackBotTest {
         return new java.util.LinkedHashMap<>(Map.of("token", "legacy", "team_id", "T1", "api_app_id", "A1",
                 "type", "event_callback", "event_id", "Ev" + EVENTS.incrementAndGet(), "event_time", 1700000000,
                 "event", inner));
+    }
+
+    /** A mention with a file shared in it: the fake Slack serves the file at the URL the event names. */
+    private String sharing(String text, String ts, String id, String name, byte[] data) throws Exception {
+        Map<String, Object> e = event(text, ts);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> inner = (Map<String, Object>) e.get("event");
+        String url = slack.share(name, data);
+        inner.put("files", List.of(Map.of("id", id, "name", name, "size", data.length, "url_private_download", url,
+                "url_private", url)));
+        return JSON.writeValueAsString(e);
     }
 
     private static String mention(String text, String ts) throws Exception {

@@ -42,12 +42,33 @@ public final class ProfileReader {
      * @throws IOException when it cannot be read
      */
     public static Profile read(Path file) throws IOException, CaptureFormatException {
+        return read(file, file.getFileName().toString());
+    }
+
+    /**
+     * The profile in a recording's bytes ({@code jfr}), called {@code name} in messages. The JDK's parser reads files
+     * only: the bytes go through a temporary file, removed before this returns.
+     *
+     * @throws CaptureFormatException when they are not a flight recording, or are cut short
+     * @throws IOException when the temporary file cannot be written
+     */
+    public static Profile read(byte[] jfr, String name) throws IOException, CaptureFormatException {
+        Path file = Files.createTempFile("sage-read-", ".jfr");
+        try {
+            Files.write(file, jfr);
+            return read(file, name);
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
+    private static Profile read(Path file, String name) throws IOException, CaptureFormatException {
         byte[] magic;
         try (var in = Files.newInputStream(file)) {
             magic = in.readNBytes(4);
         }
         if (magic.length < 4 || magic[0] != 'F' || magic[1] != 'L' || magic[2] != 'R' || magic[3] != 0) {
-            throw new CaptureFormatException(0, "", file.getFileName() + " is not a JDK Flight Recorder file (it does not begin"
+            throw new CaptureFormatException(0, "", name + " is not a JDK Flight Recorder file (it does not begin"
                     + " with FLR)");
         }
         Flame.Builder allocationFlame = new Flame.Builder();
@@ -135,7 +156,7 @@ public final class ProfileReader {
                 }
             }
         } catch (IOException | RuntimeException e) {
-            throw new CaptureFormatException(0, "", file.getFileName() + " could not be read as a flight recording ("
+            throw new CaptureFormatException(0, "", name + " could not be read as a flight recording ("
                     + e.getMessage() + "); a file cut short by the output cap ends early");
         }
         boolean samplesSeen = allocated > 0;
@@ -177,7 +198,8 @@ public final class ProfileReader {
         return 0;
     }
 
-    static boolean jdk(String type) {
+    /** Whether a type (or a frame, {@code type.method}) is the JDK's own rather than the application's. */
+    public static boolean jdk(String type) {
         return type.startsWith("java.") || type.startsWith("javax.") || type.startsWith("jdk.") || type.startsWith("sun.")
                 || type.startsWith("com.sun.");
     }

@@ -32,10 +32,8 @@ class ProfileTest {
         return read(r);
     }
 
-    private Profile read(Collector.Recording r) throws Exception {
-        Path file = Files.createTempFile(dir, "profile", ".jfr");
-        Files.write(file, r.jfr());
-        return ProfileReader.read(file);
+    private static Profile read(Collector.Recording r) throws Exception {
+        return ProfileReader.read(r.jfr(), "the recording");
     }
 
     @Test
