@@ -123,6 +123,11 @@ final class DiagnoseCommand implements Callable<Integer> {
     @Option(names = "--live-histogram", description = "Count live objects only: FORCES A FULL, STOP-THE-WORLD GC on the target.")
     boolean liveHistogram;
 
+    @Option(names = "--profile", paramLabel = "DURATION", converter = DurationOption.class,
+            description = "Then record the JVM with JDK Flight Recorder for this long (about 1 % overhead, no pause):"
+                    + " findings then name who starts the threads and who allocates.")
+    Duration profile;
+
     @picocli.CommandLine.Mixin
     ReportOptions report = new ReportOptions();
 
@@ -143,6 +148,11 @@ final class DiagnoseCommand implements Callable<Integer> {
         }
         if (liveHistogram) {
             err.println("sage diagnose: --live-histogram: GC.class_histogram forces a full, stop-the-world GC on the target");
+        }
+        if (profile != null) {
+            err.println("sage diagnose: collecting from " + target + ", then recording it with JDK Flight Recorder for "
+                    + profile.toSeconds() + " s…");
+            err.flush();
         }
         DiagnosisService service = new DiagnosisService(DiagnosisService.Settings.fromEnvironment()
                 .withSsh(new DiagnosisService.SshSettings(sshConfig, knownHosts, identities)));
@@ -175,6 +185,7 @@ final class DiagnoseCommand implements Callable<Integer> {
         if (liveHistogram) {
             plan = plan.withLiveHistogram();
         }
+        plan = plan.withProfile(Optional.ofNullable(profile));
         return DiagnoseRequest.of(where)
                 .withNamespace(Optional.ofNullable(namespace))
                 .withContainer(Optional.ofNullable(container))

@@ -21,6 +21,7 @@ public final class CliWords {
             case NAME_SIBLING -> "--compare pod/NAME";
             case MORE_ROUNDS -> "collect with --rounds 2 or more";
             case ENABLE_NMT -> "start the JVM with -XX:NativeMemoryTracking=summary";
+            case PROFILE -> "add --profile 30s to record the JVM after collecting";
         };
     }
 

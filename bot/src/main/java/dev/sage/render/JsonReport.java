@@ -107,6 +107,9 @@ public final class JsonReport {
             nativeMemory.put("state", snapshot.nativeMemory() == null ? "not collected" : "not enabled");
         }
         snap.put("nativeMemory", nativeMemory);
+        if (snapshot.profile() != null) {
+            snap.put("profile", profile(snapshot.profile()));
+        }
         root.put("snapshot", snap);
 
         if (comparison != null) {
@@ -158,5 +161,30 @@ public final class JsonReport {
         m.put("line", p.line());
         m.put("message", p.message());
         return m;
+    }
+
+    /** A recording beside the rounds: its window and the top sites of each ranking. */
+    private static Map<String, Object> profile(dev.sage.profile.Profile p) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("seconds", p.window().toMillis() / 1000.0);
+        m.put("allocatedBytes", p.allocationBytes());
+        m.put("allocations", sites(p.allocationSites(), "bytes"));
+        m.put("cpuSamples", p.cpuSamples());
+        m.put("cpu", sites(p.cpuSites(), "samples"));
+        m.put("threadsStarted", p.threadsStarted());
+        m.put("threadStarters", sites(p.threadStarters(), "threads"));
+        m.put("collections", p.gc().collections());
+        m.put("gcPauseMillis", p.gc().totalPause().toMillis());
+        return m;
+    }
+
+    private static List<Map<String, Object>> sites(List<dev.sage.profile.Profile.Site> sites, String weight) {
+        return sites.stream().limit(5).map(s -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("frame", s.frame());
+            m.put(weight, weight.equals("threads") ? s.count() : s.weight());
+            m.put("stack", s.stack());
+            return m;
+        }).toList();
     }
 }

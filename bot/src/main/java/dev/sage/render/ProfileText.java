@@ -31,7 +31,8 @@ public final class ProfileText {
                 p.allocationSites(), p.allocationBytes(), true);
         section(out, "CPU, by the method running (" + p.cpuSamples() + " samples)", p.cpuSites(), p.cpuSamples(), false);
         if (!p.contention().isEmpty()) {
-            out.append("\nWaits longer than 10 ms (monitors entered, threads parked)\n");
+            out.append("\nWaits the recording kept (monitors entered, threads parked, longer than its threshold: 10 ms with"
+                    + " the profile settings Sage starts, 20 ms with the JDK's default ones)\n");
             for (Profile.Site s : p.contention().subList(0, Math.min(SHOWN, p.contention().size()))) {
                 out.append(String.format(Locale.ROOT, "  %9s  %5d×  %s%n", Units.duration(s.weight() / 1e9), s.count(),
                         s.frame()));
@@ -54,6 +55,27 @@ public final class ProfileText {
         } else {
             out.append('\n');
         }
+        return out.toString();
+    }
+
+    /**
+     * One line for a diagnosis that recorded beside its rounds: the window, and the top site of each ranking. The
+     * findings name the sites that bear on them; this line says what else the recording saw.
+     */
+    public static String summary(Profile p) {
+        StringBuilder out = new StringBuilder(Units.duration(p.window().toMillis() / 1000.0)).append(" recorded: ");
+        out.append(Units.bytes(p.allocationBytes())).append(" allocated");
+        if (!p.allocationSites().isEmpty() && p.allocationBytes() > 0) {
+            Profile.Site top = p.allocationSites().get(0);
+            out.append(String.format(Locale.ROOT, " (%.0f %% by %s)", 100.0 * top.weight() / p.allocationBytes(), top.frame()));
+        }
+        out.append(", ").append(p.cpuSamples()).append(" CPU samples");
+        if (!p.cpuSites().isEmpty() && p.cpuSamples() > 0) {
+            Profile.Site top = p.cpuSites().get(0);
+            out.append(String.format(Locale.ROOT, " (%.0f %% in %s)", 100.0 * top.weight() / p.cpuSamples(), top.frame()));
+        }
+        out.append(", ").append(p.threadsStarted()).append(" threads started, ").append(p.gc().collections())
+                .append(" collections (").append(p.gc().totalPause().toMillis()).append(" ms paused)");
         return out.toString();
     }
 

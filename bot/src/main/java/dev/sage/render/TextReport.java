@@ -55,6 +55,9 @@ public final class TextReport {
         row(out, "JVM", String.join(", ", jvmParts));
         row(out, "Memory", memoryLine(d));
         threads(out, d);
+        if (snapshot.profile() != null) {
+            row(out, "Profile", ProfileText.summary(snapshot.profile()));
+        }
         nativeMemory(out, d);
         topClasses(out, d);
 
@@ -68,7 +71,9 @@ public final class TextReport {
                 out.append("  ").append(p).append('\n');
             }
         }
-        out.append("\nRead:\n");
+        if (!reads.isEmpty()) {
+            out.append("\nRead:\n");
+        }
         for (SnapshotReader.Read r : reads) {
             out.append("  ").append(r.source()).append(": ")
                     .append(r.kinds().isEmpty() ? "nothing Sage can read"

@@ -136,7 +136,7 @@ public final class DiagnosisService {
     }
 
     /** The longest profile Sage records: a recording is a cost the target pays while it runs (about 1 %). */
-    public static final Duration MAX_PROFILE = Duration.ofMinutes(5);
+    public static final Duration MAX_PROFILE = CollectionPlan.MAX_PROFILE;
 
     /**
      * Records the JVM the request names with JDK Flight Recorder for {@code duration} (the JDK's {@code profile}
@@ -180,7 +180,7 @@ public final class DiagnosisService {
 
     /** True when {@code head} begins as a JDK Flight Recorder file does ({@code FLR} and a zero byte). */
     public static boolean isRecording(byte[] head) {
-        return head.length >= 4 && head[0] == 'F' && head[1] == 'L' && head[2] == 'R' && head[3] == 0;
+        return dev.sage.profile.ProfileReader.isRecording(head);
     }
 
     /**
@@ -480,6 +480,7 @@ public final class DiagnosisService {
         timings.put("find the JVM", Duration.ofNanos(System.nanoTime() - t0));
         String target = prefix + name(jvm);
         progress.found(jvm);
+        recording(r, progress);
         Collector.Result result = new Collector(transport).collect(jvm, r.plan(), progress.rounds(target));
         timings.putAll(result.timings());
         return judge(target, result.snapshot(), Optional.empty(), timings, result.notes(), result.raw(), progress.playbooks);
@@ -491,6 +492,7 @@ public final class DiagnosisService {
             PodCollector collector = new PodCollector(cluster);
             KubeCluster.Resolved pod = cluster.resolve(ns, p.name());
             progress.step("pod " + pod.name() + " found in " + ns);
+            recording(r, progress);
             PodCollector.Outcome outcome = collector.collect(pod, r.container(), r.pid(), r.mainClass(), r.plan(),
                     r.ladder(), progress.rounds("pod/" + pod.name() + " -n " + ns));
             KubeCluster.Located at = outcome.at();
@@ -518,6 +520,12 @@ public final class DiagnosisService {
             return judge(at.transport().describe() + " " + name(at.jvm()), result.snapshot(), sibling, timings, notes,
                     result.raw(), progress.playbooks);
         }
+    }
+
+    /** Tells that the collection records a profile after its rounds, when it does: it then lasts that much longer. */
+    private static void recording(DiagnoseRequest r, Progress progress) {
+        r.plan().profile().ifPresent(d -> progress.step("then recording with JDK Flight Recorder for " + d.toSeconds()
+                + " s"));
     }
 
     /** The cluster a pod request names, once a context it names is known to be in scope. */

@@ -19,6 +19,7 @@ final class SlackWords {
             case NAME_SIBLING -> "name a pod to compare with: `compare POD with OTHER-POD`";
             case MORE_ROUNDS -> "`watch POD for 30s` takes several rounds";
             case ENABLE_NMT -> "start the JVM with `-XX:NativeMemoryTracking=summary`";
+            case PROFILE -> "`diagnose POD --profile 30s` also records the JVM after collecting";
         };
     }
 }

@@ -14,15 +14,19 @@ import java.util.Optional;
  * @param interval the pause between rounds
  * @param timeout the deadline of each command Sage runs
  * @param outputCap the most bytes kept of one command's output
+ * @param action a command run once, right after round 1 (see {@link #around})
+ * @param profile how long to record the JVM with JDK Flight Recorder, after the last round; empty: no recording
  */
 public record CollectionPlan(List<JcmdCommand> commands, int rounds, Duration interval, Duration timeout, long outputCap,
-                             Optional<JcmdCommand> action) {
+                             Optional<JcmdCommand> action, Optional<Duration> profile) {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
     /** 64 MiB: a 5,000-thread dump is 7 MB. */
     public static final long DEFAULT_OUTPUT_CAP = 64L << 20;
+    /** The longest recording Sage makes: a recording is a cost the target pays while it runs (about 1 %). */
+    public static final Duration MAX_PROFILE = Duration.ofMinutes(5);
 
     public CollectionPlan(List<JcmdCommand> commands, int rounds, Duration interval, Duration timeout, long outputCap) {
-        this(commands, rounds, interval, timeout, outputCap, Optional.empty());
+        this(commands, rounds, interval, timeout, outputCap, Optional.empty(), Optional.empty());
     }
 
     public CollectionPlan {
@@ -38,6 +42,10 @@ public record CollectionPlan(List<JcmdCommand> commands, int rounds, Duration in
         }
         if (interval.isNegative() || timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("interval and timeout must be positive");
+        }
+        if (profile.isPresent() && (profile.get().compareTo(Duration.ofSeconds(1)) < 0
+                || profile.get().compareTo(MAX_PROFILE) > 0)) {
+            throw new IllegalArgumentException("a profile lasts from 1 s to " + MAX_PROFILE.toMinutes() + " min");
         }
     }
 
@@ -61,17 +69,22 @@ public record CollectionPlan(List<JcmdCommand> commands, int rounds, Duration in
     }
 
     public CollectionPlan withRounds(int n, Duration every) {
-        return new CollectionPlan(commands, n, every, timeout, outputCap, action);
+        return new CollectionPlan(commands, n, every, timeout, outputCap, action, profile);
     }
 
     public CollectionPlan withTimeout(Duration t) {
-        return new CollectionPlan(commands, rounds, interval, t, outputCap, action);
+        return new CollectionPlan(commands, rounds, interval, t, outputCap, action, profile);
+    }
+
+    /** Recording the JVM for {@code d} after the last round, as well (empty: not). */
+    public CollectionPlan withProfile(Optional<Duration> d) {
+        return new CollectionPlan(commands, rounds, interval, timeout, outputCap, action, d);
     }
 
     /** Without the class histogram (it walks the heap at a safepoint: about 1.5 s at 2 GB). */
     public CollectionPlan withoutHistogram() {
         return new CollectionPlan(commands.stream().filter(c -> c.kind() != dev.sage.parse.Kind.CLASS_HISTOGRAM).toList(),
-                rounds, interval, timeout, outputCap, action);
+                rounds, interval, timeout, outputCap, action, profile);
     }
 
     /** With a live-object histogram: forces a full, stop-the-world GC on the target before counting. */
@@ -83,7 +96,7 @@ public record CollectionPlan(List<JcmdCommand> commands, int rounds, Duration in
         if (!c.contains(JcmdCommand.HISTOGRAM_LIVE)) {
             c.add(JcmdCommand.HISTOGRAM_LIVE);
         }
-        return new CollectionPlan(c, rounds, interval, timeout, outputCap, action);
+        return new CollectionPlan(c, rounds, interval, timeout, outputCap, action, profile);
     }
 
     /**
@@ -92,7 +105,7 @@ public record CollectionPlan(List<JcmdCommand> commands, int rounds, Duration in
      */
     public static CollectionPlan around(JcmdCommand action, Duration after) {
         return new CollectionPlan(List.of(JcmdCommand.HEAP_INFO, JcmdCommand.VM_VERSION), 2, after, DEFAULT_TIMEOUT,
-                DEFAULT_OUTPUT_CAP, Optional.of(action));
+                DEFAULT_OUTPUT_CAP, Optional.of(action), Optional.empty());
     }
 
     /** True when the plan forces a full GC on the target. */

@@ -5,6 +5,7 @@ import dev.sage.parse.JcmdErrors;
 import dev.sage.parse.PerfDataDecoder;
 import dev.sage.parse.Kind;
 import dev.sage.parse.SnapshotReader;
+import dev.sage.profile.ProfileReader;
 import dev.sage.snapshot.JvmSnapshot;
 import dev.sage.snapshot.Problem;
 import dev.sage.transport.CollectionException;
@@ -107,6 +108,19 @@ public final class Collector {
                     + ", one attach per command");
         }
 
+        collectRounds(reader, pid, facts, jcmd, plan, listener, timings);
+        if (plan.profile().isPresent()) {
+            // after the rounds: starting the recorder loads classes and leaves garbage, which in a round's histogram
+            // would read as growth (or as a collected cache)
+            record(reader, pid, facts, plan, timings, notes);
+        }
+        return new Result(reader.snapshot(), timings, via, notes, reader.raw());
+    }
+
+    /** The plan's rounds, into {@code reader}; a round after the first that fails ends them, as a problem. */
+    private void collectRounds(SnapshotReader reader, long pid, ProcessFacts facts, List<String> jcmd, CollectionPlan plan,
+                               RoundListener listener, Map<String, Duration> timings) throws CollectionException {
+        long t;
         boolean virtualThreads = false;
         for (int round = 1; round <= plan.rounds(); round++) {
             if (round > 1) {
@@ -163,7 +177,6 @@ public final class Collector {
                 // a listener's fault must not cost the collection
             }
         }
-        return new Result(reader.snapshot(), timings, via, notes, reader.raw());
     }
 
     /**
@@ -533,68 +546,169 @@ public final class Collector {
      * @param jfr the recording file's bytes (cut at the plan's output cap: then {@code truncated})
      * @param existing the recording the JVM was already making ({@code 1 name=continuous}), dumped for the same
      *     window instead of starting a second one; empty when Sage recorded
-     * @param took the exec's time, the recording's duration included
+     * @param took from the start of the recording to its file read back, the recording's duration included
      */
     public record Recording(byte[] jfr, Optional<String> existing, boolean truncated, Duration took, String via) {}
 
     /** The JFR recording files Sage names in the target's /tmp: {@code sage-profile-<random>.jfr}. */
     static final String PROFILE_PREFIX = "sage-profile-";
 
+    /** Defines {@code jc}: jcmd, or jattach's jcmd, for the pid in {@code $p}, its tool in {@code $j}, mode in {@code $m}. */
+    private static final String JC = "jc() { if [ \"$m\" = jattach ]; then \"$j\" \"$p\" jcmd \"$*\"; else \"$j\""
+            + " -J-Xlog:disable \"$p\" \"$@\"; fi; }; ";
+
+    /**
+     * A recording under way on the target (or the JVM's own, to be dumped at the end).
+     *
+     * @param file the file the JVM writes, in its own {@code /tmp}
+     * @param existing the JVM's own running recording ({@code 1 continuous}), when it had one
+     * @param mode {@code jcmd} or {@code jattach}, and {@code tool} its path on the target
+     * @param asJvmUser whether the execs switch to the JVM's user (jcmd must; jattach does it itself)
+     */
+    private record JfrStarted(long pid, String name, String file, Optional<String> existing, Duration duration,
+                              long startedNanos, CollectionPlan plan, String mode, String tool, boolean asJvmUser,
+                              ProcessFacts facts) {}
+
     /**
      * {@code JFR.start} with the JDK's {@code profile} settings under a fresh name and to a fresh file in the JVM's own
-     * {@code /tmp}, {@code duration} later {@code JFR.stop}, the file read back through {@code /proc/PID/root} and
-     * removed in the same exec, whatever happened (a file an earlier exec left is removed once ten minutes old). The
-     * recording also carries a duration of its own a minute longer, so that if Sage's exec is cut it still stops, and
-     * writes its file for a later profile to remove, rather than recording on. A JVM
-     * that already records is not given a second recording: the running one is dumped for the last {@code duration}.
-     * Two profiles of one JVM at once each get their own recording and file. The JVM writes the file as itself, so the
-     * exec runs as the JVM's user.
+     * {@code /tmp}; {@code duration} later {@code JFR.stop}, the file read back through {@code /proc/PID/root} and
+     * removed in the same exec, whatever happened (a file an earlier recording left is removed once ten minutes old).
+     * Sage waits between the two execs, so no exec stays open for the duration. The recording also carries a duration of
+     * its own a minute longer, so that if Sage stops before the second exec it still stops, and writes its file for a
+     * later profile to remove, rather than recording on. A JVM that already records is not given a second recording: the
+     * running one is dumped for the last {@code duration}. Two profiles of one JVM at once each get their own recording
+     * and file. The JVM writes the file as itself, so the execs run as the JVM's user.
      *
      * @throws CollectionException when the JVM cannot be attached to, has no JFR (JDK 8 before 8u262), refuses, or no
      *     recording comes back
      */
     public Recording recordJfr(long pid, Duration duration, CollectionPlan plan) throws CollectionException {
-        long seconds = Math.max(1, duration.toSeconds());
-        ProcessFacts facts = facts(pid, plan);
+        JfrStarted started = startJfr(pid, facts(pid, plan), duration, plan);
+        return finishJfr(started);
+    }
+
+    /** Starts a recording (or finds the JVM's own): the first half of {@link #recordJfr}. */
+    private JfrStarted startJfr(long pid, ProcessFacts facts, Duration duration, CollectionPlan plan)
+            throws CollectionException {
         jcmdArgv(pid, facts); // the same checks as any attach: its user, a JVM, one that handles SIGQUIT
-        String random = Long.toHexString(new java.security.SecureRandom().nextLong() | 1L << 62);
-        String name = PROFILE_PREFIX + random;
-        String file = "/tmp/" + name + ".jfr";
-        String script = "m=\"$1\"; j=\"$2\"; p=\"$3\"; n=\"$4\"; f=\"$5\"; d=\"$6\"; c=\"$7\"; "
-                + "jc() { if [ \"$m\" = jattach ]; then \"$j\" \"$p\" jcmd \"$*\"; else \"$j\" -J-Xlog:disable \"$p\" \"$@\"; fi; }; "
-                + "r=\"/proc/$p/root$f\"; "
+        long seconds = Math.max(1, duration.toSeconds());
+        String name = PROFILE_PREFIX + Long.toHexString(new java.security.SecureRandom().nextLong() | 1L << 62);
+        boolean jattach = usesJattach(facts);
+        JfrStarted started = new JfrStarted(pid, name, "/tmp/" + name + ".jfr", Optional.empty(), Duration.ofSeconds(seconds),
+                System.nanoTime(), plan, jattach ? "jattach" : "jcmd", jattach ? facts.jattach() : jcmdPath(facts), !jattach,
+                facts);
+        String script = "m=\"$1\"; j=\"$2\"; p=\"$3\"; n=\"$4\"; f=\"$5\"; d=\"$6\"; " + JC
                 + "find \"/proc/$p/root/tmp\" -maxdepth 1 -name '" + PROFILE_PREFIX + "*.jfr' -mmin +10 -exec rm -f {} + 2>/dev/null; "
                 + "o=$(jc JFR.check 2>&1 | sed -n 's/^Recording \\([0-9][0-9]*\\): name=\\([^ ]*\\).*(running).*/\\1 \\2/p'"
                 + " | grep -v ' " + PROFILE_PREFIX + "' | head -n 1); "
-                + "if [ -n \"$o\" ]; then echo \"sage-existing: $o\" >&2; jc JFR.dump name=\"${o%% *}\" filename=\"$f\" maxage=\"${d}s\" >&2; s=$?; "
-                + "else jc JFR.start name=\"$n\" settings=profile duration=\"$((d + 60))s\" filename=\"$f\" >&2; s=$?; "
-                + "if [ $s -eq 0 ]; then sleep \"$d\"; jc JFR.stop name=\"$n\" >&2; s=$?; fi; fi; "
-                + "if [ -r \"$r\" ] && [ ! -L \"$r\" ]; then head -c $((c + 1)) \"$r\"; fi; rm -f \"$r\"; exit $s";
-        List<String> argv = usesJattach(facts)
-                ? List.of("sh", "-c", script, "sage-profile", "jattach", facts.jattach(), Long.toString(pid), name, file,
-                        Long.toString(seconds), Long.toString(plan.outputCap()))
-                : asJvmUser(pid, facts, List.of("sh", "-c", script, "sage-profile", "jcmd", jcmdPath(facts),
-                        Long.toString(pid), name, file, Long.toString(seconds), Long.toString(plan.outputCap())));
-        ExecResult r = transport.exec(argv, new byte[0], Duration.ofSeconds(seconds).plus(plan.timeout()), plan.outputCap() + 1);
-        String said = r.stderr().strip();
+                + "if [ -n \"$o\" ]; then echo \"sage-existing: $o\"; exit 0; fi; "
+                + "jc JFR.start name=\"$n\" settings=profile duration=\"$((d + 60))s\" filename=\"$f\" 2>&1";
+        ExecResult r = transport.exec(argv(started, script, List.of()), new byte[0], plan.timeout(), 1 << 16);
+        String said = r.stdoutText().strip() + (r.stderr().isBlank() ? "" : "\n" + r.stderr().strip());
         java.util.regex.Matcher existing = java.util.regex.Pattern.compile("(?m)^sage-existing: (\\d+ \\S+)$").matcher(said);
-        Optional<String> running = existing.find() ? Optional.of(existing.group(1)) : Optional.empty();
-        if (r.stdout().length == 0) {
-            String why = said.replaceAll("(?m)^sage-existing: .*$", "").strip();
-            if (why.contains("Unknown diagnostic command") || why.contains("JFR.start")
-                    && why.contains("not available")) {
+        if (existing.find()) {
+            return new JfrStarted(pid, name, started.file(), Optional.of(existing.group(1)), started.duration(),
+                    started.startedNanos(), plan, started.mode(), started.tool(), started.asJvmUser(), facts);
+        }
+        if (!said.contains("Started recording")) {
+            if (said.contains("Unknown diagnostic command") || said.contains("JFR.start") && said.contains("not available")) {
                 throw new CollectionException(CollectionException.Kind.UNSUPPORTED, "pid " + pid + " has no Flight"
                         + " Recorder (JDK 8 before 8u262, or a JVM built without it): no profile can be recorded");
             }
-            throw new CollectionException(CollectionException.Kind.UNSUPPORTED, "no recording came back from pid " + pid
-                    + (why.isEmpty() ? " (exit " + r.exitCode() + ")" : ": " + JcmdErrors.explain(why)));
+            throw new CollectionException(CollectionException.Kind.UNSUPPORTED, "pid " + pid + " did not start a"
+                    + " recording" + (said.isEmpty() ? " (exit " + r.exitCode() + ")" : ": " + JcmdErrors.explain(said)));
+        }
+        return started;
+    }
+
+    /**
+     * Waits out the recording's duration, then stops it (or dumps the JVM's own for that window), reads its file back
+     * and removes it: the second half of {@link #recordJfr}. Interrupted while waiting, it still stops the recording and
+     * removes the file before it gives up.
+     */
+    private Recording finishJfr(JfrStarted started) throws CollectionException {
+        Duration left = started.duration().minusNanos(System.nanoTime() - started.startedNanos());
+        try {
+            if (!left.isNegative()) {
+                Thread.sleep(left.toMillis());
+            }
+        } catch (InterruptedException e) {
+            finishQuietly(started);
+            Thread.currentThread().interrupt();
+            throw new CollectionException(CollectionException.Kind.TIMEOUT, "stopped while recording", e);
+        }
+        CollectionPlan plan = started.plan();
+        String script = "m=\"$1\"; j=\"$2\"; p=\"$3\"; n=\"$4\"; f=\"$5\"; d=\"$6\"; c=\"$7\"; e=\"$8\"; " + JC
+                + "r=\"/proc/$p/root$f\"; "
+                + "if [ -n \"$e\" ]; then jc JFR.dump name=\"$e\" filename=\"$f\" maxage=\"${d}s\" >&2; "
+                + "else jc JFR.stop name=\"$n\" >&2; fi; s=$?; "
+                + "if [ -r \"$r\" ] && [ ! -L \"$r\" ]; then head -c $((c + 1)) \"$r\"; fi; rm -f \"$r\"; exit $s";
+        ExecResult r = transport.exec(argv(started, script, List.of(Long.toString(plan.outputCap()),
+                started.existing().map(x -> x.substring(0, x.indexOf(' '))).orElse(""))), new byte[0], plan.timeout(),
+                plan.outputCap() + 1);
+        if (r.stdout().length == 0) {
+            String why = r.stderr().strip();
+            throw new CollectionException(CollectionException.Kind.UNSUPPORTED, "no recording came back from pid "
+                    + started.pid() + (why.isEmpty() ? " (exit " + r.exitCode() + ")" : ": " + JcmdErrors.explain(why)));
         }
         boolean truncated = r.truncated() || r.stdout().length > plan.outputCap();
         byte[] jfr = r.stdout().length > plan.outputCap() ? java.util.Arrays.copyOf(r.stdout(), (int) plan.outputCap())
                 : r.stdout();
-        String via = (usesJattach(facts) ? facts.jattach() + " " + pid + " jcmd" : jcmdPath(facts) + " " + pid)
-                + (running.isPresent() ? " JFR.dump" : " JFR.start, JFR.stop");
-        return new Recording(jfr, running, truncated, r.elapsed(), via);
+        String via = (started.mode().equals("jattach") ? started.tool() + " " + started.pid() + " jcmd"
+                : started.tool() + " " + started.pid()) + (started.existing().isPresent() ? " JFR.dump" : " JFR.start, JFR.stop");
+        return new Recording(jfr, started.existing(), truncated, since(started.startedNanos()), via);
+    }
+
+    /** Stops a recording and removes its file, when a collection ends early; what fails here was already lost. */
+    private void finishQuietly(JfrStarted started) {
+        boolean interrupted = Thread.interrupted(); // an exec on an interrupted thread fails at once
+        try {
+            String script = "m=\"$1\"; j=\"$2\"; p=\"$3\"; n=\"$4\"; f=\"$5\"; " + JC
+                    + "[ -n \"$6\" ] || jc JFR.stop name=\"$n\" >/dev/null 2>&1; rm -f \"/proc/$p/root$f\"";
+            transport.exec(argv(started, script, List.of(started.existing().isPresent() ? "existing" : "")), new byte[0],
+                    started.plan().timeout(), 1 << 16);
+        } catch (CollectionException | RuntimeException e) {
+            // the recording stops by itself a minute after its duration, and a later profile removes its file
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** {@code sh -c script} with the recording's fixed arguments ($1 to $6), then {@code more}, as the JVM's user. */
+    private static List<String> argv(JfrStarted s, String script, List<String> more) throws CollectionException {
+        List<String> argv = new ArrayList<>(List.of("sh", "-c", script, "sage-profile", s.mode(), s.tool(),
+                Long.toString(s.pid()), s.name(), s.file(), Long.toString(s.duration().toSeconds())));
+        argv.addAll(more);
+        return s.asJvmUser() ? asJvmUser(s.pid(), s.facts(), argv) : argv;
+    }
+
+    /**
+     * Records the plan's profile and adds what it shows; a recording that fails or cannot be read is a problem of the
+     * snapshot, never of the collection.
+     */
+    private void record(SnapshotReader reader, long pid, ProcessFacts facts, CollectionPlan plan,
+                        Map<String, Duration> timings, List<String> notes) throws CollectionException {
+        Duration d = plan.profile().orElseThrow();
+        String source = "JFR recording (" + d.toSeconds() + " s)";
+        try {
+            Recording r = finishJfr(startJfr(pid, facts, d, plan));
+            timings.put("profile", r.took());
+            r.existing().ifPresent(e -> notes.add("the JVM already records (" + e + "): its last " + d.toSeconds()
+                    + " s were dumped instead of starting a second recording"));
+            reader.addProfile(source, ProfileReader.read(r.jfr(), "the recording"));
+        } catch (CollectionException e) {
+            if (e.kind() == CollectionException.Kind.TIMEOUT && Thread.currentThread().isInterrupted()) {
+                throw e;
+            }
+            reader.problem(new Problem(source, 0, "no profile: " + e.getMessage()));
+        } catch (CaptureFormatException e) {
+            reader.problem(new Problem(source, 0, "no profile: " + e.reason()));
+        } catch (java.io.IOException e) {
+            reader.problem(new Problem(source, 0, "no profile: the recording could not be kept here to be read ("
+                    + e.getMessage() + ")"));
+        }
     }
 
     /** Runs {@code Thread.print -l} alone, into a reader of its own. */

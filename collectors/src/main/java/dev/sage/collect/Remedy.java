@@ -20,6 +20,8 @@ public enum Remedy {
     NAME_SIBLING,
     /** Collect two rounds or more, some seconds apart: growth and "stuck" judgements need a time series. */
     MORE_ROUNDS,
+    /** Record the JVM with JDK Flight Recorder after collecting: who allocates, who starts threads. */
+    PROFILE,
     /** Start the JVM with native memory tracking ({@code -XX:NativeMemoryTracking=summary}). */
     ENABLE_NMT
 }

@@ -14,6 +14,8 @@ public enum Kind {
     PERF_COUNTERS("performance counters (PerfCounter.print)", true, true),
     PROCESS_STATUS("process status (/proc/<pid>/status)", true, true),
     CGROUP_MEMORY("container memory (cgroup)", true, true),
+    /** A JDK Flight Recorder file, binary: read by {@link dev.sage.profile.ProfileReader}, never as text. */
+    FLIGHT_RECORDING("flight recording (JDK Flight Recorder)", true, true),
     JCMD_ERROR("jcmd error answer", false, true),
     JVM_LIST("list of running JVMs (jcmd -l)", false, true),
     JCMD_HELP("list of jcmd commands (jcmd help)", false, true),

@@ -1,5 +1,7 @@
 package dev.sage.parse;
 
+import dev.sage.profile.Profile;
+import dev.sage.profile.ProfileReader;
 import dev.sage.snapshot.ClassHistogram;
 import dev.sage.snapshot.CgroupMemory;
 import dev.sage.snapshot.FinalizerQueue;
@@ -65,13 +67,30 @@ public final class SnapshotReader {
     private ProcessStatus process;
     private CgroupMemory cgroup;
     private FinalizerQueue finalizerQueue;
+    private Profile profile;
 
     public SnapshotReader(String target) {
         this.target = target;
     }
 
-    /** Adds captured bytes in any supported encoding (see {@link TextDecoder}); binary data is refused as a problem. */
+    /**
+     * Adds captured bytes in any supported encoding (see {@link TextDecoder}), or a flight recording (read as a profile);
+     * other binary data is refused as a problem.
+     */
     public Read add(String source, byte[] bytes) {
+        if (ProfileReader.isRecording(bytes)) {
+            try {
+                return addProfile(source, ProfileReader.read(bytes, source));
+            } catch (CaptureFormatException e) {
+                problems.add(new Problem(source, 0, e.reason()));
+            } catch (java.io.IOException e) {
+                problems.add(new Problem(source, 0, "the recording could not be kept on this machine to be read: "
+                        + e.getMessage()));
+            }
+            Read read = new Read(source, List.of());
+            reads.add(read);
+            return read;
+        }
         String text = TextDecoder.decode(bytes);
         String binary = TextDecoder.binaryReason(text);
         if (binary != null) {
@@ -114,6 +133,14 @@ public final class SnapshotReader {
         raw.add(new Raw(source, kind, kind == Kind.PERF_COUNTERS ? PerfCounterParser.publicPart(text) : text));
         addSection(source, text, new Section(kind, 0, text.length(), 1, -1));
         Read read = new Read(source, List.of(kind));
+        reads.add(read);
+        return read;
+    }
+
+    /** Adds what a flight recording shows; a later one replaces it (one window is judged). */
+    public Read addProfile(String source, Profile recording) {
+        profile = recording;
+        Read read = new Read(source, List.of(Kind.FLIGHT_RECORDING));
         reads.add(read);
         return read;
     }
@@ -190,7 +217,7 @@ public final class SnapshotReader {
         }
         long pid = pids.size() == 1 ? pids.iterator().next() : (process != null ? process.pid() : -1);
         return new JvmSnapshot(target, pid, identity, up, threadDumps, histograms, perfCounters, h, nativeMemory, flags,
-                process, cgroup, finalizerQueue, all);
+                process, cgroup, finalizerQueue, profile, all);
     }
 
     private void addSection(String source, String text, Section s) {

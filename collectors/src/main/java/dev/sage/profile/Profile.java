@@ -17,18 +17,36 @@ import java.util.List;
  *     {@code profile} settings), by class, longest total first
  * @param gc the collections in the window
  * @param threadsStarted threads started in the window
- * @param threadStarters who started them, by the starting thread's top application frame
+ * @param threadStarters who started them, by the starting thread's top application frame; each site's examples are
+ *     the names of threads it started
+ * @param allocatedClasses what was allocated, by class, most bytes first, each with its own allocation sites
  * @param allocationFlame the allocation samples' stacks, weighed by bytes, for a flame graph
  * @param cpuFlame the execution samples' stacks, for a flame graph
  */
 public record Profile(Instant start, Duration window, long allocationBytes, List<Site> allocationSites, long cpuSamples,
                       List<Site> cpuSites, List<Site> contention, Gc gc, long threadsStarted, List<Site> threadStarters,
-                      Flame allocationFlame, Flame cpuFlame) {
+                      List<ClassAllocations> allocatedClasses, Flame allocationFlame, Flame cpuFlame) {
     public Profile {
         allocationSites = List.copyOf(allocationSites);
         cpuSites = List.copyOf(cpuSites);
         contention = List.copyOf(contention);
         threadStarters = List.copyOf(threadStarters);
+        allocatedClasses = List.copyOf(allocatedClasses);
+    }
+
+    /** The site where the threads named like {@code names} were started, most threads first; empty when none matches. */
+    public java.util.Optional<Site> starterOf(java.util.function.Predicate<String> names) {
+        return threadStarters.stream().filter(s -> s.examples().stream().anyMatch(names)).findFirst();
+    }
+
+    /**
+     * Where instances of {@code className} were allocated in the window, or empty when its samples are not ranked. The
+     * name may be the JVM's ({@code [B}) or the readable one ({@code byte[]}).
+     */
+    public java.util.Optional<ClassAllocations> allocationsOf(String className) {
+        String readable = dev.sage.snapshot.ClassHistogram.Row.readable(className);
+        return allocatedClasses.stream().filter(c -> c.className().equals(className)
+                || dev.sage.snapshot.ClassHistogram.Row.readable(c.className()).equals(readable)).findFirst();
     }
 
     /**
@@ -38,10 +56,28 @@ public record Profile(Instant start, Duration window, long allocationBytes, List
      * @param weight bytes, samples, nanoseconds or threads, as the ranking counts
      * @param count how many events fell here
      * @param stack a representative stack, top first, a few frames
+     * @param examples a few names of what fell here (the threads a starter started), first seen first
      */
-    public record Site(String frame, long weight, long count, List<String> stack) {
+    public record Site(String frame, long weight, long count, List<String> stack, List<String> examples) {
         public Site {
             stack = List.copyOf(stack);
+            examples = List.copyOf(examples);
+        }
+
+        public Site(String frame, long weight, long count, List<String> stack) {
+            this(frame, weight, count, stack, List.of());
+        }
+    }
+
+    /**
+     * One class's allocations in the window.
+     *
+     * @param bytes the sampled bytes they stand for
+     * @param sites where they were allocated, by top application frame, most bytes first (a few)
+     */
+    public record ClassAllocations(String className, long bytes, List<Site> sites) {
+        public ClassAllocations {
+            sites = List.copyOf(sites);
         }
     }
 

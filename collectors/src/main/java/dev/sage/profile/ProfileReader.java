@@ -25,10 +25,23 @@ import java.util.Map;
  * thread-safe (no state).
  */
 public final class ProfileReader {
+    /**
+     * The events whose times tell the recording's window: samples, and the CPU load the JDK's settings record every
+     * second (an idle JVM has few samples). Others may be older: the JVM's start, its settings.
+     */
+    private static final java.util.Set<String> WINDOW = java.util.Set.of("jdk.ExecutionSample", "jdk.CPULoad",
+            "jdk.ThreadCPULoad", "jdk.ThreadStart", "jdk.GarbageCollection");
+
     /** How many sites each ranking keeps. */
     static final int TOP = 10;
     /** How many frames a site's stack keeps. */
-    static final int STACK = 8;
+    static final int STACK = 12;
+    /** How many classes the allocations by class keep: enough to find the ones a finding names. */
+    static final int CLASSES = 50;
+    /** How many allocation sites each of the top classes keeps. */
+    static final int CLASS_SITES = 3;
+    /** How many example names a site keeps. */
+    static final int EXAMPLES = 3;
     /** A flame graph's nodes lighter than this share of the whole are left out: too thin to see. */
     static final double FLAME_SHARE = 0.002;
 
@@ -62,18 +75,25 @@ public final class ProfileReader {
         }
     }
 
+    /** True when {@code bytes} begin as a JDK Flight Recorder file does ({@code FLR} and a zero byte). */
+    public static boolean isRecording(byte[] bytes) {
+        return bytes.length >= 4 && bytes[0] == 'F' && bytes[1] == 'L' && bytes[2] == 'R' && bytes[3] == 0;
+    }
+
     private static Profile read(Path file, String name) throws IOException, CaptureFormatException {
         byte[] magic;
         try (var in = Files.newInputStream(file)) {
             magic = in.readNBytes(4);
         }
-        if (magic.length < 4 || magic[0] != 'F' || magic[1] != 'L' || magic[2] != 'R' || magic[3] != 0) {
+        if (!isRecording(magic)) {
             throw new CaptureFormatException(0, "", name + " is not a JDK Flight Recorder file (it does not begin"
                     + " with FLR)");
         }
         Flame.Builder allocationFlame = new Flame.Builder();
         Flame.Builder tlabFlame = new Flame.Builder();
         Ranking tlabAllocations = new Ranking();
+        Map<String, Ranking> byClass = new HashMap<>();
+        Map<String, Ranking> tlabByClass = new HashMap<>();
         long tlabAllocated = 0;
         Flame.Builder cpuFlame = new Flame.Builder();
         Ranking allocations = new Ranking();
@@ -96,8 +116,8 @@ public final class ProfileReader {
             while (recording.hasMoreEvents()) {
                 RecordedEvent e = recording.readEvent();
                 String type = e.getEventType().getName();
-                if (type.equals("jdk.ExecutionSample") || type.startsWith("jdk.ObjectAllocation")) {
-                    // the sampled events span the window; others may be older (the JVM's start, settings)
+                if (WINDOW.contains(type) || type.startsWith("jdk.ObjectAllocation")) {
+                    // the sampled and periodic events span the window; others may be older (the JVM's start, settings)
                     Instant at = e.getStartTime();
                     first = first == null || at.isBefore(first) ? at : first;
                     last = last == null || at.isAfter(last) ? at : last;
@@ -107,6 +127,7 @@ public final class ProfileReader {
                         long weight = e.getLong("weight");
                         allocated += weight;
                         allocations.add(e.getStackTrace(), true, weight);
+                        byClass.computeIfAbsent(className(e, "objectClass"), k -> new Ranking()).add(e.getStackTrace(), true, weight);
                         allocationFlame.add(outermostFirst(e.getStackTrace()), weight);
                     }
                     case "jdk.ObjectAllocationInNewTLAB", "jdk.ObjectAllocationOutsideTLAB" -> {
@@ -114,6 +135,7 @@ public final class ProfileReader {
                         long weight = type.endsWith("NewTLAB") ? e.getLong("tlabSize") : e.getLong("allocationSize");
                         tlabAllocated += weight;
                         tlabAllocations.add(e.getStackTrace(), true, weight);
+                        tlabByClass.computeIfAbsent(className(e, "objectClass"), k -> new Ranking()).add(e.getStackTrace(), true, weight);
                         tlabFlame.add(outermostFirst(e.getStackTrace()), weight);
                     }
                     case "jdk.ExecutionSample" -> {
@@ -127,7 +149,8 @@ public final class ProfileReader {
                             e.getDuration().toNanos());
                     case "jdk.ThreadStart" -> {
                         threads++;
-                        starters.add(e.getStackTrace(), true, 1);
+                        jdk.jfr.consumer.RecordedThread started = e.getThread("thread");
+                        starters.add(e.getStackTrace(), true, 1, started == null ? null : started.getJavaName());
                     }
                     case "jdk.GarbageCollection" -> {
                         collections++;
@@ -163,7 +186,16 @@ public final class ProfileReader {
         return new Profile(first == null ? Instant.EPOCH : first, first == null ? Duration.ZERO : Duration.between(first, last),
                 samplesSeen ? allocated : tlabAllocated, (samplesSeen ? allocations : tlabAllocations).top(), samples,
                 cpu.top(), contention.top(), new Profile.Gc(collections, pauses, longest, heapFirst, heapLast), threads,
-                starters.top(), (samplesSeen ? allocationFlame : tlabFlame).build(FLAME_SHARE), cpuFlame.build(FLAME_SHARE));
+                starters.top(), classes(samplesSeen ? byClass : tlabByClass), (samplesSeen ? allocationFlame : tlabFlame).build(FLAME_SHARE), cpuFlame.build(FLAME_SHARE));
+    }
+
+    /** The classes allocated most, each with its top few sites. */
+    private static List<Profile.ClassAllocations> classes(Map<String, Ranking> byClass) {
+        return byClass.entrySet().stream()
+                .map(e -> new Profile.ClassAllocations(e.getKey(), e.getValue().total(), e.getValue().top(CLASS_SITES)))
+                .sorted(Comparator.comparingLong((Profile.ClassAllocations c) -> -c.bytes()).thenComparing(c -> c.className()))
+                .limit(CLASSES)
+                .toList();
     }
 
     /** The stack's frames, outermost first (how a flame graph stacks them); empty without a stack. */
@@ -217,22 +249,32 @@ public final class ProfileReader {
     private static final class Ranking {
         private final Map<String, long[]> weights = new HashMap<>();
         private final Map<String, List<String>> stacks = new HashMap<>();
+        private final Map<String, List<String>> examples = new HashMap<>();
+        private long total;
 
         /** Adds {@code weight} at the stack's top frame, or its top application frame when {@code application}. */
         void add(RecordedStackTrace trace, boolean application, long weight) {
+            add(trace, application, weight, null);
+        }
+
+        /** As {@link #add(RecordedStackTrace, boolean, long)}, keeping {@code example} (when not null) among the site's names. */
+        void add(RecordedStackTrace trace, boolean application, long weight, String example) {
             List<RecordedFrame> frames = trace == null ? List.of() : trace.getFrames();
-            if (frames.isEmpty()) {
-                add("(no stack)", null, weight);
-                return;
+            String site = frames.isEmpty() ? "(no stack)" : name(frames.get(application ? applicationFrame(frames) : 0));
+            add(site, frames.isEmpty() ? null : trace, weight);
+            if (example != null) {
+                List<String> names = examples.computeIfAbsent(site, k -> new ArrayList<>(EXAMPLES));
+                if (names.size() < EXAMPLES && !names.contains(example)) {
+                    names.add(example);
+                }
             }
-            int at = application ? applicationFrame(frames) : 0;
-            add(name(frames.get(at)), trace, weight);
         }
 
         void add(String site, RecordedStackTrace trace, long weight) {
             long[] w = weights.computeIfAbsent(site, k -> new long[2]);
             w[0] += weight;
             w[1]++;
+            total += weight;
             if (trace != null && !stacks.containsKey(site)) {
                 List<String> stack = new ArrayList<>();
                 for (RecordedFrame f : trace.getFrames()) {
@@ -245,13 +287,21 @@ public final class ProfileReader {
             }
         }
 
+        long total() {
+            return total;
+        }
+
         List<Profile.Site> top() {
+            return top(TOP);
+        }
+
+        List<Profile.Site> top(int n) {
             return weights.entrySet().stream()
                     .sorted(Comparator.comparingLong((Map.Entry<String, long[]> e) -> -e.getValue()[0])
                             .thenComparing(Map.Entry::getKey))
-                    .limit(TOP)
+                    .limit(n)
                     .map(e -> new Profile.Site(e.getKey(), e.getValue()[0], e.getValue()[1],
-                            stacks.getOrDefault(e.getKey(), List.of())))
+                            stacks.getOrDefault(e.getKey(), List.of()), examples.getOrDefault(e.getKey(), List.of())))
                     .toList();
         }
     }

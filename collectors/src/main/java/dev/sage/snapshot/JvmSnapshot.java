@@ -1,5 +1,8 @@
 package dev.sage.snapshot;
 
+import dev.sage.profile.Profile;
+
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -20,17 +23,26 @@ import java.util.List;
  * @param process {@code /proc/<pid>/status}, or null
  * @param cgroup the container's memory accounting, or null
  * @param finalizerQueue the latest {@code GC.finalizer_info}, or null
+ * @param profile what a flight recording right after the rounds (or given with the captures) shows, or null when none was recorded
  * @param problems what went wrong or could not be read; never hides the parts that were read
  */
 public record JvmSnapshot(String target, long pid, JvmIdentity jvm, Double uptimeSeconds,
                           List<ThreadDump> threadDumps, List<ClassHistogram> histograms, List<PerfCounters> perfCounters, HeapInfo heap,
                           NativeMemory nativeMemory, VmFlags flags, ProcessStatus process, CgroupMemory cgroup, FinalizerQueue finalizerQueue,
-                          List<Problem> problems) {
+                          Profile profile, List<Problem> problems) {
     public JvmSnapshot {
         threadDumps = List.copyOf(threadDumps);
         histograms = List.copyOf(histograms);
         perfCounters = List.copyOf(perfCounters);
         problems = List.copyOf(problems);
+    }
+
+    /** This snapshot with {@code recording}'s profile (null: none) and the problems met while recording. */
+    public JvmSnapshot withProfile(Profile recording, List<Problem> more) {
+        List<Problem> all = new ArrayList<>(problems);
+        all.addAll(more);
+        return new JvmSnapshot(target, pid, jvm, uptimeSeconds, threadDumps, histograms, perfCounters, heap, nativeMemory,
+                flags, process, cgroup, finalizerQueue, recording, all);
     }
 
     /** The most recent thread dump, or null. */
@@ -48,9 +60,10 @@ public record JvmSnapshot(String target, long pid, JvmIdentity jvm, Double uptim
         return perfCounters.isEmpty() ? null : perfCounters.get(perfCounters.size() - 1);
     }
 
-    /** True when nothing diagnostic was read: no dump, histogram, heap, native memory, flags or process figures. */
+    /** True when nothing diagnostic was read: no dump, histogram, heap, native memory, flags, process figures or recording. */
     public boolean isEmpty() {
         return threadDumps.isEmpty() && histograms.isEmpty() && heap == null && nativeMemory == null
-                && perfCounters.isEmpty() && finalizerQueue == null && flags == null && process == null && cgroup == null && jvm == null;
+                && perfCounters.isEmpty() && finalizerQueue == null && flags == null && process == null && cgroup == null && jvm == null
+                && profile == null;
     }
 }

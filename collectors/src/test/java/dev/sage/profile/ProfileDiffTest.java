@@ -17,7 +17,7 @@ class ProfileDiffTest {
     private static Profile profile(long total, List<Profile.Site> allocations) {
         Flame none = new Flame("all", 0, List.of());
         return new Profile(Instant.EPOCH, Duration.ofSeconds(30), total, allocations, 0, List.of(), List.of(),
-                new Profile.Gc(0, Duration.ZERO, Duration.ZERO, -1, -1), 0, List.of(), none, none);
+                new Profile.Gc(0, Duration.ZERO, Duration.ZERO, -1, -1), 0, List.of(), List.of(), none, none);
     }
 
     @Test

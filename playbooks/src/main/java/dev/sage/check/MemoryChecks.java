@@ -232,7 +232,10 @@ final class MemoryChecks {
                             + " -all counts garbage, and garbage does not survive into the old generation (0: not required)"));
         }
         @Override public Set<Requirement> requires() { return Set.of(Requirement.TWO_HISTOGRAMS); }
-        @Override public List<String> figures() { return List.of("growers", "class", "top_instances", "top_bytes", "histograms"); }
+        @Override public List<String> figures() {
+            return ProfileFigures.plus(List.of("growers", "class", "top_instances", "top_bytes", "histograms"),
+                    ProfileFigures.ALLOCATIONS);
+        }
 
         @Override
         public Optional<Match> evaluate(JvmSnapshot s, Params p) {
@@ -270,6 +273,7 @@ final class MemoryChecks {
             f.put("top_instances", Units.count(grown.get(0).getValue()[0]));
             f.put("top_bytes", Units.signedBytes(grown.get(0).getValue()[1]));
             f.put("histograms", s.histograms().size());
+            f.putAll(ProfileFigures.allocations(s, grown.stream().map(Map.Entry::getKey).toList()));
             return Optional.of(new Match(grown.get(0).getValue()[1], f));
         }
     }
@@ -286,7 +290,9 @@ final class MemoryChecks {
                             "name prefixes of classes that are not the application's"));
         }
         @Override public Set<Requirement> requires() { return Set.of(Requirement.HISTOGRAM); }
-        @Override public List<String> figures() { return List.of("class", "instances", "bytes", "share"); }
+        @Override public List<String> figures() {
+            return ProfileFigures.plus(List.of("class", "instances", "bytes", "share"), ProfileFigures.ALLOCATIONS);
+        }
 
         @Override
         public Optional<Match> evaluate(JvmSnapshot s, Params p) {
@@ -299,6 +305,7 @@ final class MemoryChecks {
                     f.put("instances", Units.count(r.instances()));
                     f.put("bytes", Units.bytes(r.bytes()));
                     f.put("share", Math.round(100.0 * r.bytes() / Math.max(1, h.totalBytes())));
+                    f.putAll(ProfileFigures.allocations(s, List.of(r.className())));
                     return Optional.of(new Match(r.instances(), f));
                 }
             }
@@ -400,7 +407,8 @@ final class MemoryChecks {
         }
         @Override public Set<Requirement> requires() { return Set.of(Requirement.TWO_HISTOGRAMS, Requirement.TWO_PERF_COUNTERS); }
         @Override public List<String> figures() {
-            return List.of("class", "map_class", "entries", "now", "old_growth", "seconds", "rate", "with", "fill", "histograms");
+            return ProfileFigures.plus(List.of("class", "map_class", "entries", "now", "old_growth", "seconds", "rate", "with",
+                    "fill", "histograms"), ProfileFigures.ALLOCATIONS);
         }
 
         @Override
@@ -479,6 +487,11 @@ final class MemoryChecks {
             if (!withLines.isEmpty()) {
                 f.put("with", String.join(", ", withLines));
             }
+            // who allocated what the map keeps: its entries (allocated where the application calls put) and what grew
+            // with them
+            List<String> kept = new ArrayList<>(List.of(mapClass, named));
+            with.forEach(w -> kept.add(w.getKey()));
+            f.putAll(ProfileFigures.allocations(s, kept));
             return Optional.of(new Match(oldGrowth, f));
         }
 

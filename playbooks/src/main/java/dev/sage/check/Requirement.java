@@ -19,7 +19,8 @@ public enum Requirement {
     NATIVE_MEMORY_ANSWER("a VM.native_memory answer"),
     NATIVE_MEMORY("native memory tracking (start the JVM with -XX:NativeMemoryTracking=summary)"),
     PROCESS("the process's memory (/proc/<pid>/status)"),
-    CONTAINER_LIMIT("a container memory limit (cgroup files)");
+    CONTAINER_LIMIT("a container memory limit (cgroup files)"),
+    PROFILE("a flight recording (JDK Flight Recorder) of the JVM");
 
     private final String description;
 
@@ -35,7 +36,7 @@ public enum Requirement {
     /** What the person can do to meet it from Sage, when anything: more rounds for a time series. */
     public java.util.Optional<Remedy> remedy() {
         return this == TWO_THREAD_DUMPS || this == TWO_HISTOGRAMS || this == TWO_PERF_COUNTERS ? java.util.Optional.of(Remedy.MORE_ROUNDS)
-                : java.util.Optional.empty();
+                : this == PROFILE ? java.util.Optional.of(Remedy.PROFILE) : java.util.Optional.empty();
     }
 
     /** The name used in playbook files: {@code thread_dump}, {@code two_histograms}. */
@@ -57,6 +58,7 @@ public enum Requirement {
             case NATIVE_MEMORY -> s.nativeMemory() instanceof NativeMemory.Summary;
             case PROCESS -> s.process() != null && s.process().vmRssBytes() >= 0;
             case CONTAINER_LIMIT -> s.cgroup() != null && s.cgroup().limitBytes() > 0;
+            case PROFILE -> s.profile() != null;
         };
     }
 

@@ -166,7 +166,7 @@ final class ThreadChecks {
         }
         @Override public Set<Requirement> requires() { return Set.of(Requirement.THREAD_DUMP); }
         @Override public List<String> figures() {
-            return List.of("family", "count", "example", "how", "total_threads", "series");
+            return ProfileFigures.plus(List.of("family", "count", "example", "how", "total_threads", "series"), ProfileFigures.STARTS);
         }
 
         @Override
@@ -215,6 +215,7 @@ final class ThreadChecks {
             fig.put("how", how);
             fig.put("total_threads", last.threads().size());
             fig.put("series", series.isEmpty() ? String.valueOf(last.threads().size()) : series);
+            fig.putAll(ProfileFigures.threadStarts(s, List.of(found.pattern())));
             return Optional.of(new Match(found.count(), fig));
         }
 
@@ -246,7 +247,9 @@ final class ThreadChecks {
                     Param.optional("states", Param.Type.STRINGS, List.of(), "only threads in these states (empty: any)"));
         }
         @Override public Set<Requirement> requires() { return Set.of(Requirement.THREAD_DUMP); }
-        @Override public List<String> figures() { return List.of("count", "names", "families", "frame"); }
+        @Override public List<String> figures() {
+            return ProfileFigures.plus(List.of("count", "names", "families", "frame"), ProfileFigures.STARTS);
+        }
 
         @Override
         public Optional<Match> evaluate(JvmSnapshot s, Params p) {
@@ -275,6 +278,7 @@ final class ThreadChecks {
             fig.put("families", String.join(", ", ThreadFamilies.of(hits).stream().limit(3)
                     .map(f -> f.pattern() + " x" + f.count()).toList()));
             fig.put("frame", frame);
+            fig.putAll(ProfileFigures.threadStarts(s, ThreadFamilies.of(hits).stream().map(ThreadFamilies.Family::pattern).toList()));
             return Optional.of(new Match(hits.size(), fig));
         }
     }

@@ -4,6 +4,7 @@ import dev.cel.common.types.CelType;
 import dev.cel.common.types.ListType;
 import dev.cel.common.types.MapType;
 import dev.cel.common.types.SimpleType;
+import dev.sage.profile.Profile;
 import dev.sage.snapshot.ClassHistogram;
 import dev.sage.snapshot.JvmSnapshot;
 import dev.sage.snapshot.JvmThread;
@@ -39,6 +40,7 @@ public final class FactModel {
         d.put("process", DYN_MAP);
         d.put("container", DYN_MAP);
         d.put("flags", MapType.create(SimpleType.STRING, SimpleType.STRING));
+        d.put("profile", DYN_MAP);
         return d;
     }
 
@@ -86,7 +88,32 @@ public final class FactModel {
         f.put("container", map("limit_bytes", s.cgroup() == null ? -1L : s.cgroup().limitBytes(),
                 "usage_bytes", s.cgroup() == null ? -1L : s.cgroup().usageBytes()));
         f.put("flags", s.flags() == null ? Map.of() : s.flags().values());
+        f.put("profile", profile(s.profile()));
         return f;
+    }
+
+    /** A flight recording's rankings; {@code recorded} false and empty lists without one. */
+    private static Map<String, Object> profile(Profile p) {
+        if (p == null) {
+            return map("recorded", false, "seconds", -1.0, "allocated_bytes", -1L, "cpu_samples", -1L,
+                    "threads_started", -1L, "gc_pause_seconds", -1.0, "allocations", List.of(), "cpu", List.of(),
+                    "thread_starters", List.of(), "allocated_classes", List.of());
+        }
+        return map("recorded", true, "seconds", p.window().toMillis() / 1000.0, "allocated_bytes", p.allocationBytes(),
+                "cpu_samples", p.cpuSamples(), "threads_started", p.threadsStarted(),
+                "gc_pause_seconds", p.gc().totalPause().toNanos() / 1e9,
+                "allocations", sites(p.allocationSites(), p.allocationBytes()),
+                "cpu", sites(p.cpuSites(), p.cpuSamples()),
+                "thread_starters", p.threadStarters().stream().map(s -> (Object) map("frame", s.frame(), "threads",
+                        s.count(), "names", s.examples(), "stack", s.stack())).toList(),
+                "allocated_classes", p.allocatedClasses().stream().map(c -> (Object) map("class", c.className(),
+                        "bytes", c.bytes(), "sites", sites(c.sites(), c.bytes()))).toList());
+    }
+
+    /** Each site's frame, weight, share of {@code total} (0 to 1) and stack. */
+    private static List<Object> sites(List<Profile.Site> sites, long total) {
+        return sites.stream().map(s -> (Object) map("frame", s.frame(), "weight", s.weight(),
+                "share", total > 0 ? (double) s.weight() / total : 0.0, "stack", s.stack())).toList();
     }
 
     /** The performance counters: the latest, and the share of time in pauses between the first and the last round. */

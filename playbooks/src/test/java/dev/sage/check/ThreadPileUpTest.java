@@ -38,7 +38,7 @@ class ThreadPileUpTest {
 
     private static JvmSnapshot snapshot(List<JvmThread> threads) {
         ThreadDump dump = new ThreadDump("", "", threads, List.of(), false);
-        return new JvmSnapshot("t", -1, null, null, List.of(dump), List.of(), List.of(), null, null, null, null, null, null, List.of());
+        return new JvmSnapshot("t", -1, null, null, List.of(dump), List.of(), List.of(), null, null, null, null, null, null, null, List.of());
     }
 
     private static JvmThread thread(String name) {
