@@ -19,12 +19,18 @@ import java.util.Locale;
  * the JDK's cool. As a PNG (readable in a Slack preview) and as an SVG (for the file; its titles give each frame's
  * full name and weight). Frames are the target's words: escaped for XML in the SVG, drawn as plain text in the PNG.
  *
+ * <p>A differential flame graph draws one profile ({@code after}) coloured by how each frame's share moved from another
+ * ({@code before}): red where it grew, blue where it shrank, pale where it held. Shares, not weights, are compared, so
+ * recordings of different lengths compare. What vanished has no box: the text diff lists it.
+ *
  * <p>Pure: {@link #layout} is arithmetic; the renderers only draw. Thread-safe: no shared mutable state.
  */
 public final class FlameGraph {
     public static final int WIDTH = 1200;
     static final int ROW = 18;
     static final int TOP = 36;
+    /** The height of a differential flame graph's legend line, under the title. */
+    static final int LEGEND = 16;
     /** Rows past this are not drawn: a picture taller than a screen is not read. */
     static final int MAX_ROWS = 48;
     private static final Font TITLE_FONT = new Font(Font.SANS_SERIF, Font.BOLD, 15);
@@ -34,8 +40,18 @@ public final class FlameGraph {
     private FlameGraph() {
     }
 
-    /** One frame's box: {@code x} and {@code width} in pixels, {@code row} 0 at the bottom (the root). */
-    record Box(double x, double width, int row, String frame, long weight) {}
+    /**
+     * One frame's box: {@code x} and {@code width} in pixels, {@code row} 0 at the bottom (the root); {@code change} is
+     * its share minus the same stack's share in the profile compared with (NaN when none is).
+     */
+    record Box(double x, double width, int row, String frame, long weight, double change) {
+        Box(double x, double width, int row, String frame, long weight) {
+            this(x, width, row, frame, weight, Double.NaN);
+        }
+    }
+
+    /** A share that moved this much (ten points) is drawn at full colour. */
+    static final double FULL_CHANGE = 0.10;
 
     /**
      * The boxes of {@code flame} across {@link #WIDTH} pixels, thinner than half a pixel left out; the picture is as tall
@@ -43,9 +59,14 @@ public final class FlameGraph {
      * the JDK's own deep stacks does not make a picture of empty space.
      */
     static List<Box> layout(Flame flame) {
+        return layout(flame, null);
+    }
+
+    /** As {@link #layout(Flame)}, each box with its change from {@code before} when given. */
+    static List<Box> layout(Flame flame, Flame before) {
         List<Box> out = new ArrayList<>();
         if (flame.weight() > 0) {
-            place(flame, 0, WIDTH, 0, out);
+            place(flame, before, flame.weight(), before == null ? 0 : before.weight(), 0, WIDTH, 0, out);
         }
         int rows = out.stream().filter(b -> b.width() >= READABLE).mapToInt(Box::row).max().orElse(0) + 1;
         out.removeIf(b -> b.row() >= rows);
@@ -55,15 +76,24 @@ public final class FlameGraph {
     /** The narrowest box that decides how tall the picture is: about three characters. */
     static final double READABLE = 20;
 
-    private static void place(Flame f, double x, double width, int row, List<Box> out) {
+    /**
+     * Places {@code f} and its children; {@code then} is the same stack in the profile compared with (null: absent
+     * there, or no comparison when {@code thenTotal} is 0).
+     */
+    private static void place(Flame f, Flame then, long total, long thenTotal, double x, double width, int row,
+                              List<Box> out) {
         if (width < 0.5 || row >= MAX_ROWS) {
             return;
         }
-        out.add(new Box(x, width, row, f.frame(), f.weight()));
+        double change = thenTotal <= 0 ? Double.NaN
+                : (double) f.weight() / total - (then == null ? 0.0 : (double) then.weight() / thenTotal);
+        out.add(new Box(x, width, row, f.frame(), f.weight(), change));
         double at = x;
         for (Flame c : f.children()) {
             double w = width * c.weight() / f.weight();
-            place(c, at, w, row + 1, out);
+            Flame same = then == null ? null
+                    : then.children().stream().filter(t -> t.frame().equals(c.frame())).findFirst().orElse(null);
+            place(c, same, total, thenTotal, at, w, row + 1, out);
             at += w;
         }
     }
@@ -74,8 +104,25 @@ public final class FlameGraph {
 
     /** The flame graph as a PNG; {@code unit} words the root's weight ({@code bytes} or {@code samples}). */
     public static byte[] png(Flame flame, String title, String unit) {
-        List<Box> boxes = layout(flame);
-        int height = TOP + rows(boxes) * ROW + 8;
+        return png(layout(flame), flame, title, "", unit);
+    }
+
+    /**
+     * {@code after}'s flame graph coloured by the change of each frame's share from {@code before}, as a PNG;
+     * {@code beforeName} names the profile compared with, in the legend.
+     */
+    public static byte[] diffPng(Flame after, Flame before, String title, String beforeName, String unit) {
+        return png(layout(after, before), after, title, legend(beforeName), unit);
+    }
+
+    /** The colours of a differential flame graph, in words. */
+    private static String legend(String beforeName) {
+        return "red: a larger share than in " + beforeName + "; blue: a smaller one; pale: about the same. What"
+                + " vanished has no box.";
+    }
+
+    private static byte[] png(List<Box> boxes, Flame flame, String title, String legend, String unit) {
+        int height = (legend.isEmpty() ? TOP : TOP + LEGEND) + rows(boxes) * ROW + 8;
         BufferedImage image = new BufferedImage(WIDTH, height, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
         try {
@@ -84,15 +131,18 @@ public final class FlameGraph {
             g.fillRect(0, 0, WIDTH, height);
             g.setColor(INK);
             g.setFont(TITLE_FONT);
-            g.drawString(title + " (" + total(flame, unit) + ")", 8, 22);
+            g.drawString(fit(title + " (" + total(flame, unit) + ")", WIDTH - 16, g.getFontMetrics()), 8, 22);
             g.setFont(FRAME_FONT);
+            if (!legend.isEmpty()) {
+                g.drawString(fit(legend, WIDTH - 16, g.getFontMetrics()), 8, 22 + LEGEND);
+            }
             FontMetrics metrics = g.getFontMetrics();
             int bottom = height - 8;
             for (Box b : boxes) {
                 int x = (int) Math.round(b.x());
                 int w = Math.max(1, (int) Math.round(b.x() + b.width()) - x);
                 int y = bottom - (b.row() + 1) * ROW;
-                g.setColor(colour(b.frame()));
+                g.setColor(colour(b));
                 g.fillRect(x, y, w, ROW - 1);
                 String label = fit(shortName(b.frame()), w - 6, metrics);
                 if (!label.isEmpty()) {
@@ -108,8 +158,16 @@ public final class FlameGraph {
 
     /** The flame graph as SVG; each box's title gives its frame's full name and its weight. */
     public static String svg(Flame flame, String title, String unit) {
-        List<Box> boxes = layout(flame);
-        int height = TOP + rows(boxes) * ROW + 8;
+        return svg(layout(flame), flame, title, "", unit);
+    }
+
+    /** {@code after}'s flame graph coloured by the change of each frame's share from {@code before}, as SVG. */
+    public static String diffSvg(Flame after, Flame before, String title, String beforeName, String unit) {
+        return svg(layout(after, before), after, title, legend(beforeName), unit);
+    }
+
+    private static String svg(List<Box> boxes, Flame flame, String title, String legend, String unit) {
+        int height = (legend.isEmpty() ? TOP : TOP + LEGEND) + rows(boxes) * ROW + 8;
         int bottom = height - 8;
         StringBuilder s = new StringBuilder();
         s.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(WIDTH).append("\" height=\"").append(height)
@@ -117,12 +175,17 @@ public final class FlameGraph {
         s.append("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n");
         s.append("<text x=\"8\" y=\"22\" font-size=\"15\" font-weight=\"bold\" fill=\"#333\">")
                 .append(xml(title + " (" + total(flame, unit) + ")")).append("</text>\n");
+        if (!legend.isEmpty()) {
+            s.append("<text x=\"8\" y=\"").append(22 + LEGEND).append("\" font-size=\"11\" fill=\"#333\">")
+                    .append(xml(legend)).append("</text>\n");
+        }
         for (Box b : boxes) {
             int y = bottom - (b.row() + 1) * ROW;
-            Color c = colour(b.frame());
-            s.append(String.format(Locale.ROOT, "<g><title>%s (%s, %.1f %%)</title><rect x=\"%.1f\" y=\"%d\" width=\"%.1f\""
+            Color c = colour(b);
+            String moved = Double.isNaN(b.change()) ? "" : String.format(Locale.ROOT, ", %+.1f pts", 100 * b.change());
+            s.append(String.format(Locale.ROOT, "<g><title>%s (%s, %.1f %%%s)</title><rect x=\"%.1f\" y=\"%d\" width=\"%.1f\""
                             + " height=\"%d\" fill=\"#%06x\"/>", xml(b.frame()), xml(weight(b.weight(), unit)),
-                    100.0 * b.weight() / flame.weight(), b.x(), y, b.width(), ROW - 1, c.getRGB() & 0xFFFFFF));
+                    100.0 * b.weight() / flame.weight(), moved, b.x(), y, b.width(), ROW - 1, c.getRGB() & 0xFFFFFF));
             // about 6.5 px a character at 11 px
             int chars = (int) ((b.width() - 6) / 6.5);
             String label = shortName(b.frame());
@@ -168,6 +231,16 @@ public final class FlameGraph {
             }
         }
         return "";
+    }
+
+    /** A box's colour: by its change when compared, else by whose frame it is. */
+    static Color colour(Box b) {
+        if (Double.isNaN(b.change())) {
+            return colour(b.frame());
+        }
+        float strength = (float) Math.min(1.0, Math.abs(b.change()) / FULL_CHANGE);
+        // pale grey-white when held, saturating to red (grew) or blue (shrank)
+        return Color.getHSBColor(b.change() >= 0 ? 0f : 0.6f, 0.08f + 0.72f * strength, 0.97f);
     }
 
     /** Warm for the application's frames, cool for the JDK's, the hue varying by name so neighbours differ. */

@@ -50,16 +50,8 @@ final class DiagnoseCommand implements Callable<Integer> {
             description = "local:PID, local, pod/NAME, NAME with -n, ssh://[USER@]HOST[:PORT], or hosts/GROUP")
     String target;
 
-    @Option(names = {"-n", "--namespace"}, paramLabel = "NAMESPACE",
-            description = "The pod's namespace (default: the kubeconfig context's, else 'default').")
-    String namespace;
-
-    @Option(names = {"-c", "--container"}, paramLabel = "CONTAINER",
-            description = "The pod's container (default: the one running a JVM).")
-    String container;
-
-    @Option(names = "--context", paramLabel = "CONTEXT", description = "The kubeconfig context (default: the current one).")
-    String context;
+    @picocli.CommandLine.Mixin
+    TargetOptions where = new TargetOptions();
 
     @Option(names = "--compare", paramLabel = "POD",
             description = "Also collect from a healthy pod of the same service and say what differs: 'auto' (a Ready"
@@ -84,26 +76,6 @@ final class DiagnoseCommand implements Callable<Integer> {
                     + " thread dump from the container log. A thread dump only; the JVM prints it at a safepoint, so a"
                     + " stuck log pipe stalls it.")
     boolean allowSigquit;
-
-    @Option(names = "--pid", paramLabel = "PID", description = "The JVM's pid on the host or in the container.")
-    Long pid;
-
-    @Option(names = "--main-class", paramLabel = "NAME", description = "Pick the JVM whose main class or jar contains NAME.")
-    String mainClass;
-
-    @Option(names = "--sudo-user", paramLabel = "USER",
-            description = "Over SSH, run the commands as USER with 'sudo -n -u USER' (the JVM's user: jcmd attaches only as it).")
-    String sudoUser;
-
-    @Option(names = "--ssh-config", paramLabel = "FILE", description = "OpenSSH client config (default: ~/.ssh/config).")
-    Path sshConfig = home(".ssh/config");
-
-    @Option(names = "--known-hosts", paramLabel = "FILE", description = "Host keys to trust (default: ~/.ssh/known_hosts).")
-    Path knownHosts = home(".ssh/known_hosts");
-
-    @Option(names = {"-i", "--identity"}, paramLabel = "FILE",
-            description = "Private key to offer (repeatable; default: ~/.ssh/id_ecdsa, id_rsa, and the config's IdentityFile).")
-    List<Path> identities = new ArrayList<>();
 
     @Option(names = "--rounds", paramLabel = "N", defaultValue = "2",
             description = "Collection rounds, a time series for growth and stuck threads (default: ${DEFAULT-VALUE}).")
@@ -131,10 +103,6 @@ final class DiagnoseCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     ReportOptions report = new ReportOptions();
 
-    private static Path home(String relative) {
-        return Path.of(System.getProperty("user.home")).resolve(relative);
-    }
-
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -154,8 +122,7 @@ final class DiagnoseCommand implements Callable<Integer> {
                     + profile.toSeconds() + " s…");
             err.flush();
         }
-        DiagnosisService service = new DiagnosisService(DiagnosisService.Settings.fromEnvironment()
-                .withSsh(new DiagnosisService.SshSettings(sshConfig, knownHosts, identities)));
+        DiagnosisService service = new DiagnosisService(where.settings());
         try {
             if (request.target() instanceof Target.HostGroup) {
                 return group(service.diagnoseGroup(request, DiagnosisListener.NONE), out, err);
@@ -171,7 +138,7 @@ final class DiagnoseCommand implements Callable<Integer> {
 
     /** The request the options describe; what cannot be checked without the service is checked there. */
     private DiagnoseRequest request() {
-        Target where = Target.parse(target, namespace != null);
+        Target named = Target.parse(target, where.namespaced());
         if (rounds < 1 || rounds > 100) {
             throw new IllegalArgumentException("--rounds must be between 1 and 100");
         }
@@ -186,13 +153,8 @@ final class DiagnoseCommand implements Callable<Integer> {
             plan = plan.withLiveHistogram();
         }
         plan = plan.withProfile(Optional.ofNullable(profile));
-        return DiagnoseRequest.of(where)
-                .withNamespace(Optional.ofNullable(namespace))
-                .withContainer(Optional.ofNullable(container))
-                .withContext(Optional.ofNullable(context))
+        return where.applyTo(DiagnoseRequest.of(named), true)
                 .withCompare(Optional.ofNullable(compare))
-                .withJvm(Optional.ofNullable(pid), Optional.ofNullable(mainClass))
-                .withSudoUser(Optional.ofNullable(sudoUser))
                 .withPlan(plan)
                 .withLadder(new PodCollector.Options(Optional.ofNullable(copyJattach),
                         Optional.ofNullable(debugImage).filter(i -> !i.isBlank()), allowSigquit))

@@ -23,13 +23,18 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /** {@code sage profile TARGET}: where a JVM allocates and spends CPU, from a JDK Flight Recorder recording. */
 @Command(name = "profile", mixinStandardHelpOptions = true,
         description = {"Records a JVM with JDK Flight Recorder (its 'profile' settings, about 1 % overhead) and says where"
                 + " it allocates memory, where its CPU goes, what its threads wait on, and who starts threads.",
             "  sage profile local:4242 --duration 30s",
-            "  sage profile payments-7d9f8-x2kq -n prod --out payments.jfr --flame payments"})
+            "  sage profile payments-7d9f8-x2kq -n prod --out payments.jfr --flame payments",
+            "  sage profile payments-7d9f8-x2kq -n prod --compare payments-7d9f8-h5jw  (recorded side by side)"})
 final class ProfileCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -45,26 +50,16 @@ final class ProfileCommand implements Callable<Integer> {
     Path outFile;
 
     @Option(names = "--flame", paramLabel = "DIR", description = "Also draw flame graphs of the allocations and of the"
-            + " CPU there (allocations.png, allocations.svg, cpu.png, cpu.svg).")
+            + " CPU there (allocations.png, allocations.svg, cpu.png, cpu.svg; with --compare, also allocations-diff and"
+            + " cpu-diff).")
     Path flameDir;
 
-    @Option(names = {"-n", "--namespace"}, paramLabel = "NAMESPACE", description = "The pod's namespace.")
-    String namespace;
+    @Option(names = "--compare", paramLabel = "OTHER", description = "Record OTHER too, at the same time and for as long"
+            + " (a healthy sibling, or the same service before a fix), and say what moved from it to TARGET.")
+    String compare;
 
-    @Option(names = {"-c", "--container"}, paramLabel = "CONTAINER", description = "The pod's container.")
-    String container;
-
-    @Option(names = "--context", paramLabel = "CONTEXT", description = "The kubeconfig context (default: the current one).")
-    String context;
-
-    @Option(names = "--pid", paramLabel = "PID", description = "The JVM's pid on the host or in the container.")
-    Long pid;
-
-    @Option(names = "--main-class", paramLabel = "NAME", description = "Pick the JVM whose main class or jar contains NAME.")
-    String mainClass;
-
-    @Option(names = "--sudo-user", paramLabel = "USER", description = "Over SSH, run the commands as this user (sudo -n -u).")
-    String sudoUser;
+    @picocli.CommandLine.Mixin
+    TargetOptions where = new TargetOptions();
 
     @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "60s", converter = DurationOption.class,
             description = "How long the commands around the recording may take (default: ${DEFAULT-VALUE}).")
@@ -75,35 +70,49 @@ final class ProfileCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         DiagnoseRequest request;
+        Optional<DiagnoseRequest> other;
         try {
-            request = DiagnoseRequest.of(Target.parse(target, namespace != null))
-                    .withNamespace(Optional.ofNullable(namespace))
-                    .withContainer(Optional.ofNullable(container))
-                    .withContext(Optional.ofNullable(context))
-                    .withJvm(Optional.ofNullable(pid), Optional.ofNullable(mainClass))
-                    .withSudoUser(Optional.ofNullable(sudoUser))
-                    .withPlan(CollectionPlan.defaults().withTimeout(timeout));
+            request = request(target, true);
+            // the other JVM is found on its own: a pid or main class given for TARGET need not fit it
+            other = compare == null ? Optional.empty() : Optional.of(request(compare, false));
         } catch (IllegalArgumentException e) {
             err.println("sage profile: " + e.getMessage());
             return ExitCodes.USAGE;
         }
-        err.println("sage profile: recording " + target + " for " + duration.toSeconds() + " s…");
+        err.println("sage profile: recording " + target + (compare == null ? "" : " and " + compare) + " for "
+                + duration.toSeconds() + " s…");
         err.flush();
+        DiagnosisService service = new DiagnosisService(where.settings());
         ProfileReport report;
+        Optional<ProfileReport> before = Optional.empty();
+        ExecutorService side = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "sage-profile-compare");
+            t.setDaemon(true);
+            return t;
+        });
         try {
-            report = new DiagnosisService(DiagnosisService.Settings.fromEnvironment()).profile(request, duration,
-                    DiagnosisListener.NONE);
+            // side by side: the same window of the same traffic, so that what moved is the code, not the hour
+            Future<ProfileReport> compared = other.map(o -> side.submit(() -> service.profile(o, duration,
+                    DiagnosisListener.NONE))).orElse(null);
+            // saved before it is read: a recording Sage cannot read may still open in JDK Mission Control
+            report = service.profile(request, duration, DiagnosisListener.NONE, jfr -> save(jfr, err));
+            if (compared != null) {
+                before = Optional.of(compared.get());
+            }
         } catch (DiagnosisException e) {
             err.println("sage profile: " + CliWords.failure(e.getMessage(), e.remedies()));
             return e.kind() == DiagnosisException.Kind.BAD_REQUEST ? ExitCodes.USAGE : ExitCodes.NOTHING_ANALYSED;
-        }
-        if (outFile != null) {
-            try {
-                Files.write(outFile, report.jfr());
-            } catch (IOException e) {
-                err.println("sage profile: could not save the recording to " + outFile + ": " + e.getMessage());
-                return ExitCodes.FAILED;
-            }
+        } catch (ExecutionException e) {
+            DiagnosisException cause = e.getCause() instanceof DiagnosisException d ? d
+                    : new DiagnosisException(DiagnosisException.Kind.UNSUPPORTED, String.valueOf(e.getCause().getMessage()));
+            err.println("sage profile: " + compare + ": " + CliWords.failure(cause.getMessage(), cause.remedies()));
+            return cause.kind() == DiagnosisException.Kind.BAD_REQUEST ? ExitCodes.USAGE : ExitCodes.NOTHING_ANALYSED;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            err.println("sage profile: interrupted");
+            return ExitCodes.FAILED;
+        } finally {
+            side.shutdownNow();
         }
         if (flameDir != null) {
             try {
@@ -116,21 +125,58 @@ final class ProfileCommand implements Callable<Integer> {
                 Files.write(flameDir.resolve("cpu.png"), FlameGraph.png(p.cpuFlame(), "CPU of " + report.target(), "samples"));
                 Files.writeString(flameDir.resolve("cpu.svg"), FlameGraph.svg(p.cpuFlame(), "CPU of " + report.target(),
                         "samples"));
+                if (before.isPresent()) {
+                    var b = before.get().profile();
+                    String against = before.get().target();
+                    Files.write(flameDir.resolve("allocations-diff.png"), FlameGraph.diffPng(p.allocationFlame(),
+                            b.allocationFlame(), "Allocations of " + report.target(), against, "bytes"));
+                    Files.writeString(flameDir.resolve("allocations-diff.svg"), FlameGraph.diffSvg(p.allocationFlame(),
+                            b.allocationFlame(), "Allocations of " + report.target(), against, "bytes"));
+                    Files.write(flameDir.resolve("cpu-diff.png"), FlameGraph.diffPng(p.cpuFlame(), b.cpuFlame(),
+                            "CPU of " + report.target(), against, "samples"));
+                    Files.writeString(flameDir.resolve("cpu-diff.svg"), FlameGraph.diffSvg(p.cpuFlame(), b.cpuFlame(),
+                            "CPU of " + report.target(), against, "samples"));
+                }
             } catch (IOException e) {
                 err.println("sage profile: could not write the flame graphs to " + flameDir + ": " + e.getMessage());
                 return ExitCodes.FAILED;
             }
         }
         out.print(ProfileText.render(report));
+        before.ifPresent(b -> out.print("\n" + ProfileText.diff(b, report)));
         if (flameDir != null) {
             out.println("\nFlame graphs: " + flameDir.resolve("allocations.png") + ", " + flameDir.resolve("cpu.png")
-                    + " (and .svg)");
+                    + (before.isPresent() ? ", " + flameDir.resolve("allocations-diff.png") + ", "
+                    + flameDir.resolve("cpu-diff.png") : "") + " (and .svg)");
         }
-        if (outFile != null) {
+        if (outFile != null && !saveFailed) {
             out.println("\nThe recording: " + outFile + " (" + report.jfr().length / 1024 + " KiB; open it in JDK Mission"
                     + " Control)");
         }
         out.flush();
-        return ExitCodes.OK;
+        return saveFailed ? ExitCodes.FAILED : ExitCodes.OK;
+    }
+
+    /** A request for {@code named} with the target options; {@code withPid} applies {@code --pid}. */
+    private DiagnoseRequest request(String named, boolean withPid) {
+        return where.applyTo(DiagnoseRequest.of(Target.parse(named, where.namespaced())), withPid)
+                .withPlan(CollectionPlan.defaults().withTimeout(timeout));
+    }
+
+    /** Whether {@code --out} could not be written: the profile is still shown, and the exit says so. */
+    private boolean saveFailed;
+
+    /** Writes the recording to {@code --out}, when given; a failure is said, and the profile goes on. */
+    private void save(byte[] jfr, PrintWriter err) {
+        if (outFile == null) {
+            return;
+        }
+        try {
+            Files.write(outFile, jfr);
+        } catch (IOException e) {
+            err.println("sage profile: could not save the recording to " + outFile + ": " + e.getMessage());
+            err.flush();
+            saveFailed = true;
+        }
     }
 }

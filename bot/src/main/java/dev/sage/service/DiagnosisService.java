@@ -147,6 +147,15 @@ public final class DiagnosisService {
      */
     public ProfileReport profile(DiagnoseRequest request, Duration duration, DiagnosisListener listener)
             throws DiagnosisException {
+        return profile(request, duration, listener, jfr -> { });
+    }
+
+    /**
+     * As {@link #profile(DiagnoseRequest, Duration, DiagnosisListener)}, giving the recording's bytes to {@code keep}
+     * as soon as they are back, before they are read: a recording that cannot be read is still kept.
+     */
+    public ProfileReport profile(DiagnoseRequest request, Duration duration, DiagnosisListener listener,
+                                 java.util.function.Consumer<byte[]> keep) throws DiagnosisException {
         if (duration.compareTo(Duration.ofSeconds(1)) < 0 || duration.compareTo(MAX_PROFILE) > 0) {
             throw new DiagnosisException(DiagnosisException.Kind.BAD_REQUEST, "a profile lasts from 1 s to "
                     + MAX_PROFILE.toMinutes() + " min");
@@ -159,6 +168,7 @@ public final class DiagnosisService {
             try {
                 progress.step("recording " + at.target() + " for " + duration.toSeconds() + " s");
                 Collector.Recording r = new Collector(at.transport()).recordJfr(at.jvm().pid(), duration, request.plan());
+                keep.accept(r.jfr());
                 return new ProfileReport(at.target(), dev.sage.profile.ProfileReader.read(r.jfr(), "the recording"),
                         r.jfr(), r.existing(), r.took());
             } finally {

@@ -209,6 +209,8 @@ public final class BlockKit {
                 + "• `compare payments-7d9f8-x2kq with auto` (a healthy sibling) or `with OTHER-POD`\n"
                 + "• `watch payments-7d9f8-x2kq for 30s`: several rounds, for growth and stuck threads\n"
                 + "• `profile payments-7d9f8-x2kq for 30s`: a flight recording: who allocates, where the CPU goes\n"
+                + "• `diagnose payments-7d9f8-x2kq --profile 30s`: a diagnosis, then a recording, so that a leak's findings"
+                + " name the code that starts the threads or fills the map\n"
                 + "• `analyze` with a dump file shared in the message or earlier in the thread, or a dump pasted in a"
                 + " ``` code block\n"
                 + "• `playbooks`: the playbooks in force\n"

@@ -29,13 +29,21 @@ public final class Conversation {
      * @param target what was named: a pod name, {@code pod/NAME}, {@code local:PID}, {@code ssh://HOST}, {@code hosts/G}
      * @param compareWith {@code auto} or a pod, for {@code compare}
      * @param watchFor how long to watch, for {@code watch}
+     * @param profileFor how long to record the JVM after collecting ({@code --profile 30s})
      */
     public record Diagnose(String target, Optional<String> namespace, Optional<String> container,
                            Optional<String> context, Optional<Long> pid, Optional<String> mainClass,
-                           Optional<String> compareWith, Optional<Duration> watchFor) implements Ask {
-        /** The same target, compared with a sibling or watched over a time (or neither). */
+                           Optional<String> compareWith, Optional<Duration> watchFor, Optional<Duration> profileFor)
+            implements Ask {
+        public Diagnose(String target, Optional<String> namespace, Optional<String> container, Optional<String> context,
+                        Optional<Long> pid, Optional<String> mainClass, Optional<String> compareWith,
+                        Optional<Duration> watchFor) {
+            this(target, namespace, container, context, pid, mainClass, compareWith, watchFor, Optional.empty());
+        }
+
+        /** The same target, compared with a sibling or watched over a time (or neither), and not recorded. */
         public Diagnose as(Optional<String> compare, Optional<Duration> watch) {
-            return new Diagnose(target, namespace, container, context, pid, mainClass, compare, watch);
+            return new Diagnose(target, namespace, container, context, pid, mainClass, compare, watch, Optional.empty());
         }
     }
 
@@ -165,6 +173,7 @@ public final class Conversation {
         Optional<Long> pid = Optional.empty();
         Optional<String> compareWith = verb.equals("compare") ? Optional.of("auto") : Optional.empty();
         Optional<Duration> watchFor = verb.equals("watch") ? Optional.of(DEFAULT_WATCH) : Optional.empty();
+        Optional<Duration> profileFor = Optional.empty();
         for (int i = 0; i < words.size(); i++) {
             String w = trimPunctuation(words.get(i));
             String lower = w.toLowerCase(Locale.ROOT);
@@ -219,21 +228,30 @@ public final class Conversation {
                     i = sibling ? j - 1 : j;
                 }
                 case "for", "--watch" -> {
-                    String amount = next == null ? "" : next;
-                    String unit = i + 2 < words.size() ? trimPunctuation(words.get(i + 2)) : "";
-                    boolean separateUnit = amount.matches("\\d{1,4}") && unit.matches("(?i)s|secs?|seconds?|m|mins?|minutes?");
-                    Matcher d = DURATION.matcher(separateUnit ? amount + unit : amount);
-                    if (!d.matches()) {
+                    Length length = lengthAfter(words, i);
+                    if (length == null) {
                         return new Help(verb + " for how long? e.g. `" + verb + " " + (target == null ? "POD" : target)
                                 + " for 30s`.");
                     }
-                    Duration dur = duration(d);
-                    if (dur.compareTo(MAX_WATCH) > 0 || dur.isZero()) {
+                    if (length.duration().compareTo(MAX_WATCH) > 0 || length.duration().isZero()) {
                         return new Help("a " + (verb.equals("profile") ? "profile" : "watch") + " lasts between 1 s and "
                                 + MAX_WATCH.toMinutes() + " min.");
                     }
-                    watchFor = Optional.of(dur);
-                    i += separateUnit ? 2 : 1;
+                    watchFor = Optional.of(length.duration());
+                    i += length.words();
+                }
+                case "--profile", "profiling" -> {
+                    if (verb.equals("profile")) {
+                        return new Help("`profile` records already; give its length with `for`, e.g. `profile "
+                                + (target == null ? "POD" : target) + " for 30s`.");
+                    }
+                    Length length = lengthAfter(words, i);
+                    if (length == null || length.duration().isZero() || length.duration().compareTo(MAX_WATCH) > 0) {
+                        return new Help("`--profile` needs how long to record, 1 s to " + MAX_WATCH.toMinutes()
+                                + " min, e.g. `" + verb + " " + (target == null ? "POD" : target) + " --profile 30s`.");
+                    }
+                    profileFor = Optional.of(length.duration());
+                    i += length.words();
                 }
                 case "please", "pod", "the", "a", "on", "of", "for?" -> {
                     // filler
@@ -270,7 +288,7 @@ public final class Conversation {
             }
             target = target.substring(slash + 1);
         }
-        return new Diagnose(target, namespace, container, context, pid, mainClass, compareWith, watchFor);
+        return new Diagnose(target, namespace, container, context, pid, mainClass, compareWith, watchFor, profileFor);
     }
 
     private static final String NAME = "([a-z0-9][a-z0-9.-]{0,252})";
@@ -307,6 +325,18 @@ public final class Conversation {
         return w.startsWith("local") || w.startsWith("ssh://") || w.startsWith("hosts/") || w.startsWith("pod/")
                 || w.startsWith("http://") || w.startsWith("https://")
                 || w.matches("[a-z0-9]([a-z0-9.-]*[a-z0-9])?(/[a-z0-9]([a-z0-9.-]*[a-z0-9])?)?") && w.contains("-");
+    }
+
+    /** A length written after a word: its duration, and how many words it took ({@code 30s}: 1, {@code 2 min}: 2). */
+    private record Length(Duration duration, int words) {}
+
+    /** The length written after {@code words[i]} ({@code 30s}, {@code 30 s}, {@code 2 min}), or null when none is. */
+    private static Length lengthAfter(List<String> words, int i) {
+        String amount = i + 1 < words.size() ? trimPunctuation(words.get(i + 1)) : "";
+        String unit = i + 2 < words.size() ? trimPunctuation(words.get(i + 2)) : "";
+        boolean separateUnit = amount.matches("\\d{1,4}") && unit.matches("(?i)s|secs?|seconds?|m|mins?|minutes?");
+        Matcher d = DURATION.matcher(separateUnit ? amount + unit : amount);
+        return d.matches() ? new Length(duration(d), separateUnit ? 2 : 1) : null;
     }
 
     private static Duration duration(Matcher d) {

@@ -470,7 +470,8 @@ public final class SageBot implements AutoCloseable {
                             + " press Re-run or ask again once it is back."));
                 }
             }
-        });
+        }, request.plan().profile().map(p -> deadline(p.plus(request.plan().interval()
+                .multipliedBy(request.plan().rounds() - 1L)), request.plan().timeout())).orElse(config.limits().deadline()));
         if (!admitted.accepted()) {
             String why = admitted.refusal().orElseThrow();
             for (Subscriber s : flights.land(key)) {
@@ -516,8 +517,7 @@ public final class SageBot implements AutoCloseable {
         }
         ThreadReply reply = new ThreadReply(web, where.channel(), where.thread(), ts.get(), doing, again);
         // a profile takes its duration: its deadline is that, plus the commands around it
-        Duration deadline = config.limits().deadline().compareTo(ask.duration().plus(request.plan().timeout())) < 0
-                ? ask.duration().plus(request.plan().timeout()).plusMinutes(1) : config.limits().deadline();
+        Duration deadline = deadline(ask.duration(), request.plan().timeout());
         // profiles are a kind of their own: a recording holds its slot for minutes (limits.per_kind.profile)
         WorkPool.Admitted admitted = pool.submit("profile", new WorkPool.Job() {
             @Override
@@ -554,7 +554,7 @@ public final class SageBot implements AutoCloseable {
                     if (left <= 0) {
                         return;
                     }
-                    reply.step(left + " s left");
+                    reply.countdown(left + " s left");
                 }
             } catch (InterruptedException stopped) {
                 // the profile ended
@@ -569,11 +569,19 @@ public final class SageBot implements AutoCloseable {
             countdown.interrupt();
             reply.show(BlockKit.profile(r, user));
             String name = request.target() instanceof Target.Pod p ? p.name() : "profile";
-            // not the .jfr: a recording holds the JVM's environment and system properties, which never go to Slack
             List<SlackWeb.Upload> files = new ArrayList<>(flames(r, name));
             files.add(new SlackWeb.Upload(name + "-profile.txt", "Profile", dev.sage.render.ProfileText.render(r)
                     .getBytes(StandardCharsets.UTF_8)));
-            web.upload(reply.channel, reply.thread, "Where the memory and the CPU go, and the full profile:", files);
+            // the recording only when it holds none of the JVM's environment, properties, arguments or messages
+            List<String> held = r.profile().privateEvents();
+            if (held.isEmpty()) {
+                files.add(new SlackWeb.Upload(name + ".jfr", "Recording (JDK Mission Control opens it)", r.jfr()));
+            }
+            web.upload(reply.channel, reply.thread, "Where the memory and the CPU go, and the full profile"
+                    + (held.isEmpty() ? " and the recording:" : ". The recording is not attached: it holds "
+                    + (r.existing().isPresent() ? "what the JVM's own recording kept" : "what this JVM's JDK would not leave out")
+                    + " (" + Mrkdwn.escape(String.join(", ", held)) + ": environment, properties, arguments or messages);"
+                    + " `sage profile --out` keeps it on the machine that runs it:"), files);
             outcome = "done";
         } catch (DiagnosisException e) {
             ticket.disarm();
@@ -595,8 +603,23 @@ public final class SageBot implements AutoCloseable {
     /** Where one request wants the answer of the diagnosis it started or joined. */
     private record Subscriber(ThreadReply reply, Again again, RequestAudit record, String user, String action) {}
 
-    /** The kind of target, for the pool's limits per kind ({@code limits.per_kind}). */
+    /**
+     * A job's deadline: the configured one, or longer when what it records needs it (a recording takes its length, and
+     * the commands around it their timeout).
+     */
+    private Duration deadline(Duration recording, Duration timeout) {
+        Duration need = recording.plus(timeout);
+        return config.limits().deadline().compareTo(need) < 0 ? need.plusMinutes(1) : config.limits().deadline();
+    }
+
+    /**
+     * The kind of target, for the pool's limits per kind ({@code limits.per_kind}); a diagnosis that records is a
+     * profile: its recording holds the slot for minutes.
+     */
     private static String kind(DiagnoseRequest request) {
+        if (request.plan().profile().isPresent()) {
+            return "profile";
+        }
         Target t = request.target();
         return t instanceof Target.Pod ? "pod" : t instanceof Target.Local ? "local" : "ssh";
     }
@@ -608,6 +631,8 @@ public final class SageBot implements AutoCloseable {
         return what + " `" + Mrkdwn.code(ask.target()) + "`" + ns
                 + (ask.compareWith().isPresent() ? " and a sibling to compare with" : "")
                 + ": " + rounds + " round" + (rounds > 1 ? "s " + Durations.show(request.plan().interval()) + " apart" : "")
+                + request.plan().profile().map(p -> ", then a " + p.toSeconds() + " s recording with JDK Flight Recorder"
+                        + " (about 1 % overhead; no pause)").orElse("")
                 + "…";
     }
 
@@ -948,6 +973,7 @@ public final class SageBot implements AutoCloseable {
         if (all.isEmpty()) {
             all.add(Access.Action.DIAGNOSE);
         }
+        ask.profileFor().ifPresent(p -> all.add(Access.Action.PROFILE));
         return all;
     }
 
@@ -1311,7 +1337,7 @@ public final class SageBot implements AutoCloseable {
                 .withContext(context)
                 .withCompare(ask.compareWith())
                 .withJvm(ask.pid(), ask.mainClass())
-                .withPlan(plan)
+                .withPlan(plan.withProfile(ask.profileFor()))
                 .withLadder(pod ? new PodCollector.Options(c.copyJattach(), c.debugImage(), c.allowSigquit())
                         : PodCollector.Options.NONE)
                 .withRequestedBy(user == null ? "" : user);

@@ -32,6 +32,8 @@ final class ThreadReply implements DiagnosisListener {
     private boolean done;
     /** Whether the work has shown a step: a queue place said late must not replace it. */
     private boolean started;
+    /** Where the last countdown step is in {@link #steps}, or -1. */
+    private int countdownAt = -1;
 
     ThreadReply(SlackWeb web, String channel, String thread, String ts, String doing, Again again) {
         this.web = web;
@@ -50,6 +52,15 @@ final class ThreadReply implements DiagnosisListener {
             progress(judged == null ? BlockKit.progress(doing, steps)
                     : BlockKit.report(judged, again, true, judgedPending + "; " + Mrkdwn.escape(what)));
         }
+    }
+
+    /** A step that replaces the last one when that was a countdown too ("20 s left"), so that they do not pile up. */
+    synchronized void countdown(String what) {
+        if (countdownAt >= 0 && countdownAt == steps.size() - 1) {
+            steps.remove(countdownAt);
+        }
+        countdownAt = steps.size();
+        step(what);
     }
 
     @Override

@@ -55,4 +55,32 @@ class FlameGraphTest {
         assertThat(ImageIO.read(new ByteArrayInputStream(FlameGraph.png(none, "CPU of x", "samples"))).getWidth())
                 .isEqualTo(FlameGraph.WIDTH);
     }
+
+    @Test
+    void aDifferentialFlameGraphColoursEachFrameByHowItsShareMovedFromTheOtherProfile() throws Exception {
+        // before the fix: flush held 75 % of the bytes; after it, 20 %, and what it allocated went elsewhere
+        Flame after = new Flame("all", 200, List.of(new Flame("java.lang.Thread.run", 200, List.of(
+                new Flame("com.example.Orders.list", 160, List.of()),
+                new Flame("com.example.Orders.flush", 40, List.of(leaf("com.example.Orders.buildReport", 40)))))));
+
+        List<FlameGraph.Box> boxes = FlameGraph.layout(after, FLAME);
+
+        FlameGraph.Box flush = boxes.stream().filter(b -> b.frame().endsWith("flush")).findFirst().orElseThrow();
+        assertThat(flush.change()).isCloseTo(0.20 - 0.75, org.assertj.core.data.Offset.offset(1e-9));
+        FlameGraph.Box list = boxes.stream().filter(b -> b.frame().endsWith("list")).findFirst().orElseThrow();
+        assertThat(list.change()).as("new since before").isCloseTo(0.80, org.assertj.core.data.Offset.offset(1e-9));
+        FlameGraph.Box root = boxes.stream().filter(b -> b.frame().equals("all")).findFirst().orElseThrow();
+        assertThat(root.change()).isZero();
+        java.awt.Color shrank = FlameGraph.colour(flush);
+        java.awt.Color grew = FlameGraph.colour(list);
+        assertThat(shrank.getBlue()).isGreaterThan(shrank.getRed());
+        assertThat(grew.getRed()).isGreaterThan(grew.getBlue());
+
+        BufferedImage image = ImageIO.read(new ByteArrayInputStream(FlameGraph.diffPng(after, FLAME,
+                "Allocations of pod/payments-2", "pod/payments-1", "bytes")));
+        assertThat(image.getHeight()).as("a legend line under the title")
+                .isEqualTo(FlameGraph.TOP + FlameGraph.LEGEND + 4 * FlameGraph.ROW + 8);
+        assertThat(FlameGraph.diffSvg(after, FLAME, "Allocations of pod/payments-2", "pod/payments-1", "bytes"))
+                .contains("red: a larger share than in pod/payments-1").contains("com.example.Orders.flush (40 B, 20.0 %, -55.0 pts)");
+    }
 }

@@ -48,6 +48,24 @@ class ProfileCommandTest {
     }
 
     @Test
+    void twoJvmsRecordedSideBySideSayWhatMovedFromOneToTheOther(@TempDir Path dir) throws Exception {
+        try (ScenarioJvm hot = ScenarioJvm.start("allocation-hotspot"); ScenarioJvm calm = ScenarioJvm.start("busy-healthy")) {
+            SageProcess.Run run = SageProcess.run(null, "profile", "local:" + hot.pid(), "--compare", "local:" + calm.pid(),
+                    "--duration", "2s", "--flame", dir.toString());
+            assertThat(run.exit()).as(run.err()).isZero();
+            assertThat(run.err()).contains("recording local:" + hot.pid() + " and local:" + calm.pid() + " for 2 s");
+            assertThat(run.out()).contains("What changed from local pid " + calm.pid())
+                    .containsPattern("new +\\+\\d+\\.\\d pts +0\\.0 % -> +\\d+\\.\\d % +dev\\.sage\\.scenarios\\.Scenario\\.buildReport")
+                    .contains("cpu-diff.png");
+            assertThat(javax.imageio.ImageIO.read(dir.resolve("allocations-diff.png").toFile()).getWidth()).isEqualTo(1200);
+            assertThat(Files.readString(dir.resolve("allocations-diff.svg"))).contains("a larger share than in local pid "
+                    + calm.pid());
+            Files.copy(dir.resolve("cpu-diff.png"), Path.of("target", "flame-cpu-diff.png"),
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING); // to look at
+        }
+    }
+
+    @Test
     void aDurationOutOfRangeAndAProcessThatIsNotThereGetClearErrors() throws Exception {
         SageProcess.Run tooLong = SageProcess.run(null, "profile", "local:1", "--duration", "10m");
         assertThat(tooLong.exit()).isEqualTo(ExitCodes.USAGE);

@@ -685,10 +685,13 @@ class SlackBotTest {
                 assertThat(u.filename()).isEqualTo("profile-allocations.png");
                 assertThat(new String(u.data(), 1, 3, StandardCharsets.US_ASCII)).isEqualTo("PNG");
             });
-            assertThat(slack.uploads()).as("a recording holds the JVM's environment: it stays off Slack")
-                    .noneSatisfy(u -> assertThat(u.filename()).endsWith(".jfr"))
-                    .noneSatisfy(u -> assertThat(new String(u.data(), 0, Math.min(3, u.data().length),
-                            StandardCharsets.US_ASCII)).isEqualTo("FLR"));
+            // the recording itself, without the JVM's environment, properties, arguments or messages
+            assertThat(slack.uploads()).filteredOn(u -> u.filename().endsWith(".jfr")).singleElement().satisfies(u -> {
+                assertThat(u.filename()).isEqualTo("profile.jfr");
+                dev.sage.profile.Profile shared = dev.sage.profile.ProfileReader.read(u.data(), u.filename());
+                assertThat(shared.privateEvents()).isEmpty();
+                assertThat(shared.allocationSites().get(0).frame()).isEqualTo("dev.sage.scenarios.Scenario.buildReport");
+            });
             List<Map<String, Object>> audit = awaitAudit(e -> e.get("event").equals("request_done") && e.get("user").equals("U1"));
             assertThat(audit).filteredOn(e -> e.get("event").equals("request") && e.get("user").equals("U1")).singleElement()
                     .satisfies(e -> assertThat(e.get("target").toString()).endsWith("(profile 3 s)"));
@@ -750,6 +753,57 @@ class SlackBotTest {
             assertThat(refused.get("user")).isEqualTo("U1");
             assertThat(awaitAudit(e -> e.get("event").equals("refused"))).filteredOn(e -> e.get("event").equals("refused"))
                     .singleElement().satisfies(e -> assertThat(e.get("target").toString()).endsWith("(profile 30 s)"));
+        }
+    }
+
+    @Test
+    void aDiagnosisWithAProfileNamesTheCodeThatStartsTheLeakingThreadsForThoseWhoMayProfile() throws Exception {
+        serve("""
+                local: true
+                collection:
+                  rounds: 2
+                  interval: 2s
+                  timeout: 30s
+                access:
+                  rules:
+                    - users: [U1]
+                      may: [diagnose]
+                      local: true
+                    - users: [U2]
+                      may: [diagnose, profile]
+                      local: true
+                """);
+        try (ScenarioJvm jvm = ScenarioJvm.start("thread-leak")) {
+            Map<String, Object> asked = event("<@USAGE> diagnose local:" + jvm.pid() + " --profile 3s", "1700000000.003300");
+            @SuppressWarnings("unchecked")
+            Map<String, Object> inner = (Map<String, Object>) asked.get("event");
+            inner.put("user", "U2");
+            post(JSON.writeValueAsString(asked));
+            FakeSlack.Call ack = slack.await("chat.postMessage", c -> c.get("thread_ts").equals("1700000000.003300"),
+                    Duration.ofSeconds(10));
+            assertThat(ack.get("text")).contains("2 rounds 2 s apart, then a 3 s recording with JDK Flight Recorder");
+            FakeSlack.Call done = slack.await("chat.update", c -> c.ts().equals(ack.ts())
+                    && c.get("blocks").contains("sage_rerun"), Duration.ofSeconds(60));
+            BlockKitLimits.check(done.blocks());
+            assertThat(done.get("blocks")).contains("`thread-leak`")
+                    .containsPattern("started by dev\\.sage\\.scenarios\\.Scenario\\.lambda\\$main\\$\\d+ \\(\\d+ threads in"
+                            + " the \\d s recording");
+            assertThat(awaitAudit(e -> e.get("event").equals("request_done") && e.get("user").equals("U2")))
+                    .filteredOn(e -> e.get("event").equals("command") && e.get("user").equals("U2"))
+                    .anySatisfy(e -> assertThat(e.get("argv").toString()).contains("sage-profile"));
+
+            // U1 may diagnose, not profile: a diagnosis that records is refused, to U1 alone
+            post(mention("<@USAGE> diagnose local:" + jvm.pid() + " --profile 3s", "1700000000.003400"));
+            FakeSlack.Call refused = slack.await("chat.postEphemeral", c -> c.get("blocks").contains("may not"),
+                    Duration.ofSeconds(10));
+            assertThat(refused.get("user")).isEqualTo("U1");
+            assertThat(refused.get("blocks")).contains("profile");
+
+            // a length out of range is explained, not guessed
+            post(mention("<@USAGE> diagnose local:" + jvm.pid() + " --profile 10m", "1700000000.003500"));
+            FakeSlack.Call help = slack.await("chat.postMessage", c -> c.get("thread_ts").equals("1700000000.003500"),
+                    Duration.ofSeconds(10));
+            assertThat(help.get("blocks")).contains("needs how long to record, 1 s to 5 min");
         }
     }
 

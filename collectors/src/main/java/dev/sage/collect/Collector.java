@@ -510,10 +510,9 @@ public final class Collector {
     private void takeThreadsJson(SnapshotReader reader, int round, long pid, ProcessFacts facts, CollectionPlan plan,
                                  boolean roundHasDump) {
         String source = "round " + round + ": Thread.dump_to_file -format=json";
-        String file = "/tmp/sage-threads-" + Long.toHexString(new java.security.SecureRandom().nextLong() | 1L << 62) + ".json";
-        // head reads one byte over the cap, so that a cut dump is told as such
-        String read = "s=$?; r=\"/proc/$p/root$f\"; if [ -r \"$r\" ]; then head -c $((c + 1)) \"$r\"; fi; rm -f \"$r\"; "
-                + "find \"/proc/$p/root/tmp\" -maxdepth 1 -name 'sage-threads-*.json' -mmin +10 -exec rm -f {} + 2>/dev/null; exit $s";
+        TargetFile target = TargetFile.fresh("sage-threads-", ".json");
+        String file = target.path();
+        String read = "s=$?; " + target.readAndRemove() + target.sweep() + "exit $s";
         try {
             List<String> argv = usesJattach(facts)
                     ? List.of("sh", "-c", "j=\"$1\"; p=\"$2\"; f=\"$3\"; c=\"$4\"; "
@@ -550,8 +549,12 @@ public final class Collector {
      */
     public record Recording(byte[] jfr, Optional<String> existing, boolean truncated, Duration took, String via) {}
 
-    /** The JFR recording files Sage names in the target's /tmp: {@code sage-profile-<random>.jfr}. */
+    /** The JFR recordings Sage starts, and their files in the target's /tmp: {@code sage-profile-<random>.jfr}. */
     static final String PROFILE_PREFIX = "sage-profile-";
+
+    /** {@code JFR.start} event settings that leave out each of {@link dev.sage.profile.Profile#PRIVATE}. */
+    private static final String LEFT_OUT = String.join(" ", dev.sage.profile.Profile.PRIVATE.stream().sorted()
+            .map(e -> e + "#enabled=false").toList());
 
     /** Defines {@code jc}: jcmd, or jattach's jcmd, for the pid in {@code $p}, its tool in {@code $j}, mode in {@code $m}. */
     private static final String JC = "jc() { if [ \"$m\" = jattach ]; then \"$j\" \"$p\" jcmd \"$*\"; else \"$j\""
@@ -560,13 +563,14 @@ public final class Collector {
     /**
      * A recording under way on the target (or the JVM's own, to be dumped at the end).
      *
-     * @param file the file the JVM writes, in its own {@code /tmp}
+     * @param file the file the JVM writes, in its own {@code /tmp}; its name is the recording's
      * @param existing the JVM's own running recording ({@code 1 continuous}), when it had one
      * @param mode {@code jcmd} or {@code jattach}, and {@code tool} its path on the target
+     * @param askedNanos when Sage asked for it; {@code startedNanos} when it was running
      * @param asJvmUser whether the execs switch to the JVM's user (jcmd must; jattach does it itself)
      */
-    private record JfrStarted(long pid, String name, String file, Optional<String> existing, Duration duration,
-                              long startedNanos, CollectionPlan plan, String mode, String tool, boolean asJvmUser,
+    private record JfrStarted(long pid, TargetFile file, Optional<String> existing, Duration duration,
+                              long askedNanos, long startedNanos, CollectionPlan plan, String mode, String tool, boolean asJvmUser,
                               ProcessFacts facts) {}
 
     /**
@@ -592,23 +596,28 @@ public final class Collector {
             throws CollectionException {
         jcmdArgv(pid, facts); // the same checks as any attach: its user, a JVM, one that handles SIGQUIT
         long seconds = Math.max(1, duration.toSeconds());
-        String name = PROFILE_PREFIX + Long.toHexString(new java.security.SecureRandom().nextLong() | 1L << 62);
+        long asked = System.nanoTime();
+        TargetFile file = TargetFile.fresh(PROFILE_PREFIX, ".jfr");
         boolean jattach = usesJattach(facts);
-        JfrStarted started = new JfrStarted(pid, name, "/tmp/" + name + ".jfr", Optional.empty(), Duration.ofSeconds(seconds),
-                System.nanoTime(), plan, jattach ? "jattach" : "jcmd", jattach ? facts.jattach() : jcmdPath(facts), !jattach,
-                facts);
+        JfrStarted started = new JfrStarted(pid, file, Optional.empty(), Duration.ofSeconds(seconds), asked, asked, plan,
+                jattach ? "jattach" : "jcmd", jattach ? facts.jattach() : jcmdPath(facts), !jattach, facts);
         String script = "m=\"$1\"; j=\"$2\"; p=\"$3\"; n=\"$4\"; f=\"$5\"; d=\"$6\"; " + JC
-                + "find \"/proc/$p/root/tmp\" -maxdepth 1 -name '" + PROFILE_PREFIX + "*.jfr' -mmin +10 -exec rm -f {} + 2>/dev/null; "
+                + file.sweep()
                 + "o=$(jc JFR.check 2>&1 | sed -n 's/^Recording \\([0-9][0-9]*\\): name=\\([^ ]*\\).*(running).*/\\1 \\2/p'"
                 + " | grep -v ' " + PROFILE_PREFIX + "' | head -n 1); "
                 + "if [ -n \"$o\" ]; then echo \"sage-existing: $o\"; exit 0; fi; "
-                + "jc JFR.start name=\"$n\" settings=profile duration=\"$((d + 60))s\" filename=\"$f\" 2>&1";
+                // JDK 17 and later take event settings: the events that hold secrets are left out, so that the file
+                // may be shared; an older JDK refuses them, and records them as it always does
+                + "o=$(jc JFR.start name=\"$n\" settings=profile duration=\"$((d + 60))s\" filename=\"$f\" " + LEFT_OUT + " 2>&1); "
+                + "case \"$o\" in *\"Started recording\"*) echo \"$o\";; "
+                + "*) jc JFR.start name=\"$n\" settings=profile duration=\"$((d + 60))s\" filename=\"$f\" 2>&1;; esac";
         ExecResult r = transport.exec(argv(started, script, List.of()), new byte[0], plan.timeout(), 1 << 16);
         String said = r.stdoutText().strip() + (r.stderr().isBlank() ? "" : "\n" + r.stderr().strip());
         java.util.regex.Matcher existing = java.util.regex.Pattern.compile("(?m)^sage-existing: (\\d+ \\S+)$").matcher(said);
+        // the duration counts from when the recording runs: the start's own attach is not part of it
         if (existing.find()) {
-            return new JfrStarted(pid, name, started.file(), Optional.of(existing.group(1)), started.duration(),
-                    started.startedNanos(), plan, started.mode(), started.tool(), started.asJvmUser(), facts);
+            return new JfrStarted(pid, file, Optional.of(existing.group(1)), started.duration(), asked,
+                    System.nanoTime(), plan, started.mode(), started.tool(), started.asJvmUser(), facts);
         }
         if (!said.contains("Started recording")) {
             if (said.contains("Unknown diagnostic command") || said.contains("JFR.start") && said.contains("not available")) {
@@ -618,7 +627,8 @@ public final class Collector {
             throw new CollectionException(CollectionException.Kind.UNSUPPORTED, "pid " + pid + " did not start a"
                     + " recording" + (said.isEmpty() ? " (exit " + r.exitCode() + ")" : ": " + JcmdErrors.explain(said)));
         }
-        return started;
+        return new JfrStarted(pid, file, Optional.empty(), started.duration(), asked, System.nanoTime(), plan, started.mode(),
+                started.tool(), started.asJvmUser(), facts);
     }
 
     /**
@@ -639,10 +649,8 @@ public final class Collector {
         }
         CollectionPlan plan = started.plan();
         String script = "m=\"$1\"; j=\"$2\"; p=\"$3\"; n=\"$4\"; f=\"$5\"; d=\"$6\"; c=\"$7\"; e=\"$8\"; " + JC
-                + "r=\"/proc/$p/root$f\"; "
                 + "if [ -n \"$e\" ]; then jc JFR.dump name=\"$e\" filename=\"$f\" maxage=\"${d}s\" >&2; "
-                + "else jc JFR.stop name=\"$n\" >&2; fi; s=$?; "
-                + "if [ -r \"$r\" ] && [ ! -L \"$r\" ]; then head -c $((c + 1)) \"$r\"; fi; rm -f \"$r\"; exit $s";
+                + "else jc JFR.stop name=\"$n\" >&2; fi; s=$?; " + started.file().readAndRemove() + "exit $s";
         ExecResult r = transport.exec(argv(started, script, List.of(Long.toString(plan.outputCap()),
                 started.existing().map(x -> x.substring(0, x.indexOf(' '))).orElse(""))), new byte[0], plan.timeout(),
                 plan.outputCap() + 1);
@@ -656,7 +664,7 @@ public final class Collector {
                 : r.stdout();
         String via = (started.mode().equals("jattach") ? started.tool() + " " + started.pid() + " jcmd"
                 : started.tool() + " " + started.pid()) + (started.existing().isPresent() ? " JFR.dump" : " JFR.start, JFR.stop");
-        return new Recording(jfr, started.existing(), truncated, since(started.startedNanos()), via);
+        return new Recording(jfr, started.existing(), truncated, since(started.askedNanos()), via);
     }
 
     /** Stops a recording and removes its file, when a collection ends early; what fails here was already lost. */
@@ -679,7 +687,7 @@ public final class Collector {
     /** {@code sh -c script} with the recording's fixed arguments ($1 to $6), then {@code more}, as the JVM's user. */
     private static List<String> argv(JfrStarted s, String script, List<String> more) throws CollectionException {
         List<String> argv = new ArrayList<>(List.of("sh", "-c", script, "sage-profile", s.mode(), s.tool(),
-                Long.toString(s.pid()), s.name(), s.file(), Long.toString(s.duration().toSeconds())));
+                Long.toString(s.pid()), s.file().name(), s.file().path(), Long.toString(s.duration().toSeconds())));
         argv.addAll(more);
         return s.asJvmUser() ? asJvmUser(s.pid(), s.facts(), argv) : argv;
     }

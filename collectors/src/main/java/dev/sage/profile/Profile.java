@@ -22,11 +22,31 @@ import java.util.List;
  * @param allocatedClasses what was allocated, by class, most bytes first, each with its own allocation sites
  * @param allocationFlame the allocation samples' stacks, weighed by bytes, for a flame graph
  * @param cpuFlame the execution samples' stacks, for a flame graph
+ * @param privateEvents the event types in the recording that hold what must not be shared beyond the machine it was
+ *     read on ({@link #PRIVATE}), in the order first seen; empty when it holds none of them
  */
 public record Profile(Instant start, Duration window, long allocationBytes, List<Site> allocationSites, long cpuSamples,
                       List<Site> cpuSites, List<Site> contention, Gc gc, long threadsStarted, List<Site> threadStarters,
-                      List<ClassAllocations> allocatedClasses, Flame allocationFlame, Flame cpuFlame) {
+                      List<ClassAllocations> allocatedClasses, Flame allocationFlame, Flame cpuFlame,
+                      List<String> privateEvents) {
+    /**
+     * The events that hold the JVM's secrets or its neighbours': environment variables, system properties, the command
+     * line and arguments (in the JVM's information, its string flags and its agents' options), other processes' command
+     * lines, and error messages. A recording Sage starts leaves them out; one the JVM made itself has them.
+     */
+    public static final java.util.Set<String> PRIVATE = java.util.Set.of("jdk.InitialEnvironmentVariable",
+            "jdk.InitialSystemProperty", "jdk.JVMInformation", "jdk.SystemProcess", "jdk.StringFlag", "jdk.JavaAgent",
+            "jdk.NativeAgent", "jdk.JavaErrorThrow", "jdk.JavaExceptionThrow");
+
+    public Profile(Instant start, Duration window, long allocationBytes, List<Site> allocationSites, long cpuSamples,
+                   List<Site> cpuSites, List<Site> contention, Gc gc, long threadsStarted, List<Site> threadStarters,
+                   List<ClassAllocations> allocatedClasses, Flame allocationFlame, Flame cpuFlame) {
+        this(start, window, allocationBytes, allocationSites, cpuSamples, cpuSites, contention, gc, threadsStarted,
+                threadStarters, allocatedClasses, allocationFlame, cpuFlame, List.of());
+    }
+
     public Profile {
+        privateEvents = List.copyOf(privateEvents);
         allocationSites = List.copyOf(allocationSites);
         cpuSites = List.copyOf(cpuSites);
         contention = List.copyOf(contention);

@@ -112,10 +112,14 @@ public final class ProfileReader {
         Instant heapLastAt = null;
         Instant first = null;
         Instant last = null;
+        java.util.Set<String> privateSeen = new java.util.LinkedHashSet<>();
         try (RecordingFile recording = new RecordingFile(file)) {
             while (recording.hasMoreEvents()) {
                 RecordedEvent e = recording.readEvent();
                 String type = e.getEventType().getName();
+                if (Profile.PRIVATE.contains(type)) {
+                    privateSeen.add(type);
+                }
                 if (WINDOW.contains(type) || type.startsWith("jdk.ObjectAllocation")) {
                     // the sampled and periodic events span the window; others may be older (the JVM's start, settings)
                     Instant at = e.getStartTime();
@@ -186,7 +190,8 @@ public final class ProfileReader {
         return new Profile(first == null ? Instant.EPOCH : first, first == null ? Duration.ZERO : Duration.between(first, last),
                 samplesSeen ? allocated : tlabAllocated, (samplesSeen ? allocations : tlabAllocations).top(), samples,
                 cpu.top(), contention.top(), new Profile.Gc(collections, pauses, longest, heapFirst, heapLast), threads,
-                starters.top(), classes(samplesSeen ? byClass : tlabByClass), (samplesSeen ? allocationFlame : tlabFlame).build(FLAME_SHARE), cpuFlame.build(FLAME_SHARE));
+                starters.top(), classes(samplesSeen ? byClass : tlabByClass), (samplesSeen ? allocationFlame : tlabFlame).build(FLAME_SHARE), cpuFlame.build(FLAME_SHARE),
+                List.copyOf(privateSeen));
     }
 
     /** The classes allocated most, each with its top few sites. */

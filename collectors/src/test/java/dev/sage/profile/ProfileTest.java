@@ -29,7 +29,9 @@ class ProfileTest {
         Collector.Recording r = new Collector(new LocalTransport()).recordJfr(jvm.pid(), SHORT, CollectionPlan.defaults());
         assertThat(r.existing()).as("the JVM was not recording: Sage started its own").isEmpty();
         assertThat(r.truncated()).isFalse();
-        return read(r);
+        Profile p = read(r);
+        assertThat(p.privateEvents()).as("the events that hold the JVM's secrets are left out of Sage's recordings").isEmpty();
+        return p;
     }
 
     private static Profile read(Collector.Recording r) throws Exception {
@@ -100,7 +102,13 @@ class ProfileTest {
             List<Collector.Recording> both = List.of(first.get(), second);
             for (Collector.Recording r : both) {
                 assertThat(r.existing()).isEmpty();
-                assertThat(read(r).allocationSites().get(0).frame()).isEqualTo("dev.sage.scenarios.Scenario.buildReport");
+                Profile p = read(r);
+            assertThat(p.allocationSites().get(0).frame()).isEqualTo("dev.sage.scenarios.Scenario.buildReport");
+            // what the JVM's own settings kept in the window is told as it is, whatever it is
+            Path file = Files.write(dir.resolve("dumped.jfr"), r.jfr());
+            assertThat(p.privateEvents()).containsExactlyInAnyOrderElementsOf(
+                    jdk.jfr.consumer.RecordingFile.readAllEvents(file).stream().map(e -> e.getEventType().getName())
+                            .filter(Profile.PRIVATE::contains).distinct().toList());
             }
         }
     }
@@ -114,6 +122,19 @@ class ProfileTest {
             assertThat(r.via()).endsWith("JFR.dump");
             assertThat(read(r).allocationSites().get(0).frame()).isEqualTo("dev.sage.scenarios.Scenario.buildReport");
         }
+    }
+
+    @Test
+    void aRecordingMadeWithTheJdksOwnSettingsIsToldToHoldTheJvmsEnvironment() throws Exception {
+        Path file = dir.resolve("own.jfr");
+        try (jdk.jfr.Recording own = new jdk.jfr.Recording(jdk.jfr.Configuration.getConfiguration("profile"))) {
+            own.start();
+            Thread.sleep(200);
+            own.stop();
+            own.dump(file);
+        }
+        assertThat(ProfileReader.read(file).privateEvents())
+                .contains("jdk.InitialEnvironmentVariable", "jdk.InitialSystemProperty", "jdk.JVMInformation");
     }
 
     @Test
