@@ -21,12 +21,9 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /** {@code sage profile TARGET}: where a JVM allocates and spends CPU, from a JDK Flight Recorder recording. */
 @Command(name = "profile", mixinStandardHelpOptions = true,
@@ -84,35 +81,17 @@ final class ProfileCommand implements Callable<Integer> {
         err.flush();
         DiagnosisService service = new DiagnosisService(where.settings());
         ProfileReport report;
-        Optional<ProfileReport> before = Optional.empty();
-        ExecutorService side = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "sage-profile-compare");
-            t.setDaemon(true);
-            return t;
-        });
+        Optional<ProfileReport> before;
         try {
-            // side by side: the same window of the same traffic, so that what moved is the code, not the hour
-            Future<ProfileReport> compared = other.map(o -> side.submit(() -> service.profile(o, duration,
-                    DiagnosisListener.NONE))).orElse(null);
-            // saved before it is read: a recording Sage cannot read may still open in JDK Mission Control
-            report = service.profile(request, duration, DiagnosisListener.NONE, jfr -> save(jfr, err));
-            if (compared != null) {
-                before = Optional.of(compared.get());
-            }
+            // side by side: the same window of the same traffic, so that what moved is the code, not the hour; saved
+            // before it is read: a recording Sage cannot read may still open in JDK Mission Control
+            List<DiagnoseRequest> both = other.map(o -> List.of(request, o)).orElse(List.of(request));
+            List<ProfileReport> reports = service.profiles(both, duration, DiagnosisListener.NONE, jfr -> save(jfr, err));
+            report = reports.get(0);
+            before = reports.size() > 1 ? Optional.of(reports.get(1)) : Optional.empty();
         } catch (DiagnosisException e) {
             err.println("sage profile: " + CliWords.failure(e.getMessage(), e.remedies()));
             return e.kind() == DiagnosisException.Kind.BAD_REQUEST ? ExitCodes.USAGE : ExitCodes.NOTHING_ANALYSED;
-        } catch (ExecutionException e) {
-            DiagnosisException cause = e.getCause() instanceof DiagnosisException d ? d
-                    : new DiagnosisException(DiagnosisException.Kind.UNSUPPORTED, String.valueOf(e.getCause().getMessage()));
-            err.println("sage profile: " + compare + ": " + CliWords.failure(cause.getMessage(), cause.remedies()));
-            return cause.kind() == DiagnosisException.Kind.BAD_REQUEST ? ExitCodes.USAGE : ExitCodes.NOTHING_ANALYSED;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            err.println("sage profile: interrupted");
-            return ExitCodes.FAILED;
-        } finally {
-            side.shutdownNow();
         }
         if (flameDir != null) {
             try {

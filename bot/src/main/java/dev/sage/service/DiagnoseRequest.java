@@ -39,6 +39,11 @@ public record DiagnoseRequest(Target target, Optional<String> namespace, Optiona
                 List.of(), System.getProperty("user.name", ""));
     }
 
+    public DiagnoseRequest withTarget(Target t) {
+        return new DiagnoseRequest(t, namespace, container, context, compare, pid, mainClass, sudoUser, plan, ladder,
+                playbookDirs, requestedBy);
+    }
+
     public DiagnoseRequest withNamespace(Optional<String> ns) {
         return new DiagnoseRequest(target, ns, container, context, compare, pid, mainClass, sudoUser, plan, ladder,
                 playbookDirs, requestedBy);

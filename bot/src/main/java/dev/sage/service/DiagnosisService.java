@@ -188,6 +188,69 @@ public final class DiagnosisService {
         }
     }
 
+    /**
+     * Records the JVMs {@code requests} name at the same time and for as long, as {@link #profile} does one: the same
+     * window of the same traffic, so that what differs between them is the code or the instance, not the hour. The
+     * first is recorded on the calling thread, the others on threads of their own under its audit. In the order given;
+     * {@code keep} is given the first one's bytes.
+     *
+     * @throws DiagnosisException the first that fails, its message naming its target when it is not the first
+     */
+    public List<ProfileReport> profiles(List<DiagnoseRequest> requests, Duration duration, DiagnosisListener listener,
+                                        java.util.function.Consumer<byte[]> keep) throws DiagnosisException {
+        java.util.concurrent.ExecutorService side = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "sage-profile-side");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<java.util.concurrent.Future<ProfileReport>> others = new ArrayList<>();
+            for (DiagnoseRequest other : requests.subList(1, requests.size())) {
+                others.add(side.submit(ExecAudits.carried(() -> profile(other, duration, DiagnosisListener.NONE))));
+            }
+            List<ProfileReport> out = new ArrayList<>();
+            out.add(profile(requests.get(0), duration, listener, keep));
+            for (int i = 0; i < others.size(); i++) {
+                try {
+                    out.add(others.get(i).get());
+                } catch (java.util.concurrent.ExecutionException e) {
+                    DiagnosisException d = e.getCause() instanceof DiagnosisException x ? x
+                            : new DiagnosisException(DiagnosisException.Kind.UNSUPPORTED, "recording failed ("
+                            + e.getCause().getClass().getSimpleName() + ")");
+                    throw new DiagnosisException(d.kind(), requests.get(i + 1).target() + ": " + d.getMessage(), d,
+                            d.remedies(), d.candidates());
+                }
+            }
+            return out;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DiagnosisException(DiagnosisException.Kind.UNSUPPORTED, "stopped while recording");
+        } finally {
+            side.shutdownNow();
+        }
+    }
+
+    /**
+     * The pod to compare a pod with when asked for {@code auto}: a Ready sibling of the same owner with the fewest
+     * restarts, as {@code --compare auto} picks it, as a request with the same options.
+     *
+     * @throws DiagnosisException when the request is not for a pod, is out of scope, or the pod has no such sibling
+     */
+    public DiagnoseRequest sibling(DiagnoseRequest request) throws DiagnosisException {
+        if (!(request.target() instanceof Target.Pod p)) {
+            throw new DiagnosisException(DiagnosisException.Kind.BAD_REQUEST, "only a pod has siblings to compare with;"
+                    + " name the other JVM instead");
+        }
+        check(request);
+        try (KubeCluster cluster = cluster(p, request, new Progress(DiagnosisListener.NONE, request))) {
+            KubeCluster.Resolved pod = cluster.resolve(namespace(cluster, p, request), p.name());
+            KubeCluster.Resolved other = cluster.healthySibling(pod);
+            return request.withCompare(Optional.empty()).withTarget(Target.parse("pod/" + other.name(), true));
+        } catch (CollectionException e) {
+            throw DiagnosisException.of(e);
+        }
+    }
+
     /** True when {@code head} begins as a JDK Flight Recorder file does ({@code FLR} and a zero byte). */
     public static boolean isRecording(byte[] head) {
         return dev.sage.profile.ProfileReader.isRecording(head);

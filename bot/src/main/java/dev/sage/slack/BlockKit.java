@@ -121,7 +121,9 @@ public final class BlockKit {
         if (!about.isEmpty()) {
             blocks.add(context(about));
         }
-        blocks.add(section("*Memory*: " + Mrkdwn.escape(TextReport.memoryLine(digest)) + threads(digest)));
+        blocks.add(section(Mrkdwn.cut("*Memory*: " + Mrkdwn.escape(TextReport.memoryLine(digest)) + threads(digest)
+                + (report.snapshot().profile() == null ? "" : "\n*Profile*: "
+                + Mrkdwn.escape(dev.sage.render.ProfileText.summary(report.snapshot().profile()))), MAX_TEXT)));
         if (partial) {
             blocks.add(context(List.of(":hourglass_flowing_sand: " + pending)));
         }
@@ -359,11 +361,23 @@ public final class BlockKit {
         boolean cut = code.length() > MAX_TEXT - 8;
         blocks.add(section("```" + Mrkdwn.cut(code, MAX_TEXT - 8) + "```"));
         if (!r.took().isZero()) {
-            blocks.add(context(List.of("The flame graphs and the full text are attached below. The recording itself"
-                    + " holds the JVM's environment and system properties, so it stays off Slack: `sage profile --out"
-                    + " FILE.jfr` keeps it for JDK Mission Control.")));
+            List<String> held = r.profile().privateEvents();
+            blocks.add(context(List.of(held.isEmpty()
+                    ? "The flame graphs, the full text and the recording (for JDK Mission Control) are attached below."
+                    : Mrkdwn.cut("The flame graphs and the full text are attached below. The recording holds what must not"
+                    + " leave the JVM's machine (" + Mrkdwn.escape(String.join(", ", held)) + "), so it stays off Slack:"
+                    + " `sage profile --out FILE.jfr` keeps it for JDK Mission Control.", MAX_TEXT))));
         }
         return new Message(Mrkdwn.cut(Mrkdwn.escape(headline), MAX_FALLBACK), blocks, cut);
+    }
+
+    /** A profile recorded beside {@code before}'s: the profile, then what moved from the other JVM to this one. */
+    static Message profile(dev.sage.service.ProfileReport r, dev.sage.service.ProfileReport before, String user) {
+        Message one = profile(r, user);
+        List<Map<String, Object>> blocks = new ArrayList<>(one.blocks());
+        String diff = Mrkdwn.code(dev.sage.render.ProfileText.diff(before, r).strip());
+        blocks.add(blocks.size() - (r.took().isZero() ? 0 : 1), section("```" + Mrkdwn.cut(diff, MAX_TEXT - 8) + "```"));
+        return new Message(one.text(), blocks, one.cut() || diff.length() > MAX_TEXT - 8);
     }
 
     /** How a diagnosis compares with the last time its JVM was seen ({@link dev.sage.digest.LastSeen}), as a context line. */

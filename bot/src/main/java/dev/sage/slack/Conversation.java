@@ -55,7 +55,10 @@ public final class Conversation {
     public record Playbooks() implements Ask {
     }
 
-    /** Record {@code target} with JDK Flight Recorder for {@code duration} and say where its memory and CPU go. */
+    /**
+     * Record {@code target} with JDK Flight Recorder for {@code duration} and say where its memory and CPU go; when its
+     * {@code compareWith} is set, that JVM is recorded beside it ({@code auto}: a healthy sibling pod).
+     */
     public record Profile(Diagnose target, Duration duration) implements Ask {
     }
 
@@ -140,7 +143,8 @@ public final class Conversation {
                 words.remove(0);
                 Ask asked = diagnose("profile", words);
                 if (asked instanceof Diagnose d) {
-                    return new Profile(d.as(Optional.empty(), Optional.empty()), d.watchFor().orElse(DEFAULT_WATCH));
+                    // "with B" names a JVM to record beside it (auto: a healthy sibling pod)
+                    return new Profile(d.as(d.compareWith(), Optional.empty()), d.watchFor().orElse(DEFAULT_WATCH));
                 }
                 return asked;
             }

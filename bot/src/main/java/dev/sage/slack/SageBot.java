@@ -493,9 +493,17 @@ public final class SageBot implements AutoCloseable {
      * with the recording and the full text attached.
      */
     private void profile(Conversation.Profile ask, Where where, String user) {
+        // "profile A for 30s with B": B (or, with auto, a healthy sibling of pod A) is recorded beside A
+        Conversation.Diagnose one = ask.target().as(Optional.empty(), Optional.empty());
+        Optional<String> with = ask.target().compareWith();
+        boolean sibling = with.filter("auto"::equals).isPresent();
         DiagnoseRequest request;
+        Optional<DiagnoseRequest> named;
         try {
-            request = request(ask.target(), user);
+            request = request(one, user);
+            named = with.filter(w -> !w.equals("auto")).map(w -> request(new Conversation.Diagnose(w, one.namespace(),
+                    one.container(), one.context(), Optional.empty(), one.mainClass(), Optional.empty(), Optional.empty()),
+                    user));
         } catch (IllegalArgumentException e) {
             web.post(where.channel(), where.thread(), BlockKit.failure("Sage cannot profile that",
                     new DiagnosisException(DiagnosisException.Kind.BAD_REQUEST, e.getMessage()), Again.of(ask.target())));
@@ -504,12 +512,18 @@ public final class SageBot implements AutoCloseable {
         Again again = Again.of(ask.target()).in(request.namespace());
         long seconds = ask.duration().toSeconds();
         RequestAudit record = new RequestAudit(audit, user, where.channel(), where.thread(), describe(request)
-                + " (profile " + seconds + " s)");
+                + " (profile " + seconds + " s" + (sibling ? ", beside a healthy sibling"
+                : named.map(n -> ", beside " + describe(n)).orElse("")) + ")");
         if (!permitted(java.util.EnumSet.of(Access.Action.PROFILE), place(request), where, user, record, true)) {
             return;
         }
-        String doing = "Recording `" + Mrkdwn.code(ask.target().target()) + "` with JDK Flight Recorder for " + seconds
-                + " s (about 1 % overhead; no pause)";
+        if (named.isPresent() && !place(named.get()).equals(place(request))
+                && !permitted(java.util.EnumSet.of(Access.Action.PROFILE), place(named.get()), where, user, record, false)) {
+            return;
+        }
+        String doing = "Recording `" + Mrkdwn.code(one.target()) + "`" + (sibling ? " and a healthy sibling"
+                : named.map(n -> " and `" + Mrkdwn.code(with.get()) + "`").orElse("")) + " with JDK Flight Recorder for "
+                + seconds + " s" + (with.isPresent() ? ", side by side" : "") + " (about 1 % overhead; no pause)";
         Optional<String> ts = web.post(where.channel(), where.thread(), BlockKit.progress(doing, List.of()));
         if (ts.isEmpty()) {
             writeDone(record, "profile", "not run: no reply possible", "not_run");
@@ -523,7 +537,7 @@ public final class SageBot implements AutoCloseable {
             @Override
             public void run(WorkPool.Ticket ticket) {
                 ExecAudits.with(record, () -> {
-                    recordProfile(request, ask.duration(), reply, record, user, ticket, again);
+                    recordProfile(request, sibling, named, ask.duration(), reply, record, user, ticket, again);
                     return null;
                 });
             }
@@ -542,9 +556,13 @@ public final class SageBot implements AutoCloseable {
         }
     }
 
-    /** The profile itself, on a pool thread: the seconds left shown as it records, then the answer. */
-    private void recordProfile(DiagnoseRequest request, Duration duration, ThreadReply reply, RequestAudit record,
-                               String user, WorkPool.Ticket ticket, Again again) {
+    /**
+     * The profile itself, on a pool thread: the seconds left shown as it records, then the answer. With {@code sibling}
+     * or {@code named}, that JVM is recorded beside it, and the answer says what moved from it to this one.
+     */
+    private void recordProfile(DiagnoseRequest request, boolean sibling, Optional<DiagnoseRequest> named,
+                               Duration duration, ThreadReply reply, RequestAudit record, String user,
+                               WorkPool.Ticket ticket, Again again) {
         long until = System.nanoTime() + duration.toNanos();
         Thread countdown = new Thread(() -> {
             try {
@@ -563,25 +581,35 @@ public final class SageBot implements AutoCloseable {
         countdown.setDaemon(true);
         String outcome = "failed";
         try {
+            List<DiagnoseRequest> all = new ArrayList<>(List.of(request));
+            if (sibling) {
+                reply.step("looking for a healthy sibling to record beside it");
+                all.add(service.sibling(request));
+            }
+            named.ifPresent(all::add);
             countdown.start();
-            dev.sage.service.ProfileReport r = service.profile(request, duration, reply);
+            List<dev.sage.service.ProfileReport> reports = service.profiles(all, duration, reply, jfr -> { });
+            dev.sage.service.ProfileReport r = reports.get(0);
+            Optional<dev.sage.service.ProfileReport> before = reports.size() > 1 ? Optional.of(reports.get(1))
+                    : Optional.empty();
             ticket.disarm();
             countdown.interrupt();
-            reply.show(BlockKit.profile(r, user));
+            reply.show(before.map(b -> BlockKit.profile(r, b, user)).orElseGet(() -> BlockKit.profile(r, user)));
             String name = request.target() instanceof Target.Pod p ? p.name() : "profile";
             List<SlackWeb.Upload> files = new ArrayList<>(flames(r, name));
-            files.add(new SlackWeb.Upload(name + "-profile.txt", "Profile", dev.sage.render.ProfileText.render(r)
-                    .getBytes(StandardCharsets.UTF_8)));
+            before.ifPresent(b -> files.addAll(differences(r, b, name)));
+            String text = dev.sage.render.ProfileText.render(r) + before.map(b -> "\n" + dev.sage.render.ProfileText.diff(b, r)
+                    + "\n" + dev.sage.render.ProfileText.render(b)).orElse("");
+            files.add(new SlackWeb.Upload(name + "-profile.txt", "Profile", text.getBytes(StandardCharsets.UTF_8)));
             // the recording only when it holds none of the JVM's environment, properties, arguments or messages
             List<String> held = r.profile().privateEvents();
             if (held.isEmpty()) {
                 files.add(new SlackWeb.Upload(name + ".jfr", "Recording (JDK Mission Control opens it)", r.jfr()));
             }
             web.upload(reply.channel, reply.thread, "Where the memory and the CPU go, and the full profile"
-                    + (held.isEmpty() ? " and the recording:" : ". The recording is not attached: it holds "
+                    + (held.isEmpty() ? " and the recording:" : " (the recording is not attached: it holds "
                     + (r.existing().isPresent() ? "what the JVM's own recording kept" : "what this JVM's JDK would not leave out")
-                    + " (" + Mrkdwn.escape(String.join(", ", held)) + ": environment, properties, arguments or messages);"
-                    + " `sage profile --out` keeps it on the machine that runs it:"), files);
+                    + "):"), files);
             outcome = "done";
         } catch (DiagnosisException e) {
             ticket.disarm();
@@ -1221,6 +1249,23 @@ public final class SageBot implements AutoCloseable {
      * The profile's flame graphs, allocations then CPU, each as a PNG for the preview and an SVG for the file; one
      * with nothing in it (no samples) is left out, and one that cannot be drawn is logged and left out.
      */
+    /** The differential flame graphs of {@code after} against {@code before}, as PNGs. */
+    private static List<SlackWeb.Upload> differences(dev.sage.service.ProfileReport after,
+                                                     dev.sage.service.ProfileReport before, String name) {
+        List<SlackWeb.Upload> out = new ArrayList<>();
+        if (after.profile().allocationFlame().weight() > 0) {
+            out.add(new SlackWeb.Upload(name + "-allocations-diff.png", "Allocations, against " + before.target(),
+                    dev.sage.chart.FlameGraph.diffPng(after.profile().allocationFlame(), before.profile().allocationFlame(),
+                            "Allocations of " + after.target(), before.target(), "bytes")));
+        }
+        if (after.profile().cpuFlame().weight() > 0) {
+            out.add(new SlackWeb.Upload(name + "-cpu-diff.png", "CPU, against " + before.target(),
+                    dev.sage.chart.FlameGraph.diffPng(after.profile().cpuFlame(), before.profile().cpuFlame(),
+                            "CPU of " + after.target(), before.target(), "samples")));
+        }
+        return out;
+    }
+
     private static List<SlackWeb.Upload> flames(dev.sage.service.ProfileReport r, String name) {
         List<SlackWeb.Upload> out = new ArrayList<>();
         try {

@@ -71,6 +71,28 @@ class ConversationTest {
     }
 
     @Test
+    void aProfileMayNameAJvmToRecordBesideItAndADiagnosisMayRecordAfterItsRounds() {
+        Conversation.Profile beside = (Conversation.Profile) Conversation.read(
+                "<@U1> profile payments-7d9f8-x2kq in prod for 30s with payments-7d9f8-h5jw", false);
+        assertThat(beside.target().target()).isEqualTo("payments-7d9f8-x2kq");
+        assertThat(beside.target().compareWith()).contains("payments-7d9f8-h5jw");
+        assertThat(beside.duration()).hasSeconds(30);
+        assertThat(((Conversation.Profile) Conversation.read("profile payments-7d9f8-x2kq with a healthy sibling", false))
+                .target().compareWith()).contains("auto");
+
+        Conversation.Diagnose d = (Conversation.Diagnose) Conversation.read("<@U1> diagnose payments-7d9f8-x2kq --profile 45s",
+                false);
+        assertThat(d.profileFor()).hasValue(java.time.Duration.ofSeconds(45));
+        assertThat(((Conversation.Diagnose) Conversation.read("payments-7d9f8-x2kq in prod profiling 2 min", false))
+                .profileFor()).hasValue(java.time.Duration.ofMinutes(2));
+        assertThat(((Conversation.Diagnose) Conversation.read("diagnose payments-7d9f8-x2kq", false)).profileFor()).isEmpty();
+        assertThat(((Conversation.Help) Conversation.read("diagnose payments-7d9f8-x2kq --profile", false)).why())
+                .contains("`--profile` needs how long to record, 1 s to 5 min");
+        assertThat(((Conversation.Help) Conversation.read("profile local:42 --profile 30s", false)).why())
+                .contains("give its length with `for`");
+    }
+
+    @Test
     void aDumpPastedInACodeBlockIsAnalysed() {
         Conversation.Ask a = Conversation.read("<@U1> ```\"main\" #1 prio=5 tid=0x1 nid=0x2 runnable\n```", false);
         assertThat(a).isInstanceOf(Conversation.Analyze.class);

@@ -712,6 +712,39 @@ class SlackBotTest {
     }
 
     @Test
+    void twoJvmsProfiledSideBySideSayWhatMovedWithDifferentialFlameGraphs() throws Exception {
+        serve(LOCAL + """
+                access:
+                  rules:
+                    - users: [U1]
+                      may: [profile]
+                      local: true
+                """);
+        try (ScenarioJvm hot = ScenarioJvm.start("allocation-hotspot"); ScenarioJvm calm = ScenarioJvm.start("busy-healthy")) {
+            post(mention("<@USAGE> profile local:" + hot.pid() + " for 3s with local:" + calm.pid(), "1700000000.003150"));
+            FakeSlack.Call progress = slack.await("chat.postMessage", c -> c.get("thread_ts").equals("1700000000.003150"),
+                    Duration.ofSeconds(10));
+            assertThat(progress.get("text")).contains("Recording `local:" + hot.pid() + "` and `local:" + calm.pid() + "`")
+                    .contains("for 3 s, side by side");
+            FakeSlack.Call done = slack.await("chat.update", c -> c.ts().equals(progress.ts())
+                    && c.get("blocks").contains("What changed from"), Duration.ofSeconds(60));
+            BlockKitLimits.check(done.blocks());
+            java.nio.file.Files.writeString(java.nio.file.Path.of("target", "slack-profile-side-by-side.json"),
+                    done.get("blocks")); // to look at
+            assertThat(done.get("blocks")).contains("What changed from local pid " + calm.pid())
+                    .containsPattern("new +\\+\\d+\\.\\d pts +0\\.0 % -&gt; +\\d+\\.\\d % +dev\\.sage\\.scenarios\\.Scenario\\.buildReport");
+            slack.await("files.completeUploadExternal", c -> c.get("thread_ts").equals("1700000000.003150"),
+                    Duration.ofSeconds(20));
+            assertThat(slack.uploads()).anySatisfy(u -> {
+                assertThat(u.filename()).isEqualTo("profile-allocations-diff.png");
+                assertThat(javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(u.data())).getWidth()).isEqualTo(1200);
+            });
+            assertThat(awaitAudit(e -> e.get("event").equals("request_done"))).filteredOn(e -> e.get("event").equals("request"))
+                    .singleElement().satisfies(e -> assertThat(e.get("target").toString()).contains("(profile 3 s, beside "));
+        }
+    }
+
+    @Test
     void aThreadLeakOffersAProfileOfItsJvmWhichIsCheckedAsThePersonWhoClicks() throws Exception {
         serve("""
                 local: true
@@ -785,6 +818,8 @@ class SlackBotTest {
             FakeSlack.Call done = slack.await("chat.update", c -> c.ts().equals(ack.ts())
                     && c.get("blocks").contains("sage_rerun"), Duration.ofSeconds(60));
             BlockKitLimits.check(done.blocks());
+            java.nio.file.Files.writeString(java.nio.file.Path.of("target", "slack-diagnose-profile.json"),
+                    done.get("blocks")); // to look at
             assertThat(done.get("blocks")).contains("`thread-leak`")
                     .containsPattern("started by dev\\.sage\\.scenarios\\.Scenario\\.lambda\\$main\\$\\d+ \\(\\d+ threads in"
                             + " the \\d s recording");

@@ -21,8 +21,9 @@ import java.util.Map;
 
 /**
  * Reads a flight recording with the JDK's own parser ({@code jdk.jfr.consumer}) into a {@link Profile}, one event at a
- * time: the events are counted into rankings as they are read, never held. Pure apart from reading the file;
- * thread-safe (no state).
+ * time: the events are counted into rankings as they are read, never held. The allocation and CPU samples of the
+ * recorder's own work (a {@code jdk.jfr} frame on the stack) are left out: they are the cost of looking. Pure apart
+ * from reading the file; thread-safe (no state).
  */
 public final class ProfileReader {
     /**
@@ -126,6 +127,10 @@ public final class ProfileReader {
                     first = first == null || at.isBefore(first) ? at : first;
                     last = last == null || at.isAfter(last) ? at : last;
                 }
+                if ((type.startsWith("jdk.ObjectAllocation") || type.equals("jdk.ExecutionSample"))
+                        && recorders(e.getStackTrace())) {
+                    continue; // the recorder's own start-up and writing: the cost of looking, not the application's
+                }
                 switch (type) {
                     case "jdk.ObjectAllocationSample" -> {
                         long weight = e.getLong("weight");
@@ -201,6 +206,20 @@ public final class ProfileReader {
                 .sorted(Comparator.comparingLong((Profile.ClassAllocations c) -> -c.bytes()).thenComparing(c -> c.className()))
                 .limit(CLASSES)
                 .toList();
+    }
+
+    /** Whether the stack is the flight recorder's own work (a frame of {@code jdk.jfr}). */
+    private static boolean recorders(RecordedStackTrace trace) {
+        if (trace == null) {
+            return false;
+        }
+        for (RecordedFrame f : trace.getFrames()) {
+            RecordedMethod m = f.getMethod();
+            if (m != null && m.getType().getName().startsWith("jdk.jfr.")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The stack's frames, outermost first (how a flame graph stacks them); empty without a stack. */

@@ -45,6 +45,15 @@ public final class ExecAudits {
         }
     }
 
+    /**
+     * {@code work} as a task for another thread, under this thread's audit (none when this thread has none): work a
+     * request hands to a helper thread stays on its record.
+     */
+    public static <T, E extends Exception> java.util.concurrent.Callable<T> carried(Work<T, E> work) {
+        ExecAudit audit = CURRENT.get();
+        return () -> audit == null ? work.run() : with(audit, work);
+    }
+
     /** Runs {@code command} on {@code where} under this thread's audit: called by the transports that reach a target. */
     public static ExecResult around(String where, List<String> argv, byte[] stdin, Command command) throws CollectionException {
         ExecAudit audit = CURRENT.get();
