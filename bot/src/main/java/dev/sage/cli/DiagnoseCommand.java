@@ -96,7 +96,7 @@ final class DiagnoseCommand implements Callable<Integer> {
     boolean liveHistogram;
 
     @Option(names = "--profile", paramLabel = "DURATION", converter = DurationOption.class,
-            description = "Then record the JVM with JDK Flight Recorder for this long (about 1 % overhead, no pause):"
+            description = "Then record the JVM with JDK Flight Recorder for this long (about 1 %% overhead, no pause):"
                     + " findings then name who starts the threads and who allocates.")
     Duration profile;
 

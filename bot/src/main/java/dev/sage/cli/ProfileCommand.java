@@ -27,7 +27,7 @@ import java.util.concurrent.Callable;
 
 /** {@code sage profile TARGET}: where a JVM allocates and spends CPU, from a JDK Flight Recorder recording. */
 @Command(name = "profile", mixinStandardHelpOptions = true,
-        description = {"Records a JVM with JDK Flight Recorder (its 'profile' settings, about 1 % overhead) and says where"
+        description = {"Records a JVM with JDK Flight Recorder (its 'profile' settings, about 1 %% overhead) and says where"
                 + " it allocates memory, where its CPU goes, what its threads wait on, and who starts threads.",
             "  sage profile local:4242 --duration 30s",
             "  sage profile payments-7d9f8-x2kq -n prod --out payments.jfr --flame payments",

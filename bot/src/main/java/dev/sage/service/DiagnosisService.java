@@ -80,6 +80,7 @@ public final class DiagnosisService {
     }
 
     /** The built-in catalogue, loaded once. */
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DiagnosisService.class);
     private static final PlaybookLoader.Loaded BUILTINS = PlaybookLoader.builtins();
 
     private final Settings settings;
@@ -226,7 +227,16 @@ public final class DiagnosisService {
             Thread.currentThread().interrupt();
             throw new DiagnosisException(DiagnosisException.Kind.UNSUPPORTED, "stopped while recording");
         } finally {
+            // a side recording still under way is told to stop, and given the time to stop its recording on the
+            // target and remove its file: a process that exits now would leave them there
             side.shutdownNow();
+            try {
+                if (!side.awaitTermination(requests.get(0).plan().timeout().toSeconds() + 5, java.util.concurrent.TimeUnit.SECONDS)) {
+                    LOG.warn("a side recording did not stop in time: it stops by itself a minute after its duration");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -585,7 +595,8 @@ public final class DiagnosisService {
                 progress.step("collecting from " + other.name() + " to compare");
                 // nobody asked for the sibling to get a debug container or a signal: jcmd or jattach only
                 sibling = Optional.of(collector.collect(other, Optional.of(outcome.container()), Optional.empty(),
-                                r.mainClass(), r.plan().withRounds(1, r.plan().interval()), PodCollector.Options.NONE)
+                                r.mainClass(), r.plan().withRounds(1, r.plan().interval()).withProfile(Optional.empty()),
+                                PodCollector.Options.NONE)
                         .result().snapshot());
                 notes.add(other.note().isEmpty() ? "compared with pod " + other.name() : other.note());
                 timings.put("sibling " + other.name(), Duration.ofNanos(System.nanoTime() - t1));

@@ -1244,15 +1244,23 @@ public final class SageBot implements AutoCloseable {
         }
     }
 
-    /** A shared file as an input: downloaded when read, so that a failure is a problem in the report. */
     /**
-     * The profile's flame graphs, allocations then CPU, each as a PNG for the preview and an SVG for the file; one
-     * with nothing in it (no samples) is left out, and one that cannot be drawn is logged and left out.
+     * The differential flame graphs of {@code after} against {@code before}, as PNGs; one that cannot be drawn is logged
+     * and left out, as {@link #flames} does.
      */
-    /** The differential flame graphs of {@code after} against {@code before}, as PNGs. */
     private static List<SlackWeb.Upload> differences(dev.sage.service.ProfileReport after,
                                                      dev.sage.service.ProfileReport before, String name) {
         List<SlackWeb.Upload> out = new ArrayList<>();
+        try {
+            addDifferences(after, before, name, out);
+        } catch (RuntimeException e) {
+            LOG.warn("the differential flame graphs of {} could not be drawn", after.target(), e);
+        }
+        return out;
+    }
+
+    private static void addDifferences(dev.sage.service.ProfileReport after, dev.sage.service.ProfileReport before,
+                                       String name, List<SlackWeb.Upload> out) {
         if (after.profile().allocationFlame().weight() > 0) {
             out.add(new SlackWeb.Upload(name + "-allocations-diff.png", "Allocations, against " + before.target(),
                     dev.sage.chart.FlameGraph.diffPng(after.profile().allocationFlame(), before.profile().allocationFlame(),
@@ -1263,9 +1271,12 @@ public final class SageBot implements AutoCloseable {
                     dev.sage.chart.FlameGraph.diffPng(after.profile().cpuFlame(), before.profile().cpuFlame(),
                             "CPU of " + after.target(), before.target(), "samples")));
         }
-        return out;
     }
 
+    /**
+     * The profile's flame graphs, allocations then CPU, each as a PNG for the preview and an SVG for the file; one
+     * with nothing in it (no samples) is left out, and one that cannot be drawn is logged and left out.
+     */
     private static List<SlackWeb.Upload> flames(dev.sage.service.ProfileReport r, String name) {
         List<SlackWeb.Upload> out = new ArrayList<>();
         try {

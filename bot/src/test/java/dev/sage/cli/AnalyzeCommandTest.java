@@ -182,9 +182,17 @@ class AnalyzeCommandTest {
         SageProcess.Run top = sage(null, "--help");
         assertThat(top.exit()).isZero();
         assertThat(top.out()).contains("analyze");
+        assertThat(top.err()).isEmpty();
         SageProcess.Run analyze = sage(null, "analyze", "--help");
         assertThat(analyze.exit()).isZero();
         assertThat(analyze.out()).contains("Usage: sage analyze").contains("--format").contains("Exit codes");
+        // a help text that picocli cannot format (a bare % in a description) warns on stderr instead
+        for (String command : List.of("diagnose", "profile", "demo", "bot", "playbooks", "audit", "digest")) {
+            SageProcess.Run help = sage(null, command, "--help");
+            assertThat(help.exit()).as(command).isZero();
+            assertThat(help.out()).as(command).contains("Usage: sage " + command);
+            assertThat(help.err()).as(command + " --help").isEmpty();
+        }
     }
 
     private static SageProcess.Run sage(byte[] stdin, String... args) throws IOException, InterruptedException {

@@ -23,7 +23,7 @@ class DiagnoseWithProfileTest {
             assertThat(run.err()).contains("then recording it with JDK Flight Recorder for 3 s");
             assertThat(run.out()).contains("(thread-leak)")
                     // the scenario builds an executor per request in a lambda of Scenario.main, line 53
-                    .containsPattern("started by dev\\.sage\\.scenarios\\.Scenario\\.lambda\\$main\\$\\d+ \\(\\d+ threads in the"
+                    .containsPattern("started by dev\\.sage\\.scenarios\\.Scenario\\.lambda\\$main\\$\\d+ \\(\\d+ threads of the family in the"
                             + " \\d s recording, \\d+ a minute, e\\.g\\. pool-\\d+-thread-1")
                     .containsPattern("where they are started: dev\\.sage\\.scenarios\\.Scenario\\.lambda\\$main\\$\\d+:\\d+ <- ")
                     .containsPattern("\\nProfile +\\d+\\.\\d s recorded: .+ allocated.+ \\d+ threads started")
@@ -64,7 +64,7 @@ class DiagnoseWithProfileTest {
             SageProcess.Run run = SageProcess.run(null, "analyze", threads.toString(), jfr.toString());
             assertThat(run.exit()).as(run.err()).isZero();
             assertThat(run.out()).contains("(timer-leak)")
-                    .containsPattern("started by dev\\.sage\\.scenarios\\.Scenario\\.lambda\\$main\\$\\d+ \\(\\d+ threads in the \\d s"
+                    .containsPattern("started by dev\\.sage\\.scenarios\\.Scenario\\.lambda\\$main\\$\\d+ \\(\\d+ threads of the family in the \\d s"
                             + " recording, \\d+ a minute, e\\.g\\. Timer-\\d+")
                     .contains(jfr + ": flight recording (JDK Flight Recorder)");
         }

@@ -821,7 +821,7 @@ class SlackBotTest {
             java.nio.file.Files.writeString(java.nio.file.Path.of("target", "slack-diagnose-profile.json"),
                     done.get("blocks")); // to look at
             assertThat(done.get("blocks")).contains("`thread-leak`")
-                    .containsPattern("started by dev\\.sage\\.scenarios\\.Scenario\\.lambda\\$main\\$\\d+ \\(\\d+ threads in"
+                    .containsPattern("started by dev\\.sage\\.scenarios\\.Scenario\\.lambda\\$main\\$\\d+ \\(\\d+ threads of the family in"
                             + " the \\d s recording");
             assertThat(awaitAudit(e -> e.get("event").equals("request_done") && e.get("user").equals("U2")))
                     .filteredOn(e -> e.get("event").equals("command") && e.get("user").equals("U2"))

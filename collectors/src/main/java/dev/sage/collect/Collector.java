@@ -108,17 +108,20 @@ public final class Collector {
                     + ", one attach per command");
         }
 
-        collectRounds(reader, pid, facts, jcmd, plan, listener, timings);
+        ProcessFacts latest = collectRounds(reader, pid, facts, jcmd, plan, listener, timings);
         if (plan.profile().isPresent()) {
             // after the rounds: starting the recorder loads classes and leaves garbage, which in a round's histogram
             // would read as growth (or as a collected cache)
-            record(reader, pid, facts, plan, timings, notes);
+            record(reader, pid, latest, plan, timings, notes);
         }
         return new Result(reader.snapshot(), timings, via, notes, reader.raw());
     }
 
-    /** The plan's rounds, into {@code reader}; a round after the first that fails ends them, as a problem. */
-    private void collectRounds(SnapshotReader reader, long pid, ProcessFacts facts, List<String> jcmd, CollectionPlan plan,
+    /**
+     * The plan's rounds, into {@code reader}; a round after the first that fails ends them, as a problem. Returns the
+     * process facts the last round read.
+     */
+    private ProcessFacts collectRounds(SnapshotReader reader, long pid, ProcessFacts facts, List<String> jcmd, CollectionPlan plan,
                                RoundListener listener, Map<String, Duration> timings) throws CollectionException {
         long t;
         boolean virtualThreads = false;
@@ -177,6 +180,7 @@ public final class Collector {
                 // a listener's fault must not cost the collection
             }
         }
+        return facts;
     }
 
     /**
@@ -254,6 +258,10 @@ public final class Collector {
         SnapshotReader reader = new SnapshotReader(transport.describe() + " pid " + pid);
         addFacts(reader, 1, facts);
         reader.add("round 1: " + log.describe() + " after SIGQUIT", dev.sage.parse.Kind.THREAD_DUMP, dump);
+        if (plan.profile().isPresent()) {
+            reader.problem(new Problem("JFR recording", 0, "no profile: a recording needs jcmd or jattach, and this JVM"
+                    + " was reached by a signal only"));
+        }
         return new Result(reader.snapshot(), timings, "kill -QUIT " + pid, List.of("neither jcmd nor jattach is installed on "
                 + transport.describe() + ", so Sage sent SIGQUIT to pid " + pid + " (it handles the signal) and read the"
                 + " thread dump it printed from " + log.describe() + ": heap, class histogram and native memory need jcmd"),
@@ -576,7 +584,7 @@ public final class Collector {
     /**
      * {@code JFR.start} with the JDK's {@code profile} settings under a fresh name and to a fresh file in the JVM's own
      * {@code /tmp}; {@code duration} later {@code JFR.stop}, the file read back through {@code /proc/PID/root} and
-     * removed in the same exec, whatever happened (a file an earlier recording left is removed once ten minutes old).
+     * removed in the same exec as the stop (a file an earlier recording left is removed once ten minutes old).
      * Sage waits between the two execs, so no exec stays open for the duration. The recording also carries a duration of
      * its own a minute longer, so that if Sage stops before the second exec it still stops, and writes its file for a
      * later profile to remove, rather than recording on. A JVM that already records is not given a second recording: the
@@ -607,10 +615,11 @@ public final class Collector {
                 + " | grep -v ' " + PROFILE_PREFIX + "' | head -n 1); "
                 + "if [ -n \"$o\" ]; then echo \"sage-existing: $o\"; exit 0; fi; "
                 // JDK 17 and later take event settings: the events that hold secrets are left out, so that the file
-                // may be shared; an older JDK refuses them, and records them as it always does
-                + "o=$(jc JFR.start name=\"$n\" settings=profile duration=\"$((d + 60))s\" filename=\"$f\" " + LEFT_OUT + " 2>&1); "
-                + "case \"$o\" in *\"Started recording\"*) echo \"$o\";; "
-                + "*) jc JFR.start name=\"$n\" settings=profile duration=\"$((d + 60))s\" filename=\"$f\" 2>&1;; esac";
+                // may be shared; an older JDK refuses the arguments, and is started again without them (it records
+                // those events as it always does, and Sage does not post its file)
+                + "start() { jc JFR.start name=\"$n\" settings=profile duration=\"$((d + 60))s\" filename=\"$f\" \"$@\" 2>&1; }; "
+                + "o=$(start " + LEFT_OUT + "); "
+                + "case \"$o\" in *\"Started recording\"*) echo \"$o\";; *rgument*) start;; *) echo \"$o\";; esac";
         ExecResult r = transport.exec(argv(started, script, List.of()), new byte[0], plan.timeout(), 1 << 16);
         String said = r.stdoutText().strip() + (r.stderr().isBlank() ? "" : "\n" + r.stderr().strip());
         java.util.regex.Matcher existing = java.util.regex.Pattern.compile("(?m)^sage-existing: (\\d+ \\S+)$").matcher(said);
@@ -633,7 +642,7 @@ public final class Collector {
 
     /**
      * Waits out the recording's duration, then stops it (or dumps the JVM's own for that window), reads its file back
-     * and removes it: the second half of {@link #recordJfr}. Interrupted while waiting, it still stops the recording and
+     * and removes it: the second half of {@link #recordJfr}. Interrupted while waiting, it stops the recording and
      * removes the file before it gives up.
      */
     private Recording finishJfr(JfrStarted started) throws CollectionException {
@@ -672,7 +681,7 @@ public final class Collector {
         boolean interrupted = Thread.interrupted(); // an exec on an interrupted thread fails at once
         try {
             String script = "m=\"$1\"; j=\"$2\"; p=\"$3\"; n=\"$4\"; f=\"$5\"; " + JC
-                    + "[ -n \"$6\" ] || jc JFR.stop name=\"$n\" >/dev/null 2>&1; rm -f \"/proc/$p/root$f\"";
+                    + "[ -n \"$7\" ] || jc JFR.stop name=\"$n\" >/dev/null 2>&1; rm -f \"/proc/$p/root$f\"";
             transport.exec(argv(started, script, List.of(started.existing().isPresent() ? "existing" : "")), new byte[0],
                     started.plan().timeout(), 1 << 16);
         } catch (CollectionException | RuntimeException e) {

@@ -22,31 +22,40 @@ import java.util.List;
  * @param allocatedClasses what was allocated, by class, most bytes first, each with its own allocation sites
  * @param allocationFlame the allocation samples' stacks, weighed by bytes, for a flame graph
  * @param cpuFlame the execution samples' stacks, for a flame graph
+ * @param started the threads started in the window, each with the site that started it, in order (at most
+ *     {@link #STARTED_KEPT}: fewer than {@code threadsStarted} when more were)
  * @param privateEvents the event types in the recording that hold what must not be shared beyond the machine it was
  *     read on ({@link #PRIVATE}), in the order first seen; empty when it holds none of them
  */
 public record Profile(Instant start, Duration window, long allocationBytes, List<Site> allocationSites, long cpuSamples,
                       List<Site> cpuSites, List<Site> contention, Gc gc, long threadsStarted, List<Site> threadStarters,
                       List<ClassAllocations> allocatedClasses, Flame allocationFlame, Flame cpuFlame,
-                      List<String> privateEvents) {
+                      List<String> privateEvents, List<StartedThread> started) {
+    /** How many started threads a profile keeps by name. */
+    public static final int STARTED_KEPT = 10_000;
+
     /**
      * The events that hold the JVM's secrets or its neighbours': environment variables, system properties, the command
-     * line and arguments (in the JVM's information, its string flags and its agents' options), other processes' command
-     * lines, and error messages. A recording Sage starts leaves them out; one the JVM made itself has them.
+     * line and arguments (in the JVM's information, its string flags and its agents' options), security properties,
+     * other processes' command lines (running, or started by the JVM), and exception messages. A recording Sage starts
+     * leaves them out; one the JVM made itself has them. A list of what to refuse, as of JDK 25: an event a later JDK
+     * adds is not on it.
      */
     public static final java.util.Set<String> PRIVATE = java.util.Set.of("jdk.InitialEnvironmentVariable",
             "jdk.InitialSystemProperty", "jdk.JVMInformation", "jdk.SystemProcess", "jdk.StringFlag", "jdk.JavaAgent",
-            "jdk.NativeAgent", "jdk.JavaErrorThrow", "jdk.JavaExceptionThrow");
+            "jdk.NativeAgent", "jdk.JavaErrorThrow", "jdk.JavaExceptionThrow", "jdk.InitialSecurityProperty",
+            "jdk.SecurityPropertyModification", "jdk.ProcessStart");
 
     public Profile(Instant start, Duration window, long allocationBytes, List<Site> allocationSites, long cpuSamples,
                    List<Site> cpuSites, List<Site> contention, Gc gc, long threadsStarted, List<Site> threadStarters,
                    List<ClassAllocations> allocatedClasses, Flame allocationFlame, Flame cpuFlame) {
         this(start, window, allocationBytes, allocationSites, cpuSamples, cpuSites, contention, gc, threadsStarted,
-                threadStarters, allocatedClasses, allocationFlame, cpuFlame, List.of());
+                threadStarters, allocatedClasses, allocationFlame, cpuFlame, List.of(), List.of());
     }
 
     public Profile {
         privateEvents = List.copyOf(privateEvents);
+        started = List.copyOf(started);
         allocationSites = List.copyOf(allocationSites);
         cpuSites = List.copyOf(cpuSites);
         contention = List.copyOf(contention);
@@ -54,10 +63,18 @@ public record Profile(Instant start, Duration window, long allocationBytes, List
         allocatedClasses = List.copyOf(allocatedClasses);
     }
 
-    /** The site where the threads named like {@code names} were started, most threads first; empty when none matches. */
-    public java.util.Optional<Site> starterOf(java.util.function.Predicate<String> names) {
-        return threadStarters.stream().filter(s -> s.examples().stream().anyMatch(names)).findFirst();
+    /** Whether every thread started in the window is in {@link #started}. */
+    public boolean allStartsKept() {
+        return started.size() >= threadsStarted;
     }
+
+    /**
+     * A thread started in the window.
+     *
+     * @param name its name when it started
+     * @param site where it was started: the starting stack's top application frame
+     */
+    public record StartedThread(String name, String site) {}
 
     /**
      * Where instances of {@code className} were allocated in the window, or empty when its samples are not ranked. The

@@ -41,6 +41,8 @@ public final class ProfileReader {
     static final int CLASSES = 50;
     /** How many allocation sites each of the top classes keeps. */
     static final int CLASS_SITES = 3;
+    /** How many thread-starting sites a profile keeps: enough that a leaking family's is among them. */
+    static final int STARTER_SITES = 100;
     /** How many example names a site keeps. */
     static final int EXAMPLES = 3;
     /** A flame graph's nodes lighter than this share of the whole are left out: too thin to see. */
@@ -114,6 +116,7 @@ public final class ProfileReader {
         Instant first = null;
         Instant last = null;
         java.util.Set<String> privateSeen = new java.util.LinkedHashSet<>();
+        List<Profile.StartedThread> started = new ArrayList<>();
         try (RecordingFile recording = new RecordingFile(file)) {
             while (recording.hasMoreEvents()) {
                 RecordedEvent e = recording.readEvent();
@@ -158,8 +161,12 @@ public final class ProfileReader {
                             e.getDuration().toNanos());
                     case "jdk.ThreadStart" -> {
                         threads++;
-                        jdk.jfr.consumer.RecordedThread started = e.getThread("thread");
-                        starters.add(e.getStackTrace(), true, 1, started == null ? null : started.getJavaName());
+                        jdk.jfr.consumer.RecordedThread thread = e.getThread("thread");
+                        String threadName = thread == null ? null : thread.getJavaName();
+                        String site = starters.add(e.getStackTrace(), true, 1, threadName);
+                        if (threadName != null && started.size() < Profile.STARTED_KEPT) {
+                            started.add(new Profile.StartedThread(threadName, site));
+                        }
                     }
                     case "jdk.GarbageCollection" -> {
                         collections++;
@@ -195,8 +202,8 @@ public final class ProfileReader {
         return new Profile(first == null ? Instant.EPOCH : first, first == null ? Duration.ZERO : Duration.between(first, last),
                 samplesSeen ? allocated : tlabAllocated, (samplesSeen ? allocations : tlabAllocations).top(), samples,
                 cpu.top(), contention.top(), new Profile.Gc(collections, pauses, longest, heapFirst, heapLast), threads,
-                starters.top(), classes(samplesSeen ? byClass : tlabByClass), (samplesSeen ? allocationFlame : tlabFlame).build(FLAME_SHARE), cpuFlame.build(FLAME_SHARE),
-                List.copyOf(privateSeen));
+                starters.top(STARTER_SITES), classes(samplesSeen ? byClass : tlabByClass), (samplesSeen ? allocationFlame : tlabFlame).build(FLAME_SHARE), cpuFlame.build(FLAME_SHARE),
+                List.copyOf(privateSeen), started);
     }
 
     /** The classes allocated most, each with its top few sites. */
@@ -281,8 +288,11 @@ public final class ProfileReader {
             add(trace, application, weight, null);
         }
 
-        /** As {@link #add(RecordedStackTrace, boolean, long)}, keeping {@code example} (when not null) among the site's names. */
-        void add(RecordedStackTrace trace, boolean application, long weight, String example) {
+        /**
+         * As {@link #add(RecordedStackTrace, boolean, long)}, keeping {@code example} (when not null) among the site's
+         * names; returns the site.
+         */
+        String add(RecordedStackTrace trace, boolean application, long weight, String example) {
             List<RecordedFrame> frames = trace == null ? List.of() : trace.getFrames();
             String site = frames.isEmpty() ? "(no stack)" : name(frames.get(application ? applicationFrame(frames) : 0));
             add(site, frames.isEmpty() ? null : trace, weight);
@@ -292,6 +302,7 @@ public final class ProfileReader {
                     names.add(example);
                 }
             }
+            return site;
         }
 
         void add(String site, RecordedStackTrace trace, long weight) {

@@ -125,6 +125,41 @@ class ProfileTest {
     }
 
     @Test
+    void aProfileStoppedWhileItRecordsStopsItsRecordingAndLeavesNoFile() throws Exception {
+        try (ScenarioJvm jvm = ScenarioJvm.start("idle")) {
+            List<String> before = recordings();
+            java.util.concurrent.atomic.AtomicReference<Throwable> failed = new java.util.concurrent.atomic.AtomicReference<>();
+            Thread profiling = new Thread(() -> {
+                try {
+                    new Collector(new LocalTransport()).recordJfr(jvm.pid(), Duration.ofSeconds(60), CollectionPlan.defaults());
+                } catch (Throwable t) {
+                    failed.set(t);
+                }
+            });
+            profiling.start();
+            long until = System.nanoTime() + 20_000_000_000L;
+            while (!jfrCheck(jvm).contains("sage-profile-") && System.nanoTime() < until) {
+                Thread.sleep(100);
+            }
+            assertThat(jfrCheck(jvm)).as("recording").contains("sage-profile-");
+            profiling.interrupt(); // a deadline, or the bot stopping
+            profiling.join(30_000);
+            assertThat(failed.get()).isInstanceOf(dev.sage.transport.CollectionException.class)
+                    .hasMessageContaining("stopped while recording");
+            assertThat(jfrCheck(jvm)).as("the recording is stopped, not left to run out its minute").doesNotContain("sage-profile-");
+            assertThat(recordings()).isEqualTo(before);
+        }
+    }
+
+    private static String jfrCheck(ScenarioJvm jvm) throws Exception {
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                Long.toString(jvm.pid()), "JFR.check").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        p.waitFor();
+        return out;
+    }
+
+    @Test
     void aRecordingMadeWithTheJdksOwnSettingsIsToldToHoldTheJvmsEnvironment() throws Exception {
         Path file = dir.resolve("own.jfr");
         try (jdk.jfr.Recording own = new jdk.jfr.Recording(jdk.jfr.Configuration.getConfiguration("profile"))) {

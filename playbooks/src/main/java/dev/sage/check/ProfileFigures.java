@@ -39,8 +39,8 @@ final class ProfileFigures {
     }
 
     /**
-     * {@code starter} (the site that started threads of these families in the recording, how many and how fast) and
-     * {@code starter_stack}; or {@code no_starter} when none was started while it recorded.
+     * {@code starter} (the site that started the most threads of these families in the recording, how many of them and
+     * how fast) and {@code starter_stack}; or {@code no_starter} when the recording, which kept every start, saw none.
      *
      * @param families thread family patterns ({@code pool-*-thread-1}, {@code Timer-*})
      */
@@ -51,21 +51,30 @@ final class ProfileFigures {
             return f;
         }
         Predicate<String> named = named(families);
-        Optional<Profile.Site> site = p.starterOf(named);
+        Map<String, List<String>> bySite = new LinkedHashMap<>();
+        for (Profile.StartedThread t : p.started()) {
+            if (named.test(t.name())) {
+                bySite.computeIfAbsent(t.site(), k -> new java.util.ArrayList<>()).add(t.name());
+            }
+        }
         String window = seconds(p) + " s recording";
-        if (site.isEmpty()) {
-            f.put("no_starter", "no thread named like " + String.join(" or ", families) + " was started in the " + window
-                    + ": these threads were started before it");
+        if (bySite.isEmpty()) {
+            if (p.allStartsKept()) {
+                f.put("no_starter", "no thread named like " + String.join(" or ", families) + " was started in the "
+                        + window + ": these threads were started before it");
+            }
             return f;
         }
-        Profile.Site starter = site.get();
+        Map.Entry<String, List<String>> most = bySite.entrySet().stream()
+                .max(java.util.Comparator.comparingInt(e -> e.getValue().size())).orElseThrow();
+        int count = most.getValue().size();
         double minutes = p.window().toMillis() / 60_000.0;
-        f.put("starter", starter.frame() + " (" + Units.count(starter.count()) + " threads in the " + window
-                + (minutes > 0 ? ", " + String.format(Locale.ROOT, "%.0f", starter.count() / minutes) + " a minute" : "")
-                + (starter.examples().isEmpty() ? "" : ", e.g. " + String.join(", ", starter.examples())) + ")");
-        if (!starter.stack().isEmpty()) {
-            f.put("starter_stack", stack(starter));
-        }
+        List<String> examples = most.getValue().stream().distinct().limit(3).toList();
+        f.put("starter", most.getKey() + " (" + Units.count(count) + " threads of the family in the " + window
+                + (minutes > 0 ? ", " + String.format(Locale.ROOT, "%.0f", count / minutes) + " a minute" : "")
+                + ", e.g. " + String.join(", ", examples) + ")");
+        p.threadStarters().stream().filter(site -> site.frame().equals(most.getKey()) && !site.stack().isEmpty())
+                .findFirst().ifPresent(site -> f.put("starter_stack", stack(site)));
         return f;
     }
 

@@ -41,11 +41,20 @@ class ProfileFactsTest {
                 null, List.of());
     }
 
-    private static Profile recording(List<Profile.Site> starters) {
+    /** A 30 s recording in which {@code started} threads were started, by the sites {@code starters} rank. */
+    private static Profile recording(List<Profile.Site> starters, List<Profile.StartedThread> started, long startedInAll) {
         Flame none = new Flame("all", 0, List.of());
         return new Profile(Instant.EPOCH, Duration.ofSeconds(30), 0, List.of(), 0, List.of(), List.of(),
-                new Profile.Gc(0, Duration.ZERO, Duration.ZERO, -1, -1),
-                starters.stream().mapToLong(Profile.Site::count).sum(), starters, List.of(), none, none);
+                new Profile.Gc(0, Duration.ZERO, Duration.ZERO, -1, -1), startedInAll, starters, List.of(), none, none,
+                List.of(), started);
+    }
+
+    private static List<Profile.StartedThread> started(String site, String nameFormat, int from, int to) {
+        List<Profile.StartedThread> out = new ArrayList<>();
+        for (int i = from; i <= to; i++) {
+            out.add(new Profile.StartedThread(String.format(nameFormat, i), site));
+        }
+        return out;
     }
 
     private static Finding threadLeak(JvmSnapshot s) {
@@ -55,29 +64,38 @@ class ProfileFactsTest {
 
     @Test
     void theThreadLeakNamesWhereTheLeakingFamilyIsStartedNotTheBusiestStarter() {
+        // the busiest starter starts workers; the billing client starts a pool per call, and a few workers too
+        List<Profile.StartedThread> started = new ArrayList<>(started("com.example.Workers.spawn", "worker-%d", 1, 90));
+        started.addAll(started("com.example.BillingClient.<init>", "billing-worker-%d", 1, 5));
+        started.addAll(started("com.example.BillingClient.<init>", "pool-%d-thread-1", 41, 75));
         Profile p = recording(List.of(
                 new Profile.Site("com.example.Workers.spawn", 90, 90, List.of("java.lang.Thread.start:798",
-                        "com.example.Workers.spawn:10"), List.of("worker-1", "worker-2")),
-                new Profile.Site("com.example.BillingClient.<init>", 35, 35, CLIENT_STACK,
-                        List.of("pool-41-thread-1", "pool-42-thread-1"))));
+                        "com.example.Workers.spawn:10"), List.of("worker-1", "worker-2", "worker-3")),
+                new Profile.Site("com.example.BillingClient.<init>", 40, 40, CLIENT_STACK,
+                        List.of("billing-worker-1", "billing-worker-2", "billing-worker-3"))), started, started.size());
 
         Finding f = threadLeak(leakingPools().withProfile(p, List.of()));
 
         assertThat(f.evidence()).contains(
-                "started by com.example.BillingClient.<init> (35 threads in the 30 s recording, 70 a minute, e.g."
-                        + " pool-41-thread-1, pool-42-thread-1)",
+                "started by com.example.BillingClient.<init> (35 threads of the family in the 30 s recording, 70 a minute,"
+                        + " e.g. pool-41-thread-1, pool-42-thread-1, pool-43-thread-1)",
                 "where they are started: com.example.BillingClient.<init>:42 <- com.example.Checkout.pay:17"
                         + " <- com.example.Api.handle:88");
     }
 
     @Test
     void aRecordingInWhichTheFamilyDidNotGrowSaysSoAndWithoutOneNothingIsClaimed() {
-        Profile quiet = recording(List.of(new Profile.Site("com.example.Workers.spawn", 3, 3, List.of(),
-                List.of("worker-1"))));
+        List<Profile.Site> workers = List.of(new Profile.Site("com.example.Workers.spawn", 3, 3, List.of(),
+                List.of("worker-1")));
+        Profile quiet = recording(workers, started("com.example.Workers.spawn", "worker-%d", 1, 3), 3);
 
         assertThat(threadLeak(leakingPools().withProfile(quiet, List.of())).evidence()).contains(
                 "no thread named like pool-*-thread-1 was started in the 30 s recording: these threads were started"
                         + " before it");
+        // a recording that kept only some of its starts by name cannot say none of them was one
+        Profile cut = recording(workers, started("com.example.Workers.spawn", "worker-%d", 1, 3), 20_000);
+        assertThat(threadLeak(leakingPools().withProfile(cut, List.of())).evidence())
+                .noneMatch(e -> e.contains("recording"));
         assertThat(threadLeak(leakingPools()).evidence()).noneMatch(e -> e.contains("recording") || e.contains("started by"));
     }
 
@@ -97,7 +115,7 @@ class ProfileFactsTest {
         var loaded = PlaybookLoader.directory(dir);
         assertThat(loaded.errors()).isEmpty();
         Profile p = recording(List.of(new Profile.Site("com.example.BillingClient.<init>", 35, 35, CLIENT_STACK,
-                List.of("pool-41-thread-1"))));
+                List.of("pool-41-thread-1"))), started("com.example.BillingClient.<init>", "pool-%d-thread-1", 41, 75), 35);
 
         Engine engine = new Engine(loaded.playbooks());
         assertThat(engine.run(leakingPools().withProfile(p, List.of())).findings()).extracting(Finding::id)
