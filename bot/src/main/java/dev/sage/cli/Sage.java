@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         versionProvider = Sage.Version.class,
         description = "On-call assistant for JVM services: reads jcmd/jstack captures and explains them.",
         subcommands = {AnalyzeCommand.class, DiagnoseCommand.class, ProfileCommand.class, DemoCommand.class, BotCommand.class, PlaybooksCommand.class, AuditCommand.class, DigestCommand.class,
-            CommandLine.HelpCommand.class})
+            CompletionCommand.class, CommandLine.HelpCommand.class})
 public final class Sage implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -53,11 +53,23 @@ public final class Sage implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
+    /** {@code sage 0.1.0 (git 3f55cb9e1a)}, from what the build wrote; a build outside git says so. */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            String v = Sage.class.getPackage().getImplementationVersion();
-            return new String[] {"sage " + (v == null ? "(development build)" : v)};
+            java.util.Properties p = new java.util.Properties();
+            try (var in = Sage.class.getResourceAsStream("version.properties")) {
+                if (in != null) {
+                    p.load(in);
+                }
+            } catch (java.io.IOException e) {
+                // told below as a development build
+            }
+            String version = p.getProperty("version", "");
+            String commit = p.getProperty("commit", "");
+            return new String[] {"sage " + (version.isEmpty() || version.startsWith("${") ? "(development build)" : version)
+                    + (commit.isEmpty() || commit.startsWith("${") ? " (not built from git)" : " (git " + commit + ")"),
+                "Java " + System.getProperty("java.runtime.version") + " (" + System.getProperty("java.vm.vendor") + ")"};
         }
     }
 }
