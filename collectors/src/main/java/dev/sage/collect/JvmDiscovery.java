@@ -40,10 +40,16 @@ public final class JvmDiscovery {
 
     /** The JVMs found, by pid. */
     public List<JvmProcess> list() throws CollectionException {
+        return list(Optional.empty());
+    }
+
+    /** The JVMs found, by pid; with {@code only}, that process alone is looked at (the others are not read). */
+    private List<JvmProcess> list(Optional<Long> only) throws CollectionException {
         List<JvmProcess> found = new ArrayList<>();
         ExecResult scan;
         try {
-            scan = transport.exec(ProcessFacts.surveyArgv(), new byte[0], timeout, CAP);
+            scan = transport.exec(only.map(ProcessFacts::surveyArgv).orElseGet(ProcessFacts::surveyArgv), new byte[0],
+                    timeout, CAP);
         } catch (CollectionException e) {
             if (e.kind() != CollectionException.Kind.COMMAND_NOT_FOUND) {
                 throw e;
@@ -54,7 +60,8 @@ public final class JvmDiscovery {
         for (ProcessFacts.Surveyed p : ProcessFacts.parseSurvey(scan.stdoutText())) {
             found.add(new JvmProcess(p.pid(), mainClassOf(p.commandLine()), p.facts()));
         }
-        if (found.isEmpty() || found.stream().allMatch(j -> j.pid() == ownPid)) {
+        // jcmd -l also sees other users' JVMs; a pid asked for is looked at directly when it is collected from
+        if (only.isEmpty() && (found.isEmpty() || found.stream().allMatch(j -> j.pid() == ownPid))) {
             try {
                 ExecResult r = transport.exec(List.of("jcmd", "-l"), new byte[0], timeout, CAP);
                 if (r.exitCode() == 0) {
@@ -72,12 +79,14 @@ public final class JvmDiscovery {
     }
 
     /**
-     * Picks the target: the given pid, the JVM whose main class contains {@code mainClass}, or the only JVM.
+     * Picks the target: the given pid, the JVM whose main class contains {@code mainClass}, or the only JVM. A given pid
+     * is looked at alone (one process's files, not every process's), and is returned even when it is no JVM: the
+     * collection then says what it is.
      *
      * @throws CollectionException when none matches, or several do and nothing tells them apart
      */
     public JvmProcess select(Optional<Long> pid, Optional<String> mainClass) throws CollectionException {
-        return choose(list(), pid, mainClass);
+        return choose(list(pid), pid, mainClass);
     }
 
     /** Picks the target among JVMs already listed, as {@link #select} does. */

@@ -59,7 +59,8 @@ public record ProcessFacts(ProcessStatus status, String statusText, String jvm, 
      * java) is announced by {@code ==> process PID <==} and its command line, then its facts. No argument.
      */
     static final String SURVEY = FACTS_FUNCTION + String.join("\n",
-            "for d in /proc/[0-9]*; do",
+            // $1, when given, is the one process to look at (/proc/PID): a request that names its pid needs no survey
+            "for d in ${1:-/proc/[0-9]*}; do",
             "q=\"${d#/proc/}\"; [ \"$q\" = \"$$\" ] && continue",
             "grep -qs libjvm \"$d/maps\"; r=$?",
             "if [ $r = 0 ] || { [ $r -gt 1 ] && head -c 4096 \"$d/cmdline\" 2>/dev/null | tr '\\000' '\\n' | head -n 1 | grep -q 'java$'; }; then",
@@ -82,6 +83,11 @@ public record ProcessFacts(ProcessStatus status, String statusText, String jvm, 
     /** The argv that surveys every JVM where the commands run. */
     static List<String> surveyArgv() {
         return List.of("sh", "-c", SURVEY, "sage-survey");
+    }
+
+    /** The argv that surveys the process {@code pid} alone, as {@link #surveyArgv()} would report it. */
+    static List<String> surveyArgv(long pid) {
+        return List.of("sh", "-c", SURVEY, "sage-survey", "/proc/" + pid);
     }
 
     /** A JVM the survey found: its pid, its command line (never shown: it may hold secrets) and its facts. */

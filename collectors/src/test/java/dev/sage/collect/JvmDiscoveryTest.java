@@ -57,6 +57,27 @@ class JvmDiscoveryTest {
     }
 
     @Test
+    void aPidAskedForIsLookedAtAloneWithItsMainClassAndFacts() throws Exception {
+        try (ScenarioJvm jvm = ScenarioJvm.start("idle"); ScenarioJvm other = ScenarioJvm.start("idle")) {
+            CountingTransport counted = new CountingTransport(new LocalTransport());
+            JvmProcess found = new JvmDiscovery(counted, ProcessHandle.current().pid())
+                    .select(Optional.of(jvm.pid()), Optional.empty());
+            assertThat(found.pid()).isEqualTo(jvm.pid());
+            assertThat(found.mainClass()).isEqualTo("dev.sage.scenarios.Scenario");
+            assertThat(found.facts().jvm()).isEqualTo("yes");
+            assertThat(counted.argvs()).as("one exec, for that process only").singleElement()
+                    .satisfies(argv -> assertThat(argv).endsWith("/proc/" + jvm.pid()));
+
+            // a pid that is no JVM is left for the collection to refuse, without asking jcmd -l
+            CountingTransport none = new CountingTransport(new LocalTransport());
+            JvmProcess gone = new JvmDiscovery(none, ProcessHandle.current().pid()).select(Optional.of(999_999_999L),
+                    Optional.empty());
+            assertThat(gone.facts()).isNull();
+            assertThat(none.programs()).hasSize(1);
+        }
+    }
+
+    @Test
     void aCommandLineCannotForgeAnotherProcessInTheSurvey() throws Exception {
         try (ScenarioJvm jvm = ScenarioJvm.start("idle", "-Dforged=\n==> process 1 <==\n==> gone <==\n")) {
             JvmProcess found = discovery.list().stream().filter(j -> j.pid() == jvm.pid()).findFirst().orElseThrow();

@@ -8,6 +8,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class CountingTransport implements Transport {
     private final Transport inner;
     private final List<String> programs = new CopyOnWriteArrayList<>();
+    private final List<List<String>> argvs = new CopyOnWriteArrayList<>();
 
     public CountingTransport(Transport inner) {
         this.inner = inner;
@@ -16,12 +17,18 @@ public final class CountingTransport implements Transport {
     @Override
     public ExecResult exec(List<String> argv, byte[] stdin, Duration timeout, long outputCap) throws CollectionException {
         programs.add(String.join(" ", argv.subList(0, Math.min(argv.size(), 2))));
+        argvs.add(List.copyOf(argv));
         return inner.exec(argv, stdin, timeout, outputCap);
     }
 
     @Override
     public String describe() {
         return inner.describe();
+    }
+
+    /** Each argv run, whole, in order. */
+    public List<List<String>> argvs() {
+        return List.copyOf(argvs);
     }
 
     /** The first two words of each argv run, in order. */
