@@ -26,12 +26,11 @@ WORKDIR /app
 # the same launcher and layout as the distribution archive; its first run here, as root, records the start-up archive
 # (class-data sharing) for this JRE beside the jar, where the sage user's runs find it
 COPY --from=build /dist /opt/sage
-RUN ln -s /opt/sage/bin/sage /usr/local/bin/sage && sage --version
+RUN ln -s /opt/sage/bin/sage /usr/local/bin/sage && sage --version && ls /opt/sage/lib/sage-*.jsa
 USER sage
 # in Socket Mode (the default): Alertmanager's /alerts, Prometheus's /metrics and the /healthz probes (alerts.port)
 EXPOSE 9095
-ENV JAVA_TOOL_OPTIONS="-Djava.awt.headless=true"
 # the heap follows the container's memory limit: 384 MiB in the shipped 512Mi pod (PodHeapTest runs Sage at that heap)
-ENV JAVA_OPTS="-XX:MaxRAMPercentage=75"
+ENV JAVA_OPTS="-XX:MaxRAMPercentage=75 -Djava.awt.headless=true"
 ENTRYPOINT ["sage"]
 CMD ["bot"]

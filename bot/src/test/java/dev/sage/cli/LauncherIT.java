@@ -97,6 +97,11 @@ class LauncherIT {
         assertThat(linked.exit()).as(linked.err()).isZero();
         assertThat(linked.out()).startsWith("sage ");
 
+        // called by a relative path, with a CDPATH that would send the launcher's cd elsewhere
+        Run relative = run(tmp.relativize(launcher), Map.of("CDPATH", "/usr"), "--version");
+        assertThat(relative.exit()).as(relative.err()).isZero();
+        assertThat(relative.out()).startsWith("sage ");
+
         Run wrongHome = run(launcher, Map.of("JAVA_HOME", tmp.resolve("no jdk").toString()), "--version");
         assertThat(wrongHome.exit()).isEqualTo(1);
         assertThat(wrongHome.err()).contains("which has no bin/java");
@@ -105,9 +110,11 @@ class LauncherIT {
     @Test
     void theStartUpArchiveIsRecordedOnceForAJdkAndUsedAfter() throws Exception {
         assertThat(archives()).isEmpty();
-        Run first = run(launcher, Map.of(), "--version");
+        // what a script reads stays clean while the archive is made: it says so on stderr only
+        Run first = run(launcher, Map.of(), "analyze", "--sample", "--format", "json");
         assertThat(first.exit()).as(first.err()).isZero();
         assertThat(first.err()).contains("preparing a start-up archive for Java 17");
+        assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(first.out()).path("findings").isArray()).isTrue();
         assertThat(archives()).hasSize(1);
 
         // -Xshare:on makes an archive that cannot be used an error instead of a quiet fallback
@@ -119,6 +126,15 @@ class LauncherIT {
         Run off = run(launcher, Map.of("SAGE_CDS", "off"), "--version");
         assertThat(off.exit()).isZero();
         assertThat(archives()).hasSize(1);
+
+        // a jar replaced (here: touched) gets an archive of its own, and the old one is not given to the JVM
+        Path jar = home.resolve("lib/sage.jar");
+        Files.setLastModifiedTime(jar, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 5_000));
+        Run replaced = run(launcher, Map.of("JAVA_OPTS", "-Xshare:on"), "analyze", "--sample", "--format", "json");
+        assertThat(replaced.exit()).as(replaced.err()).isZero();
+        assertThat(replaced.err()).contains("preparing");
+        assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(replaced.out()).isObject()).isTrue();
+        assertThat(archives()).hasSize(2);
     }
 
     @Test
