@@ -92,17 +92,18 @@ public final class ProfileReader {
             throw new CaptureFormatException(0, "", name + " is not a JDK Flight Recorder file (it does not begin"
                     + " with FLR)");
         }
+        Names names = new Names();
         Flame.Builder allocationFlame = new Flame.Builder();
         Flame.Builder tlabFlame = new Flame.Builder();
-        Ranking tlabAllocations = new Ranking();
+        Ranking tlabAllocations = new Ranking(names);
         Map<String, Ranking> byClass = new HashMap<>();
         Map<String, Ranking> tlabByClass = new HashMap<>();
         long tlabAllocated = 0;
         Flame.Builder cpuFlame = new Flame.Builder();
-        Ranking allocations = new Ranking();
-        Ranking cpu = new Ranking();
-        Ranking contention = new Ranking();
-        Ranking starters = new Ranking();
+        Ranking allocations = new Ranking(names);
+        Ranking cpu = new Ranking(names);
+        Ranking contention = new Ranking(names);
+        Ranking starters = new Ranking(names);
         long allocated = 0;
         long samples = 0;
         long threads = 0;
@@ -130,40 +131,42 @@ public final class ProfileReader {
                     first = first == null || at.isBefore(first) ? at : first;
                     last = last == null || at.isAfter(last) ? at : last;
                 }
-                if ((type.startsWith("jdk.ObjectAllocation") || type.equals("jdk.ExecutionSample"))
-                        && recorders(e.getStackTrace())) {
+                RecordedStackTrace trace = e.getStackTrace();
+                // the frames are built once per event: every ranking and flame graph reads them
+                List<RecordedFrame> frames = trace == null ? List.of() : trace.getFrames();
+                if ((type.startsWith("jdk.ObjectAllocation") || type.equals("jdk.ExecutionSample")) && recorders(frames)) {
                     continue; // the recorder's own start-up and writing: the cost of looking, not the application's
                 }
                 switch (type) {
                     case "jdk.ObjectAllocationSample" -> {
                         long weight = e.getLong("weight");
                         allocated += weight;
-                        allocations.add(e.getStackTrace(), true, weight);
-                        byClass.computeIfAbsent(className(e, "objectClass"), k -> new Ranking()).add(e.getStackTrace(), true, weight);
-                        allocationFlame.add(outermostFirst(e.getStackTrace()), weight);
+                        String site = allocations.add(frames, true, weight);
+                        byClass.computeIfAbsent(className(e, "objectClass"), k -> new Ranking(names)).add(site, frames, weight);
+                        allocationFlame.add(names.outermostFirst(frames), weight);
                     }
                     case "jdk.ObjectAllocationInNewTLAB", "jdk.ObjectAllocationOutsideTLAB" -> {
                         // JDK 11 to 15 have no allocation samples: these, weighed by what they stand for, instead
                         long weight = type.endsWith("NewTLAB") ? e.getLong("tlabSize") : e.getLong("allocationSize");
                         tlabAllocated += weight;
-                        tlabAllocations.add(e.getStackTrace(), true, weight);
-                        tlabByClass.computeIfAbsent(className(e, "objectClass"), k -> new Ranking()).add(e.getStackTrace(), true, weight);
-                        tlabFlame.add(outermostFirst(e.getStackTrace()), weight);
+                        String site = tlabAllocations.add(frames, true, weight);
+                        tlabByClass.computeIfAbsent(className(e, "objectClass"), k -> new Ranking(names)).add(site, frames, weight);
+                        tlabFlame.add(names.outermostFirst(frames), weight);
                     }
                     case "jdk.ExecutionSample" -> {
                         samples++;
-                        cpu.add(e.getStackTrace(), false, 1);
-                        cpuFlame.add(outermostFirst(e.getStackTrace()), 1);
+                        cpu.add(frames, false, 1);
+                        cpuFlame.add(names.outermostFirst(frames), 1);
                     }
                     case "jdk.JavaMonitorEnter" -> contention.add("monitor " + className(e, "monitorClass"),
-                            e.getStackTrace(), e.getDuration().toNanos());
-                    case "jdk.ThreadPark" -> contention.add("park on " + className(e, "parkedClass"), e.getStackTrace(),
+                            frames, e.getDuration().toNanos());
+                    case "jdk.ThreadPark" -> contention.add("park on " + className(e, "parkedClass"), frames,
                             e.getDuration().toNanos());
                     case "jdk.ThreadStart" -> {
                         threads++;
                         jdk.jfr.consumer.RecordedThread thread = e.getThread("thread");
                         String threadName = thread == null ? null : thread.getJavaName();
-                        String site = starters.add(e.getStackTrace(), true, 1, threadName);
+                        String site = starters.add(frames, true, 1, threadName);
                         if (threadName != null && started.size() < Profile.STARTED_KEPT) {
                             started.add(new Profile.StartedThread(threadName, site));
                         }
@@ -216,11 +219,8 @@ public final class ProfileReader {
     }
 
     /** Whether the stack is the flight recorder's own work (a frame of {@code jdk.jfr}). */
-    private static boolean recorders(RecordedStackTrace trace) {
-        if (trace == null) {
-            return false;
-        }
-        for (RecordedFrame f : trace.getFrames()) {
+    private static boolean recorders(List<RecordedFrame> frames) {
+        for (RecordedFrame f : frames) {
             RecordedMethod m = f.getMethod();
             if (m != null && m.getType().getName().startsWith("jdk.jfr.")) {
                 return true;
@@ -229,17 +229,38 @@ public final class ProfileReader {
         return false;
     }
 
-    /** The stack's frames, outermost first (how a flame graph stacks them); empty without a stack. */
-    private static List<String> outermostFirst(RecordedStackTrace trace) {
-        if (trace == null) {
-            return List.of();
+    /**
+     * Frame names, each method's worked out once per read: a recording repeats the same few thousand methods in
+     * millions of frames. Not thread-safe: one per read.
+     */
+    private static final class Names {
+        private static final int KEPT = 200_000;
+        private final Map<RecordedMethod, String> byMethod = new java.util.IdentityHashMap<>();
+
+        String of(RecordedFrame f) {
+            RecordedMethod m = f.getMethod();
+            if (m == null) {
+                return "?";
+            }
+            String name = byMethod.get(m);
+            if (name == null) {
+                name = name(f);
+                if (byMethod.size() == KEPT) {
+                    byMethod.clear(); // the parser did not share its method objects: do not grow without bound
+                }
+                byMethod.put(m, name);
+            }
+            return name;
         }
-        List<RecordedFrame> frames = trace.getFrames();
-        List<String> out = new ArrayList<>(frames.size());
-        for (int i = frames.size() - 1; i >= 0; i--) {
-            out.add(name(frames.get(i)));
+
+        /** The stack's frames, outermost first (how a flame graph stacks them). */
+        List<String> outermostFirst(List<RecordedFrame> frames) {
+            List<String> out = new ArrayList<>(frames.size());
+            for (int i = frames.size() - 1; i >= 0; i--) {
+                out.add(of(frames.get(i)));
+            }
+            return out;
         }
-        return out;
     }
 
     private static String className(RecordedEvent e, String field) {
@@ -278,24 +299,28 @@ public final class ProfileReader {
 
     /** Weights by site, with one stack kept per site. Not thread-safe. */
     private static final class Ranking {
+        private final Names names;
         private final Map<String, long[]> weights = new HashMap<>();
         private final Map<String, List<String>> stacks = new HashMap<>();
         private final Map<String, List<String>> examples = new HashMap<>();
         private long total;
 
-        /** Adds {@code weight} at the stack's top frame, or its top application frame when {@code application}. */
-        void add(RecordedStackTrace trace, boolean application, long weight) {
-            add(trace, application, weight, null);
+        Ranking(Names names) {
+            this.names = names;
         }
 
         /**
-         * As {@link #add(RecordedStackTrace, boolean, long)}, keeping {@code example} (when not null) among the site's
-         * names; returns the site.
+         * Adds {@code weight} at the stack's top frame, or its top application frame when {@code application}; returns
+         * the site.
          */
-        String add(RecordedStackTrace trace, boolean application, long weight, String example) {
-            List<RecordedFrame> frames = trace == null ? List.of() : trace.getFrames();
-            String site = frames.isEmpty() ? "(no stack)" : name(frames.get(application ? applicationFrame(frames) : 0));
-            add(site, frames.isEmpty() ? null : trace, weight);
+        String add(List<RecordedFrame> frames, boolean application, long weight) {
+            return add(frames, application, weight, null);
+        }
+
+        /** As {@link #add(List, boolean, long)}, keeping {@code example} (when not null) among the site's names. */
+        String add(List<RecordedFrame> frames, boolean application, long weight, String example) {
+            String site = frames.isEmpty() ? "(no stack)" : names.of(frames.get(application ? applicationFrame(frames) : 0));
+            add(site, frames, weight);
             if (example != null) {
                 List<String> names = examples.computeIfAbsent(site, k -> new ArrayList<>(EXAMPLES));
                 if (names.size() < EXAMPLES && !names.contains(example)) {
@@ -305,18 +330,19 @@ public final class ProfileReader {
             return site;
         }
 
-        void add(String site, RecordedStackTrace trace, long weight) {
+        /** Adds {@code weight} at {@code site}, keeping {@code frames} as its stack when it is the first seen there. */
+        void add(String site, List<RecordedFrame> frames, long weight) {
             long[] w = weights.computeIfAbsent(site, k -> new long[2]);
             w[0] += weight;
             w[1]++;
             total += weight;
-            if (trace != null && !stacks.containsKey(site)) {
+            if (!frames.isEmpty() && !stacks.containsKey(site)) {
                 List<String> stack = new ArrayList<>();
-                for (RecordedFrame f : trace.getFrames()) {
+                for (RecordedFrame f : frames) {
                     if (stack.size() == STACK) {
                         break;
                     }
-                    stack.add(name(f) + (f.getLineNumber() > 0 ? ":" + f.getLineNumber() : ""));
+                    stack.add(names.of(f) + (f.getLineNumber() > 0 ? ":" + f.getLineNumber() : ""));
                 }
                 stacks.put(site, stack);
             }
