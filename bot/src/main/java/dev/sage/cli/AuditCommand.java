@@ -42,7 +42,10 @@ final class AuditCommand implements Runnable {
                 "  sage audit tail --since 1h --user U0123ABCD",
                 "  sage audit tail --config sage.yaml --since 1h"})
     static final class Tail implements java.util.concurrent.Callable<Integer> {
-        private static final ObjectMapper JSON = new ObjectMapper();
+        /** Made when the audit is read, not when the command line is built: every command builds every command. */
+        private static final class Json {
+            static final ObjectMapper MAPPER = new ObjectMapper();
+        }
         private static final Set<String> SHOWN_FIRST = Set.of("time", "event", "user", "target", "channel", "thread");
 
         @Spec
@@ -92,7 +95,7 @@ final class AuditCommand implements Runnable {
                     JsonNode e;
                     Instant at;
                     try {
-                        e = JSON.readTree(line);
+                        e = Json.MAPPER.readTree(line);
                         at = Instant.parse(e.path("time").asText(""));
                     } catch (IOException | DateTimeParseException | NullPointerException bad) {
                         unreadable++;
@@ -122,7 +125,7 @@ final class AuditCommand implements Runnable {
             Instant after = from.equals(Instant.MIN) ? Instant.EPOCH : from;
             try (History h = History.open(db.url(), db.user(), db.password(), db.retention())) {
                 for (String line : h.auditLines(after, user, lines)) {
-                    out.println(show(JSON.readTree(line)));
+                    out.println(show(Json.MAPPER.readTree(line)));
                 }
                 return ExitCodes.OK;
             } catch (SQLException | IOException e) {
