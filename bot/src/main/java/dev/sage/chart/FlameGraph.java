@@ -41,6 +41,46 @@ public final class FlameGraph {
     }
 
     /**
+     * A picture of a profile, for a file or an upload.
+     *
+     * @param file its file name: {@code allocations.png}, {@code cpu-diff.svg}
+     * @param title what it shows, in words
+     * @param empty whether its flame graph holds no events
+     * @param diff whether it is drawn against another profile
+     */
+    public record Picture(String file, String title, byte[] data, boolean empty, boolean diff) {}
+
+    /**
+     * The flame graphs of {@code p} (from {@code target}), allocations then CPU, each as PNG and SVG; with {@code before}
+     * (from {@code beforeName}), the differential ones after them.
+     */
+    public static List<Picture> pictures(dev.sage.profile.Profile p, String target, dev.sage.profile.Profile before,
+                                         String beforeName) {
+        List<Picture> out = new ArrayList<>();
+        out.addAll(pictures("allocations", "Allocations", p.allocationFlame(), target, "bytes", null, null));
+        out.addAll(pictures("cpu", "CPU", p.cpuFlame(), target, "samples", null, null));
+        if (before != null) {
+            out.addAll(pictures("allocations-diff", "Allocations", p.allocationFlame(), target, "bytes",
+                    before.allocationFlame(), beforeName));
+            out.addAll(pictures("cpu-diff", "CPU", p.cpuFlame(), target, "samples", before.cpuFlame(), beforeName));
+        }
+        return out;
+    }
+
+    private static List<Picture> pictures(String file, String what, Flame flame, String target, String unit, Flame before,
+                                          String beforeName) {
+        String title = what + " of " + target;
+        boolean diff = before != null;
+        String words = diff ? what + ", against " + beforeName : what;
+        byte[] png = diff ? diffPng(flame, before, title, beforeName, unit) : png(flame, title, unit);
+        String svg = diff ? diffSvg(flame, before, title, beforeName, unit) : svg(flame, title, unit);
+        boolean empty = flame.weight() <= 0;
+        return List.of(new Picture(file + ".png", words, png, empty, diff),
+                new Picture(file + ".svg", words + " (SVG)", svg.getBytes(java.nio.charset.StandardCharsets.UTF_8), empty,
+                        diff));
+    }
+
+    /**
      * One frame's box: {@code x} and {@code width} in pixels, {@code row} 0 at the bottom (the root); {@code change} is
      * its share minus the same stack's share in the profile compared with (NaN when none is).
      */

@@ -96,25 +96,9 @@ final class ProfileCommand implements Callable<Integer> {
         if (flameDir != null) {
             try {
                 Files.createDirectories(flameDir);
-                var p = report.profile();
-                Files.write(flameDir.resolve("allocations.png"), FlameGraph.png(p.allocationFlame(), "Allocations of "
-                        + report.target(), "bytes"));
-                Files.writeString(flameDir.resolve("allocations.svg"), FlameGraph.svg(p.allocationFlame(), "Allocations of "
-                        + report.target(), "bytes"));
-                Files.write(flameDir.resolve("cpu.png"), FlameGraph.png(p.cpuFlame(), "CPU of " + report.target(), "samples"));
-                Files.writeString(flameDir.resolve("cpu.svg"), FlameGraph.svg(p.cpuFlame(), "CPU of " + report.target(),
-                        "samples"));
-                if (before.isPresent()) {
-                    var b = before.get().profile();
-                    String against = before.get().target();
-                    Files.write(flameDir.resolve("allocations-diff.png"), FlameGraph.diffPng(p.allocationFlame(),
-                            b.allocationFlame(), "Allocations of " + report.target(), against, "bytes"));
-                    Files.writeString(flameDir.resolve("allocations-diff.svg"), FlameGraph.diffSvg(p.allocationFlame(),
-                            b.allocationFlame(), "Allocations of " + report.target(), against, "bytes"));
-                    Files.write(flameDir.resolve("cpu-diff.png"), FlameGraph.diffPng(p.cpuFlame(), b.cpuFlame(),
-                            "CPU of " + report.target(), against, "samples"));
-                    Files.writeString(flameDir.resolve("cpu-diff.svg"), FlameGraph.diffSvg(p.cpuFlame(), b.cpuFlame(),
-                            "CPU of " + report.target(), against, "samples"));
+                for (FlameGraph.Picture picture : FlameGraph.pictures(report.profile(), report.target(),
+                        before.map(ProfileReport::profile).orElse(null), before.map(ProfileReport::target).orElse(""))) {
+                    Files.write(flameDir.resolve(picture.file()), picture.data());
                 }
             } catch (IOException e) {
                 err.println("sage profile: could not write the flame graphs to " + flameDir + ": " + e.getMessage());

@@ -136,8 +136,6 @@ public final class DiagnosisService {
         }
     }
 
-    /** The longest profile Sage records: a recording is a cost the target pays while it runs (about 1 %). */
-    public static final Duration MAX_PROFILE = CollectionPlan.MAX_PROFILE;
 
     /**
      * Records the JVM the request names with JDK Flight Recorder for {@code duration} (the JDK's {@code profile}
@@ -157,9 +155,10 @@ public final class DiagnosisService {
      */
     public ProfileReport profile(DiagnoseRequest request, Duration duration, DiagnosisListener listener,
                                  java.util.function.Consumer<byte[]> keep) throws DiagnosisException {
-        if (duration.compareTo(Duration.ofSeconds(1)) < 0 || duration.compareTo(MAX_PROFILE) > 0) {
-            throw new DiagnosisException(DiagnosisException.Kind.BAD_REQUEST, "a profile lasts from 1 s to "
-                    + MAX_PROFILE.toMinutes() + " min");
+        try {
+            request.plan().withProfile(Optional.of(duration)); // the plan's own bounds on a recording's length
+        } catch (IllegalArgumentException e) {
+            throw new DiagnosisException(DiagnosisException.Kind.BAD_REQUEST, e.getMessage());
         }
         requireAudit();
         check(request);

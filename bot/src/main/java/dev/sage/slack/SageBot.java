@@ -596,8 +596,7 @@ public final class SageBot implements AutoCloseable {
             countdown.interrupt();
             reply.show(before.map(b -> BlockKit.profile(r, b, user)).orElseGet(() -> BlockKit.profile(r, user)));
             String name = request.target() instanceof Target.Pod p ? p.name() : "profile";
-            List<SlackWeb.Upload> files = new ArrayList<>(flames(r, name));
-            before.ifPresent(b -> files.addAll(differences(r, b, name)));
+            List<SlackWeb.Upload> files = new ArrayList<>(flames(r, before, name));
             String text = dev.sage.render.ProfileText.render(r) + before.map(b -> "\n" + dev.sage.render.ProfileText.diff(b, r)
                     + "\n" + dev.sage.render.ProfileText.render(b)).orElse("");
             files.add(new SlackWeb.Upload(name + "-profile.txt", "Profile", text.getBytes(StandardCharsets.UTF_8)));
@@ -1245,60 +1244,23 @@ public final class SageBot implements AutoCloseable {
     }
 
     /**
-     * The differential flame graphs of {@code after} against {@code before}, as PNGs; one that cannot be drawn is logged
-     * and left out, as {@link #flames} does.
+     * The profile's flame graphs, allocations then CPU, each as a PNG for the preview and an SVG for the file, and with
+     * {@code before} the differential PNGs; one with nothing in it (no samples) is left out, and if they cannot be drawn
+     * that is logged and they are left out.
      */
-    private static List<SlackWeb.Upload> differences(dev.sage.service.ProfileReport after,
-                                                     dev.sage.service.ProfileReport before, String name) {
-        List<SlackWeb.Upload> out = new ArrayList<>();
+    private static List<SlackWeb.Upload> flames(dev.sage.service.ProfileReport r,
+                                                Optional<dev.sage.service.ProfileReport> before, String name) {
         try {
-            addDifferences(after, before, name, out);
-        } catch (RuntimeException e) {
-            LOG.warn("the differential flame graphs of {} could not be drawn", after.target(), e);
-        }
-        return out;
-    }
-
-    private static void addDifferences(dev.sage.service.ProfileReport after, dev.sage.service.ProfileReport before,
-                                       String name, List<SlackWeb.Upload> out) {
-        if (after.profile().allocationFlame().weight() > 0) {
-            out.add(new SlackWeb.Upload(name + "-allocations-diff.png", "Allocations, against " + before.target(),
-                    dev.sage.chart.FlameGraph.diffPng(after.profile().allocationFlame(), before.profile().allocationFlame(),
-                            "Allocations of " + after.target(), before.target(), "bytes")));
-        }
-        if (after.profile().cpuFlame().weight() > 0) {
-            out.add(new SlackWeb.Upload(name + "-cpu-diff.png", "CPU, against " + before.target(),
-                    dev.sage.chart.FlameGraph.diffPng(after.profile().cpuFlame(), before.profile().cpuFlame(),
-                            "CPU of " + after.target(), before.target(), "samples")));
-        }
-    }
-
-    /**
-     * The profile's flame graphs, allocations then CPU, each as a PNG for the preview and an SVG for the file; one
-     * with nothing in it (no samples) is left out, and one that cannot be drawn is logged and left out.
-     */
-    private static List<SlackWeb.Upload> flames(dev.sage.service.ProfileReport r, String name) {
-        List<SlackWeb.Upload> out = new ArrayList<>();
-        try {
-            if (r.profile().allocationFlame().weight() > 0) {
-                String title = "Allocations of " + r.target();
-                out.add(new SlackWeb.Upload(name + "-allocations.png", "Allocations",
-                        dev.sage.chart.FlameGraph.png(r.profile().allocationFlame(), title, "bytes")));
-                out.add(new SlackWeb.Upload(name + "-allocations.svg", "Allocations (SVG)",
-                        dev.sage.chart.FlameGraph.svg(r.profile().allocationFlame(), title, "bytes")
-                                .getBytes(StandardCharsets.UTF_8)));
-            }
-            if (r.profile().cpuFlame().weight() > 0) {
-                String title = "CPU of " + r.target();
-                out.add(new SlackWeb.Upload(name + "-cpu.png", "CPU",
-                        dev.sage.chart.FlameGraph.png(r.profile().cpuFlame(), title, "samples")));
-                out.add(new SlackWeb.Upload(name + "-cpu.svg", "CPU (SVG)",
-                        dev.sage.chart.FlameGraph.svg(r.profile().cpuFlame(), title, "samples").getBytes(StandardCharsets.UTF_8)));
-            }
+            return dev.sage.chart.FlameGraph.pictures(r.profile(), r.target(),
+                            before.map(dev.sage.service.ProfileReport::profile).orElse(null),
+                            before.map(dev.sage.service.ProfileReport::target).orElse("")).stream()
+                    .filter(p -> !p.empty() && !(p.diff() && p.file().endsWith(".svg")))
+                    .map(p -> new SlackWeb.Upload(name + "-" + p.file(), p.title(), p.data()))
+                    .toList();
         } catch (RuntimeException e) {
             LOG.warn("the flame graphs of {} could not be drawn", r.target(), e);
+            return List.of();
         }
-        return out;
     }
 
     /** A flight recording someone shared: downloaded (within the same caps as a dump), read, and answered as a profile. */

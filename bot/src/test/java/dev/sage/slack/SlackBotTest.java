@@ -660,11 +660,7 @@ class SlackBotTest {
                 """);
         try (ScenarioJvm jvm = ScenarioJvm.start("allocation-hotspot")) {
             // U2 may diagnose, not profile: refused, to U2 alone, and nothing is recorded
-            Map<String, Object> asked = event("<@USAGE> profile local:" + jvm.pid() + " for 3s", "1700000000.002900");
-            @SuppressWarnings("unchecked")
-            Map<String, Object> inner = (Map<String, Object>) asked.get("event");
-            inner.put("user", "U2");
-            post(JSON.writeValueAsString(asked));
+            post(mentionAs("U2", "<@USAGE> profile local:" + jvm.pid() + " for 3s", "1700000000.002900"));
             FakeSlack.Call refused = slack.await("chat.postEphemeral", c -> c.get("blocks").contains("no_entry"),
                     Duration.ofSeconds(10));
             assertThat(refused.get("user")).isEqualTo("U2");
@@ -807,11 +803,7 @@ class SlackBotTest {
                       local: true
                 """);
         try (ScenarioJvm jvm = ScenarioJvm.start("thread-leak")) {
-            Map<String, Object> asked = event("<@USAGE> diagnose local:" + jvm.pid() + " --profile 3s", "1700000000.003300");
-            @SuppressWarnings("unchecked")
-            Map<String, Object> inner = (Map<String, Object>) asked.get("event");
-            inner.put("user", "U2");
-            post(JSON.writeValueAsString(asked));
+            post(mentionAs("U2", "<@USAGE> diagnose local:" + jvm.pid() + " --profile 3s", "1700000000.003300"));
             FakeSlack.Call ack = slack.await("chat.postMessage", c -> c.get("thread_ts").equals("1700000000.003300"),
                     Duration.ofSeconds(10));
             assertThat(ack.get("text")).contains("2 rounds 2 s apart, then a 3 s recording with JDK Flight Recorder");
@@ -1049,6 +1041,15 @@ class SlackBotTest {
 
     private static String mention(String text, String ts) throws Exception {
         return JSON.writeValueAsString(event(text, ts));
+    }
+
+    /** A mention by {@code user} instead of the default one. */
+    private static String mentionAs(String user, String text, String ts) throws Exception {
+        Map<String, Object> asked = event(text, ts);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> inner = (Map<String, Object>) asked.get("event");
+        inner.put("user", user);
+        return JSON.writeValueAsString(asked);
     }
 
     private HttpResponse<String> post(String json) throws Exception {

@@ -2,7 +2,6 @@ package dev.sage.snapshot;
 
 import dev.sage.profile.Profile;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -35,14 +34,6 @@ public record JvmSnapshot(String target, long pid, JvmIdentity jvm, Double uptim
         histograms = List.copyOf(histograms);
         perfCounters = List.copyOf(perfCounters);
         problems = List.copyOf(problems);
-    }
-
-    /** This snapshot with {@code recording}'s profile (null: none) and the problems met while recording. */
-    public JvmSnapshot withProfile(Profile recording, List<Problem> more) {
-        List<Problem> all = new ArrayList<>(problems);
-        all.addAll(more);
-        return new JvmSnapshot(target, pid, jvm, uptimeSeconds, threadDumps, histograms, perfCounters, heap, nativeMemory,
-                flags, process, cgroup, finalizerQueue, recording, all);
     }
 
     /** The most recent thread dump, or null. */

@@ -138,25 +138,17 @@ class ProfileTest {
             });
             profiling.start();
             long until = System.nanoTime() + 20_000_000_000L;
-            while (!jfrCheck(jvm).contains("sage-profile-") && System.nanoTime() < until) {
+            while (!running(jvm).contains("sage-profile-") && System.nanoTime() < until) {
                 Thread.sleep(100);
             }
-            assertThat(jfrCheck(jvm)).as("recording").contains("sage-profile-");
+            assertThat(running(jvm)).as("recording").contains("sage-profile-");
             profiling.interrupt(); // a deadline, or the bot stopping
             profiling.join(30_000);
             assertThat(failed.get()).isInstanceOf(dev.sage.transport.CollectionException.class)
                     .hasMessageContaining("stopped while recording");
-            assertThat(jfrCheck(jvm)).as("the recording is stopped, not left to run out its minute").doesNotContain("sage-profile-");
+            assertThat(running(jvm)).as("the recording is stopped, not left to run out its minute").doesNotContain("sage-profile-");
             assertThat(recordings()).isEqualTo(before);
         }
-    }
-
-    private static String jfrCheck(ScenarioJvm jvm) throws Exception {
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
-                Long.toString(jvm.pid()), "JFR.check").redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        p.waitFor();
-        return out;
     }
 
     @Test

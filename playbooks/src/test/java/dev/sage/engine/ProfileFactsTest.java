@@ -30,7 +30,8 @@ class ProfileFactsTest {
             "java.util.concurrent.ThreadPoolExecutor.addWorker:945", "java.util.concurrent.ThreadPoolExecutor.execute:1353",
             "com.example.BillingClient.<init>:42", "com.example.Checkout.pay:17", "com.example.Api.handle:88");
 
-    private static JvmSnapshot leakingPools() {
+    /** Forty pools of one thread each, as a pool built per call leaves them; with {@code recording}, when not null. */
+    private static JvmSnapshot leakingPools(Profile recording) {
         List<JvmThread> threads = new ArrayList<>();
         for (int i = 1; i <= 40; i++) {
             threads.add(new JvmThread("pool-" + i + "-thread-1", -1, true, false, 5, ThreadState.WAITING, "parking", null,
@@ -38,7 +39,7 @@ class ProfileFactsTest {
         }
         ThreadDump dump = new ThreadDump("", "", threads, List.of(), false);
         return new JvmSnapshot("t", -1, null, null, List.of(dump), List.of(), List.of(), null, null, null, null, null, null,
-                null, List.of());
+                recording, List.of());
     }
 
     /** A 30 s recording in which {@code started} threads were started, by the sites {@code starters} rank. */
@@ -74,7 +75,7 @@ class ProfileFactsTest {
                 new Profile.Site("com.example.BillingClient.<init>", 40, 40, CLIENT_STACK,
                         List.of("billing-worker-1", "billing-worker-2", "billing-worker-3"))), started, started.size());
 
-        Finding f = threadLeak(leakingPools().withProfile(p, List.of()));
+        Finding f = threadLeak(leakingPools(p));
 
         assertThat(f.evidence()).contains(
                 "started by com.example.BillingClient.<init> (35 threads of the family in the 30 s recording, 70 a minute,"
@@ -89,14 +90,14 @@ class ProfileFactsTest {
                 List.of("worker-1")));
         Profile quiet = recording(workers, started("com.example.Workers.spawn", "worker-%d", 1, 3), 3);
 
-        assertThat(threadLeak(leakingPools().withProfile(quiet, List.of())).evidence()).contains(
+        assertThat(threadLeak(leakingPools(quiet)).evidence()).contains(
                 "no thread named like pool-*-thread-1 was started in the 30 s recording: these threads were started"
                         + " before it");
         // a recording that kept only some of its starts by name cannot say none of them was one
         Profile cut = recording(workers, started("com.example.Workers.spawn", "worker-%d", 1, 3), 20_000);
-        assertThat(threadLeak(leakingPools().withProfile(cut, List.of())).evidence())
+        assertThat(threadLeak(leakingPools(cut)).evidence())
                 .noneMatch(e -> e.contains("recording"));
-        assertThat(threadLeak(leakingPools()).evidence()).noneMatch(e -> e.contains("recording") || e.contains("started by"));
+        assertThat(threadLeak(leakingPools(null)).evidence()).noneMatch(e -> e.contains("recording") || e.contains("started by"));
     }
 
     @Test
@@ -118,9 +119,9 @@ class ProfileFactsTest {
                 List.of("pool-41-thread-1"))), started("com.example.BillingClient.<init>", "pool-%d-thread-1", 41, 75), 35);
 
         Engine engine = new Engine(loaded.playbooks());
-        assertThat(engine.run(leakingPools().withProfile(p, List.of())).findings()).extracting(Finding::id)
+        assertThat(engine.run(leakingPools(p)).findings()).extracting(Finding::id)
                 .containsExactly("threads-started-fast");
-        Engine.Result without = engine.run(leakingPools());
+        Engine.Result without = engine.run(leakingPools(null));
         assertThat(without.findings()).isEmpty();
         assertThat(without.notEvaluated()).singleElement().satisfies(n -> {
             assertThat(n.what()).isEqualTo("threads-started-fast: needs a flight recording (JDK Flight Recorder) of the JVM");
