@@ -1,5 +1,6 @@
 package dev.sage.cli;
 
+import dev.sage.kube.FakeApiServer;
 import dev.sage.scenarios.ScenarioJvm;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -127,14 +128,15 @@ class LauncherIT {
         assertThat(off.exit()).isZero();
         assertThat(archives()).hasSize(1);
 
-        // a jar replaced (here: touched) gets an archive of its own, and the old one is not given to the JVM
+        // a jar replaced (here: touched) gets an archive of its own, and the old one is removed, not given to the JVM
+        Path old = archives().get(0);
         Path jar = home.resolve("lib/sage.jar");
         Files.setLastModifiedTime(jar, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 5_000));
         Run replaced = run(launcher, Map.of("JAVA_OPTS", "-Xshare:on"), "analyze", "--sample", "--format", "json");
         assertThat(replaced.exit()).as(replaced.err()).isZero();
         assertThat(replaced.err()).contains("preparing");
         assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(replaced.out()).isObject()).isTrue();
-        assertThat(archives()).hasSize(2);
+        assertThat(archives()).hasSize(1).doesNotContain(old);
     }
 
     @Test
@@ -150,6 +152,25 @@ class LauncherIT {
         Run again = run(launcher, Map.of("JAVA_HOME", ScenarioJvm.JDK25.toString(), "JAVA_OPTS", "-Xshare:on"), "--version");
         assertThat(again.exit()).as(again.err()).isZero();
         assertThat(again.out()).doesNotContain("cds");
+    }
+
+    @Test
+    void aPodIsDiagnosedThroughTheKubernetesApiWithTheClientPartsTheJarCarries() throws Exception {
+        // the jar leaves out the Kubernetes models of API groups Sage never reads: finding a pod, its owner and a
+        // sibling, and exec, must all work with what it keeps
+        try (FakeApiServer api = new FakeApiServer(); ScenarioJvm jvm = ScenarioJvm.start("deadlock-monitors")) {
+            api.addPod("prod", "payments-7d9f8-x2kq", "payments-7d9f8", 3, "app");
+            api.addPod("prod", "payments-7d9f8-healthy", "payments-7d9f8", 0, "app");
+            Run r = run(launcher, Map.of("KUBECONFIG", api.kubeconfig(tmp).toString(), "SAGE_CDS", "off"),
+                    "diagnose", "--rounds", "1", "pod/payments-7d9f8-x2kq", "-n", "prod", "--compare", "auto",
+                    "--main-class", "dev.sage.scenarios.Scenario");
+            assertThat(r.exit()).as(r.err()).isZero();
+            assertThat(r.out()).startsWith("Sage analysis of pod/payments-7d9f8-x2kq -n prod -c app pid " + jvm.pid())
+                    .contains("compared with payments-7d9f8-healthy, the Ready pod of ReplicaSet payments-7d9f8")
+                    .contains("deadlock-A");
+            assertThat(r.err()).doesNotContain("Exception").doesNotContain("NoClassDefFound");
+            assertThat(api.execs()).as("two per pod").hasSize(4);
+        }
     }
 
     @Test
