@@ -180,8 +180,10 @@ class LoadTest {
                     }
                     Thread.sleep(100);
                 }
+                // a round's thread dump: Sage's own attach on this machine (one command each), else a jcmd batch
                 long collections = audit.stream().filter(e -> e.get("event").equals("command")
-                        && String.valueOf(e.get("stdin")).contains("Thread.print")).count();
+                        && (String.valueOf(e.get("argv")).endsWith(", jcmd, Thread.print]")
+                            || String.valueOf(e.get("stdin")).contains("Thread.print"))).count();
                 long joined = audit.stream().filter(e -> e.get("event").equals("request_done")
                         && String.valueOf(e.get("outcome")).endsWith("(joined)")).count();
                 long done = audit.stream().filter(e -> e.get("event").equals("request_done")).count();

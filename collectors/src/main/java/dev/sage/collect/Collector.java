@@ -9,19 +9,23 @@ import dev.sage.profile.ProfileReader;
 import dev.sage.snapshot.JvmSnapshot;
 import dev.sage.snapshot.Problem;
 import dev.sage.transport.CollectionException;
+import dev.sage.transport.ExecAudits;
 import dev.sage.transport.ExecResult;
 import dev.sage.transport.Transport;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Collects a snapshot of one JVM over a transport. Each round costs one jcmd start (all commands in one
- * attach, fed to {@code jcmd PID -f /dev/stdin}, the JVM's performance counters read in the same exec) and one more
+ * attach, fed to {@code jcmd PID -f /dev/stdin}, the JVM's performance counters read in the same exec), or, on this
+ * machine, no process at all: Sage attaches itself ({@link HotSpotAttach}) and reads the counters' file; and one more
  * exec for {@code /proc/<pid>/status} and the cgroup memory files. One more exec follows, only when needed: a
  * {@code Thread.print -l} when threads queue on a ReentrantLock, a {@code Thread.dump_to_file} when the JVM runs
  * virtual threads. Before the first attach it checks that the pid really is a JVM that handles SIGQUIT:
@@ -100,9 +104,9 @@ public final class Collector {
             timings.put("process facts", since(t));
         }
         List<String> jcmd = jcmdArgv(pid, facts);
-        String via = String.join(" ", jcmd);
+        String via = jcmd.isEmpty() ? attach(pid, facts).describe() : String.join(" ", jcmd);
         List<String> notes = new ArrayList<>();
-        if (usesJattach(facts)) {
+        if (!jcmd.isEmpty() && usesJattach(facts)) {
             notes.add("jcmd is not installed on " + transport.describe() + " (the JVM at " + facts.exe() + " has no jcmd"
                     + " beside it and none is on the PATH), so Sage attached with jattach at " + facts.jattach()
                     + ", one attach per command");
@@ -149,11 +153,7 @@ public final class Collector {
             int dumpsBefore = reader.threadDumpCount();
             t = System.nanoTime();
             try {
-                if (usesJattach(facts)) {
-                    runJattach(reader, round, pid, facts.status().uid(), jcmd, plan.commands(), plan);
-                } else {
-                    runCommands(reader, round, pid, facts.status().uid(), jcmd, plan.commands(), plan);
-                }
+                run(reader, round, pid, facts, jcmd, plan.commands(), plan);
             } catch (CollectionException e) {
                 if (round == 1) {
                     throw e;
@@ -194,11 +194,7 @@ public final class Collector {
         JcmdCommand action = plan.action().orElseThrow();
         long t = System.nanoTime();
         try {
-            if (usesJattach(facts)) {
-                runJattach(reader, 1, pid, facts.status().uid(), jcmd, List.of(action), plan);
-            } else {
-                runCommands(reader, 1, pid, facts.status().uid(), jcmd, List.of(action), plan);
-            }
+            run(reader, 1, pid, facts, jcmd, List.of(action), plan);
         } catch (CollectionException e) {
             reader.problem(new Problem(source(1, action), 0, e.getMessage()));
         }
@@ -291,7 +287,7 @@ public final class Collector {
 
     /**
      * The argv of one batched jcmd run reading its commands from standard input, as the JVM's user when Sage is
-     * root, after the safety checks. jcmd opens its stdin by name ({@code -f /dev/stdin}), which fails on a pipe
+     * root, after the safety checks; empty when Sage speaks the attach protocol itself (the JVM is on this machine). jcmd opens its stdin by name ({@code -f /dev/stdin}), which fails on a pipe
      * another user owns (root's, sudo's), so a fixed {@code sh -c} pipes it through {@code cat} (the jcmd path and
      * the pid are arguments, not script).
      */
@@ -306,6 +302,9 @@ public final class Collector {
         if (!facts.attachSocket() && !facts.status().catchesSigquit()) {
             throw new CollectionException(CollectionException.Kind.UNSUPPORTED, "pid " + pid + " does not handle"
                     + " SIGQUIT (started with -Xrs?): jcmd's attach signal would kill it, so Sage did not attach");
+        }
+        if (transport.sameMachineAndUser()) {
+            return List.of(); // Sage attaches itself: no jcmd process
         }
         if (usesJattach(facts)) {
             // jattach switches to the JVM's user and enters its namespaces itself: no setpriv
@@ -391,6 +390,70 @@ public final class Collector {
 
     /** The line jattach prints before each answer, with the JVM's response code. */
     private static final java.util.regex.Pattern JATTACH_RESPONSE = java.util.regex.Pattern.compile("(?m)^JVM response code = (-?\\d+)$");
+
+    /**
+     * Runs the commands the way {@code jcmd} says: in this process when it is empty ({@link #jcmdArgv}), else with
+     * jattach or a batched jcmd. The performance counters come with the answers.
+     */
+    private void run(SnapshotReader reader, int round, long pid, ProcessFacts facts, List<String> jcmd,
+                     List<JcmdCommand> commands, CollectionPlan plan) throws CollectionException {
+        if (jcmd.isEmpty()) {
+            HotSpotAttach attach = attach(pid, facts);
+            runInProcess(reader, round, attach, commands, plan, System.nanoTime() + plan.timeout().toNanos());
+            byte[] counters = attach.perfData(); // what PERF_DATA_SCRIPT reads, read here
+            if (counters.length > 0) {
+                addPerfData(reader, round, () -> counters);
+            }
+        } else if (usesJattach(facts)) {
+            runJattach(reader, round, pid, facts.status().uid(), jcmd, commands, plan);
+        } else {
+            runCommands(reader, round, pid, facts.status().uid(), jcmd, commands, plan);
+        }
+    }
+
+    private static HotSpotAttach attach(long pid, ProcessFacts facts) {
+        return new HotSpotAttach(pid, facts.status().nsPids(), facts.status().uid());
+    }
+
+    /**
+     * One attach per command, from this process, all within the plan's timeout. Each is recorded in the audit as
+     * {@code attach PID jcmd COMMAND}. Only a failure before any answer is thrown.
+     */
+    private void runInProcess(SnapshotReader reader, int round, HotSpotAttach attach, List<JcmdCommand> commands,
+                              CollectionPlan plan, long deadline) throws CollectionException {
+        for (int i = 0; i < commands.size(); i++) {
+            JcmdCommand c = commands.get(i);
+            long left = deadline - System.nanoTime();
+            ExecResult r;
+            try {
+                if (left <= 0) {
+                    throw new CollectionException(CollectionException.Kind.TIMEOUT, "the round's "
+                            + plan.timeout().toSeconds() + " s ran out before this command");
+                }
+                r = ExecAudits.around(transport.describe(), List.of("attach", Long.toString(attach.pid()), "jcmd",
+                        c.command()), new byte[0], () -> attach.jcmd(c.command(), Duration.ofNanos(left), plan.outputCap()));
+            } catch (CollectionException e) {
+                if (i == 0) {
+                    throw e;
+                }
+                reader.problem(new Problem(source(round, c), 0, e.getMessage()));
+                continue;
+            }
+            String body = r.stdoutText();
+            if (r.exitCode() != 0) {
+                if (!unknownOptional(c, body)) {
+                    reader.problem(new Problem(source(round, c), 0, JcmdErrors.explain(body.strip())));
+                }
+            } else if (r.truncated()) {
+                add(reader, round, c, body);
+                reader.problem(new Problem(source(round, c), 0, "the answer passed the " + (plan.outputCap() >> 20)
+                        + " MiB output cap and was cut"));
+            } else {
+                addAnswer(reader, round, c, body, once -> runInProcess(once, round, attach,
+                        List.of(JcmdCommand.THREAD_PRINT_LOCKS), plan, System.nanoTime() + plan.timeout().toNanos()));
+            }
+        }
+    }
 
     /**
      * With jattach: one exec, one attach per command. jattach prints {@code Connected to remote JVM} and
@@ -722,7 +785,7 @@ public final class Collector {
             reader.problem(new Problem(source, 0, "no profile: " + e.getMessage()));
         } catch (CaptureFormatException e) {
             reader.problem(new Problem(source, 0, "no profile: " + e.reason()));
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             reader.problem(new Problem(source, 0, "no profile: the recording could not be kept here to be read ("
                     + e.getMessage() + ")"));
         }
@@ -775,17 +838,21 @@ public final class Collector {
         }
         String encoded = output.substring(at + PERF_DATA_MARKER.length()).strip();
         if (!encoded.isEmpty()) {
-            String source = "round " + round + ": performance counters (hsperfdata)";
-            try {
-                reader.add(source, Kind.PERF_COUNTERS, PerfDataDecoder.toText(java.util.Base64.getMimeDecoder().decode(encoded)));
-            } catch (CaptureFormatException e) {
-                reader.problem(new Problem(source, 0, e.reason()));
-            } catch (RuntimeException e) {
-                // not base64 (no base64 tool), or a file the decoder could not follow: the counters are left out
-                reader.problem(new Problem(source, 0, "the performance data could not be read (" + e.getMessage() + ")"));
-            }
+            addPerfData(reader, round, () -> java.util.Base64.getMimeDecoder().decode(encoded));
         }
         return output.substring(0, at);
+    }
+
+    private static void addPerfData(SnapshotReader reader, int round, Supplier<byte[]> bytes) {
+        String source = "round " + round + ": performance counters (hsperfdata)";
+        try {
+            reader.add(source, Kind.PERF_COUNTERS, PerfDataDecoder.toText(bytes.get()));
+        } catch (CaptureFormatException e) {
+            reader.problem(new Problem(source, 0, e.reason()));
+        } catch (RuntimeException e) {
+            // not base64 (no base64 tool), or a file the decoder could not follow: the counters are left out
+            reader.problem(new Problem(source, 0, "the performance data could not be read (" + e.getMessage() + ")"));
+        }
     }
 
     /**

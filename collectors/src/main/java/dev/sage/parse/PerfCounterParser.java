@@ -13,7 +13,9 @@ import java.util.Map;
 public final class PerfCounterParser {
     private PerfCounterParser() {}
 
-    private static final String[] KEPT = {"sun.gc.", "sun.os.hrt.", "java.cls.", "sun.cls.", "java.threads."};
+    /** The counters read; {@code sun.rt.jvmCapabilities} says whether the JVM accepts attach (its first digit). */
+    private static final String[] KEPT = {"sun.gc.", "sun.os.hrt.", "java.cls.", "sun.cls.", "java.threads.",
+        "sun.rt.jvmCapabilities"};
 
     public static PerfCounters parse(String text) {
         Map<String, String> values = new HashMap<>();

@@ -83,6 +83,11 @@ public final class LocalTransport implements Transport {
         return "local";
     }
 
+    @Override
+    public boolean sameMachineAndUser() {
+        return true;
+    }
+
     private record Capped(byte[] bytes, boolean truncated) {}
 
     /** Reads a stream to its end, keeping at most {@code cap} bytes so that the writer never blocks. */

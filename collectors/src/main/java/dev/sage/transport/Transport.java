@@ -24,4 +24,12 @@ public interface Transport {
 
     /** Where commands run, for messages: {@code local}, {@code ssh://app@host}, {@code pod/payments-7d9f8 -n prod}. */
     String describe();
+
+    /**
+     * True when commands run on this machine as this JVM's own user, so that a file or socket Sage opens itself is the
+     * one a command would open: Sage can then speak to a JVM's attach socket without starting jcmd.
+     */
+    default boolean sameMachineAndUser() {
+        return false;
+    }
 }

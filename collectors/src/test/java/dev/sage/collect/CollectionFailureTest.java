@@ -83,7 +83,8 @@ class CollectionFailureTest {
                 .hasMessage("pid 4242 does not handle SIGQUIT (started with -Xrs?): jcmd's attach signal would kill it,"
                         + " so Sage did not attach");
         String ready = facts.replace("SigCgt:\t0000000000000000", "SigCgt:\t0000000000000004");
-        assertThat(collector.jcmdArgv(4242, ProcessFacts.parse(ready))).satisfies(argv -> {
+        assertThat(collector.jcmdArgv(4242, ProcessFacts.parse(ready))).as("attached in this process").isEmpty();
+        assertThat(new Collector(new Elsewhere(new LocalTransport())).jcmdArgv(4242, ProcessFacts.parse(ready))).satisfies(argv -> {
             assertThat(List.of(argv.get(0), argv.get(1), argv.get(3), argv.get(4))).containsExactly("sh", "-c", "/opt/jdk/bin/jcmd", "4242");
             assertThat(argv.get(2)).startsWith("cat | \"$0\" -J-Xlog:disable \"$1\" -f /dev/stdin; s=$?;").endsWith("exit $s");
         });
@@ -92,11 +93,18 @@ class CollectionFailureTest {
     @Test
     void aJvmWithAttachDisabled() throws Exception {
         try (ScenarioJvm jvm = ScenarioJvm.start("idle", "-XX:+DisableAttachMechanism")) {
-            assertThatThrownBy(() -> collector.collect(jvm.pid(), CollectionPlan.defaults()))
+            assertThatThrownBy(() -> new Collector(new Elsewhere(new LocalTransport())).collect(jvm.pid(), CollectionPlan.defaults()))
                     .hasMessage("JVM " + jvm.pid() + " does not accept attach (it runs with -XX:+DisableAttachMechanism,"
                             + " or is not a HotSpot JVM): com.sun.tools.attach.AttachNotSupportedException: The VM does"
                             + " not support the attach mechanism")
                     .extracting(e -> ((CollectionException) e).kind()).isEqualTo(CollectionException.Kind.UNSUPPORTED);
+            // attaching itself, Sage reads the same refusal in the JVM's counters, before any signal
+            assertThatThrownBy(() -> collector.collect(jvm.pid(), CollectionPlan.defaults()))
+                    .hasMessage("JVM " + jvm.pid() + " does not accept attach (it runs with -XX:+DisableAttachMechanism,"
+                            + " or is not a HotSpot JVM); Sage did not signal it")
+                    .extracting(e -> ((CollectionException) e).kind()).isEqualTo(CollectionException.Kind.UNSUPPORTED);
+            Thread.sleep(300);
+            assertThat(jvm.output()).as("a SIGQUIT would have printed a thread dump").noneMatch(l -> l.startsWith("Full thread dump"));
             assertThat(jvm.process().isAlive()).isTrue();
         }
     }
@@ -117,10 +125,17 @@ class CollectionFailureTest {
                     .extracting(e -> ((CollectionException) e).kind()).isEqualTo(CollectionException.Kind.PERMISSION);
 
             // as root, Sage runs jcmd as the JVM's own user and gets its answer
-            Collector.Result asRoot = collector.collect(javaPid, CollectionPlan.defaults().withoutHistogram());
+            Collector.Result asRoot = new Collector(new Elsewhere(new LocalTransport()))
+                    .collect(javaPid, CollectionPlan.defaults().withoutHistogram());
             assertThat(asRoot.via()).startsWith("setpriv --reuid=65534 --regid=65534 --clear-groups -- sh -c");
             assertThat(asRoot.snapshot().threadDumps()).hasSize(1);
             assertThat(asRoot.snapshot().process().uid()).isEqualTo(nobody);
+
+            // and on its own machine, root attaches itself, which the JVM accepts from root
+            Collector.Result inProcess = collector.collect(javaPid, CollectionPlan.defaults().withoutHistogram());
+            assertThat(inProcess.via()).startsWith("in-process attach to pid " + javaPid);
+            assertThat(inProcess.snapshot().problems()).isEmpty();
+            assertThat(inProcess.snapshot().threadDumps()).hasSize(1);
         }
     }
 
@@ -161,15 +176,39 @@ class CollectionFailureTest {
                 server.bind(java.net.UnixDomainSocketAddress.of(stale)); // a root-owned socket, as a dead root JVM leaves
             }
             try {
-                assertThatThrownBy(() -> collector.collect(jvm.pid(), CollectionPlan.defaults()))
+                assertThatThrownBy(() -> new Collector(new Elsewhere(new LocalTransport())).collect(jvm.pid(), CollectionPlan.defaults()))
                         .hasMessageStartingWith("jcmd was refused by JVM " + jvm.pid() + ": its attach socket " + stale
                                 + " belongs to uid 0, not to the JVM's uid 65534, so it was left by a process that had"
                                 + " this pid before. Remove it and try again")
                         .extracting(e -> ((CollectionException) e).kind()).isEqualTo(CollectionException.Kind.PERMISSION);
                 assertThat(jvm.process().isAlive()).isTrue();
+
+                // attaching itself, Sage says the same and does not signal: the JVM could not replace the socket
+                assertThatThrownBy(() -> collector.collect(jvm.pid(), CollectionPlan.defaults()))
+                        .hasMessage("JVM " + jvm.pid() + "'s attach socket /proc/" + jvm.pid() + "/root" + stale
+                                + " belongs to uid 0, not to the JVM's uid 65534, so it was left by a process that had this"
+                                + " pid before. Remove it and try again (Sage did not use it, nor signal the JVM)")
+                        .extracting(e -> ((CollectionException) e).kind()).isEqualTo(CollectionException.Kind.PERMISSION);
             } finally {
                 Files.deleteIfExists(stale);
             }
+        }
+    }
+
+    @Test
+    void onThisMachineAJvmWithoutJcmdIsAttachedByTheCollectorItself(@TempDir Path tmp) throws Exception {
+        Path jre = ScenarioJvm.minimalJre();
+        Path bin = ScenarioJvm.toolsOnly(tmp);
+        try (ScenarioJvm jvm = ScenarioJvm.start(jre, "deadlock-monitors", List.of())) {
+            Collector.Result r = new Collector(new LocalTransport(Map.of("PATH", bin.toString())))
+                    .collect(jvm.pid(), CollectionPlan.defaults());
+            assertThat(r.via()).isEqualTo("in-process attach to pid " + jvm.pid() + " (jcmd's protocol, no jcmd process)");
+            JvmSnapshot s = r.snapshot();
+            assertThat(s.problems()).isEmpty();
+            assertThat(s.lastThreadDump().deadlocks().get(0).threadNames()).containsExactlyInAnyOrder("deadlock-A", "deadlock-B");
+            assertThat(s.lastHistogram().rows()).isNotEmpty();
+            assertThat(s.heap()).isNotNull();
+            assertThat(s.perfCounters()).as("read from the JVM's hsperfdata file").hasSize(1);
         }
     }
 
@@ -178,7 +217,7 @@ class CollectionFailureTest {
         Path jre = ScenarioJvm.minimalJre();
         Path bin = ScenarioJvm.toolsOnly(tmp);
         try (ScenarioJvm jvm = ScenarioJvm.start(jre, "idle", List.of())) {
-            Collector withoutJdk = new Collector(new LocalTransport(Map.of("PATH", bin.toString())));
+            Collector withoutJdk = new Collector(new Elsewhere(new LocalTransport(Map.of("PATH", bin.toString()))));
             assertThatThrownBy(() -> withoutJdk.collect(jvm.pid(), CollectionPlan.defaults()))
                     .hasMessageStartingWith("jcmd is not installed on local (the JVM at " + jre.resolve("bin/java")
                             + " is a JRE, and no jcmd is on the PATH).")
@@ -194,7 +233,7 @@ class CollectionFailureTest {
         Path jre = ScenarioJvm.minimalJre();
         Path bin = ScenarioJvm.toolsOnly(tmp, "jattach");
         try (ScenarioJvm jvm = ScenarioJvm.start(jre, "deadlock-locks", List.of())) {
-            Collector.Result r = new Collector(new LocalTransport(Map.of("PATH", bin.toString())))
+            Collector.Result r = new Collector(new Elsewhere(new LocalTransport(Map.of("PATH", bin.toString()))))
                     .collect(jvm.pid(), CollectionPlan.defaults());
             JvmSnapshot s = r.snapshot();
             assertThat(s.problems()).isEmpty();
@@ -216,10 +255,17 @@ class CollectionFailureTest {
             signal("STOP", jvm.pid()); // a JVM frozen in a pause cannot answer the attach
             try {
                 long start = System.nanoTime();
-                assertThatThrownBy(() -> collector.collect(jvm.pid(), CollectionPlan.defaults().withTimeout(Duration.ofSeconds(2))))
+                assertThatThrownBy(() -> new Collector(new Elsewhere(new LocalTransport()))
+                        .collect(jvm.pid(), CollectionPlan.defaults().withTimeout(Duration.ofSeconds(2))))
                         .hasMessageEndingWith("did not finish within 2 s and was stopped")
                         .extracting(e -> ((CollectionException) e).kind()).isEqualTo(CollectionException.Kind.TIMEOUT);
                 assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+
+                long inProcess = System.nanoTime();
+                assertThatThrownBy(() -> collector.collect(jvm.pid(), CollectionPlan.defaults().withTimeout(Duration.ofSeconds(2))))
+                        .hasMessage("pid " + jvm.pid() + " did not start its attach listener within 2 s (a JVM paused, or stopped?)")
+                        .extracting(e -> ((CollectionException) e).kind()).isEqualTo(CollectionException.Kind.TIMEOUT);
+                assertThat(Duration.ofNanos(System.nanoTime() - inProcess)).isLessThan(Duration.ofSeconds(5));
             } finally {
                 signal("CONT", jvm.pid());
             }
@@ -235,6 +281,19 @@ class CollectionFailureTest {
             assertThat(s.threadDumps()).hasSize(1);
             assertThat(s.problems()).extracting(p -> p.source() + ": " + p.message())
                     .containsExactly("round 2: stopped: no process with pid " + jvm.pid() + " on local; kept the 1 earlier round(s)");
+        }
+    }
+
+    /** This machine reached as if it were another (an SSH host, a pod): Sage cannot open the JVM's socket itself. */
+    record Elsewhere(Transport inner) implements Transport {
+        @Override
+        public ExecResult exec(List<String> argv, byte[] stdin, Duration timeout, long outputCap) throws CollectionException {
+            return inner.exec(argv, stdin, timeout, outputCap);
+        }
+
+        @Override
+        public String describe() {
+            return inner.describe();
         }
     }
 
