@@ -77,23 +77,8 @@ final class DiagnoseCommand implements Callable<Integer> {
                     + " stuck log pipe stalls it.")
     boolean allowSigquit;
 
-    @Option(names = "--rounds", paramLabel = "N", defaultValue = "2",
-            description = "Collection rounds, a time series for growth and stuck threads (default: ${DEFAULT-VALUE}).")
-    int rounds;
-
-    @Option(names = "--interval", paramLabel = "DURATION", defaultValue = "10s", converter = DurationOption.class,
-            description = "Pause between rounds (default: ${DEFAULT-VALUE}).")
-    Duration interval;
-
-    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "60s", converter = DurationOption.class,
-            description = "Deadline of each command on the target (default: ${DEFAULT-VALUE}).")
-    Duration timeout;
-
-    @Option(names = "--no-histogram", description = "Skip the class histogram (it walks the heap at a safepoint).")
-    boolean noHistogram;
-
-    @Option(names = "--live-histogram", description = "Count live objects only: FORCES A FULL, STOP-THE-WORLD GC on the target.")
-    boolean liveHistogram;
+    @picocli.CommandLine.Mixin
+    PlanOptions collection = new PlanOptions();
 
     @Option(names = "--profile", paramLabel = "DURATION", converter = DurationOption.class,
             description = "Then record the JVM with JDK Flight Recorder for this long (about 1 %% overhead, no pause):"
@@ -114,7 +99,7 @@ final class DiagnoseCommand implements Callable<Integer> {
             err.println("sage diagnose: " + e.getMessage());
             return ExitCodes.USAGE;
         }
-        if (liveHistogram) {
+        if (collection.liveHistogram) {
             err.println("sage diagnose: --live-histogram: GC.class_histogram forces a full, stop-the-world GC on the target");
         }
         if (profile != null) {
@@ -139,20 +124,7 @@ final class DiagnoseCommand implements Callable<Integer> {
     /** The request the options describe; what cannot be checked without the service is checked there. */
     private DiagnoseRequest request() {
         Target named = Target.parse(target, where.namespaced());
-        if (rounds < 1 || rounds > 100) {
-            throw new IllegalArgumentException("--rounds must be between 1 and 100");
-        }
-        if (noHistogram && liveHistogram) {
-            throw new IllegalArgumentException("--no-histogram and --live-histogram contradict each other");
-        }
-        CollectionPlan plan = CollectionPlan.defaults().withRounds(rounds, interval).withTimeout(timeout);
-        if (noHistogram) {
-            plan = plan.withoutHistogram();
-        }
-        if (liveHistogram) {
-            plan = plan.withLiveHistogram();
-        }
-        plan = plan.withProfile(Optional.ofNullable(profile));
+        CollectionPlan plan = collection.plan().withProfile(Optional.ofNullable(profile));
         return where.applyTo(DiagnoseRequest.of(named), true)
                 .withCompare(Optional.ofNullable(compare))
                 .withPlan(plan)

@@ -24,11 +24,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 
-/** {@code sage playbooks list|validate|test}: for playbook authors. */
+/** {@code sage playbooks list|validate|test|new|capture|explain}: for playbook authors. */
 @Command(name = "playbooks", mixinStandardHelpOptions = true,
-        description = "List, validate and test playbooks (the built-ins and a team's own directories).",
+        description = "List, validate, test, start, feed and explain playbooks (the built-ins and a team's own directories).",
         subcommands = {PlaybooksCommand.ListCommand.class, PlaybooksCommand.ValidateCommand.class,
-            PlaybooksCommand.TestCommand.class})
+            PlaybooksCommand.TestCommand.class, NewPlaybookCommand.class, CaptureCommand.class, ExplainCommand.class})
 final class PlaybooksCommand implements Runnable {
     @Spec
     CommandSpec spec;

@@ -498,6 +498,39 @@ public final class DiagnosisService {
     }
 
     /** Reads the inputs one at a time into {@code reader}; adds read and parse nanoseconds to {@code nanos}. */
+    /**
+     * Why the playbook {@code id} fires or not on the captures of {@code request} (the team directories it names loaded
+     * over the built-ins, as in a diagnosis), step by step: for the playbook's author.
+     *
+     * @throws DiagnosisException BAD_REQUEST when no playbook has that id (with the ids that come close), NOTHING_READ
+     *     when the captures hold nothing
+     */
+    public dev.sage.engine.Explainer.Explanation explain(String id, AnalyzeRequest request) throws DiagnosisException {
+        PlaybookLoader.Loaded loaded = playbooks(request.playbookDirs());
+        Optional<dev.sage.playbook.Playbook> playbook = loaded.playbooks().stream().filter(p -> p.id().equals(id)).findFirst();
+        if (playbook.isEmpty()) {
+            String why = loaded.disabled().contains(id) ? "'" + id + "' is disabled by a team file"
+                    : loaded.errors().stream().anyMatch(e -> e.toString().contains(id))
+                    ? "the file of '" + id + "' was refused: " + loaded.errors().stream().filter(e -> e.toString().contains(id))
+                            .map(Object::toString).collect(java.util.stream.Collectors.joining("; "))
+                    : "no playbook '" + id + "' is loaded";
+            List<String> close = loaded.playbooks().stream().map(dev.sage.playbook.Playbook::id)
+                    .filter(x -> x.contains(id) || id.contains(x) || x.startsWith(id.substring(0, Math.min(3, id.length()))))
+                    .limit(5).toList();
+            throw new DiagnosisException(DiagnosisException.Kind.BAD_REQUEST, why
+                    + (close.isEmpty() ? "" : "; close: " + String.join(", ", close)));
+        }
+        SnapshotReader reader = new SnapshotReader(request.target());
+        readAll(reader, request.inputs(), new long[2]);
+        JvmSnapshot snapshot = reader.snapshot();
+        if (snapshot.isEmpty()) {
+            throw new DiagnosisException(DiagnosisException.Kind.NOTHING_READ, "nothing could be read:\n"
+                    + (snapshot.problems().isEmpty() ? "  the inputs hold no capture"
+                    : String.join("\n", snapshot.problems().stream().map(p -> "  " + p).toList())));
+        }
+        return dev.sage.engine.Explainer.explain(playbook.get(), snapshot);
+    }
+
     private static void readAll(SnapshotReader reader, List<CaptureInput> inputs, long[] nanos) {
         for (CaptureInput in : inputs) {
             long t0 = System.nanoTime();

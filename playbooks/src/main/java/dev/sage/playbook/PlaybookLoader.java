@@ -91,6 +91,25 @@ public final class PlaybookLoader {
         return new Loaded(out, List.of(), errors);
     }
 
+    /** True for a playbook id a file may declare: lower-case letters, digits and dashes, starting with a letter. */
+    public static boolean validId(String id) {
+        return id != null && ID.matcher(id).matches();
+    }
+
+    /** The text of the built-in playbook with this id, as shipped, comments and all. */
+    public static java.util.Optional<String> builtinText(String id) {
+        if (!validId(id)) {
+            return java.util.Optional.empty();
+        }
+        for (String name : resource(BUILTIN + "INDEX").split("\n")) {
+            String n = name.strip();
+            if (n.equals(id + ".yaml")) {
+                return java.util.Optional.of(resource(BUILTIN + n));
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
     /** The built-ins with the playbook files of {@code dirs} loaded over them, in order. */
     public static Loaded withTeamDirectories(List<Path> dirs) {
         Loaded base = builtins();

@@ -62,6 +62,16 @@ class BuiltinFixturesTest {
                 .isEqualTo(c.mustFire());
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void theExplanationAgreesWithTheEngineAndNamesWhatStoppedIt(String name, Fixtures.Case c) throws IOException {
+        assumeTrue(c != null, "shared corpus absent: " + CORPUS);
+        Playbook p = BUILTINS.stream().filter(x -> x.id().equals(c.playbookId())).findFirst().orElseThrow();
+        dev.sage.engine.Explainer.Explanation e = dev.sage.engine.Explainer.explain(p, Fixtures.snapshot(c.files()));
+        assertThat(e.fires()).as(name + ": " + e.steps()).isEqualTo(Fixtures.run(BUILTINS, c).fired());
+        assertThat(e.firstStop().isPresent()).as("a playbook that does not fire says where it stopped").isEqualTo(!e.fires());
+    }
+
     @Test
     void everyBuiltinPlaybookHasCasesOnWhichItFiresAndStaysQuiet() throws IOException {
         List<Fixtures.Case> all = cases().map(a -> (Fixtures.Case) a.get()[1]).filter(java.util.Objects::nonNull).toList();
