@@ -15,12 +15,18 @@ import java.util.stream.Collectors;
  *
  * @param admins whom a refused person is told to ask: user ids ({@code U…}) or user group ids ({@code S…})
  * @param rules the rules; a request is allowed when one of them allows it
+ * @param adminsChannel where Sage tells admins what needs them (a team playbook refused on reload); empty: nowhere
  */
-public record Access(List<String> admins, List<Rule> rules) {
+public record Access(List<String> admins, List<Rule> rules, String adminsChannel) {
     public Access {
         admins = List.copyOf(admins);
         rules = List.copyOf(rules);
     }
+
+    public Access(List<String> admins, List<Rule> rules) {
+        this(admins, rules, "");
+    }
+
 
     /** No rule, no admin: nothing remote is allowed. */
     public static final Access NONE = new Access(List.of(), List.of());

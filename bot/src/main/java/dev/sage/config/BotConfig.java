@@ -471,7 +471,12 @@ public record BotConfig(Slack slack, Kubernetes kubernetes, Ssh ssh, HostGroupsC
 
     /** {@code access:}: admins, and rules of who may do what where. */
     private static Access access(Reader r, Node node) {
-        Map<String, Node> a = r.mapping(node, "access", Set.of("admins", "rules"));
+        Map<String, Node> a = r.mapping(node, "access", Set.of("admins", "admins_channel", "rules"));
+        String adminsChannel = r.text(a, "access.admins_channel").orElse("");
+        if (!adminsChannel.isEmpty() && !CHANNEL_ID.matcher(adminsChannel).matches()) {
+            throw r.error(a.get("admins_channel"), "access.admins_channel", "'" + adminsChannel
+                    + "' is not a channel id (C… or G…, from the channel's details)");
+        }
         List<String> admins = r.list(a.get("admins"), "access.admins");
         for (String id : admins) {
             if (!SLACK_ID.matcher(id).matches()) {
@@ -542,7 +547,7 @@ public record BotConfig(Slack slack, Kubernetes kubernetes, Ssh ssh, HostGroupsC
                         r.list(m.get("host_groups"), k + ".host_groups"), r.bool(m, "local").orElse(false)));
             }
         }
-        return new Access(admins, rules);
+        return new Access(admins, rules, adminsChannel);
     }
 
     private static String orEmpty(Function<String, String> env, String name) {

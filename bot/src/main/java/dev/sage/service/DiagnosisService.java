@@ -9,6 +9,7 @@ import dev.sage.kube.KubeCluster;
 import dev.sage.kube.PodCollector;
 import dev.sage.parse.SnapshotReader;
 import dev.sage.playbook.PlaybookLoader;
+import dev.sage.playbook.TeamCatalogue;
 import dev.sage.snapshot.JvmSnapshot;
 import dev.sage.snapshot.Problem;
 import dev.sage.transport.CollectionException;
@@ -94,7 +95,8 @@ public final class DiagnosisService {
         return task;
     }
 
-    private static PlaybookLoader.Loaded builtins() {
+    /** The built-in catalogue, waiting for its load if it is still under way. */
+    public static PlaybookLoader.Loaded builtins() {
         boolean interrupted = false;
         try {
             while (true) {
@@ -120,9 +122,24 @@ public final class DiagnosisService {
     }
 
     private final Settings settings;
+    private final TeamCatalogue catalogue;
 
     public DiagnosisService(Settings settings) {
+        this(settings, null);
+    }
+
+    /**
+     * @param catalogue the team playbooks a running bot keeps and reloads (its directories are then read from it, not
+     *     from {@code settings}); null to read the settings' directories on every call
+     */
+    public DiagnosisService(Settings settings, TeamCatalogue catalogue) {
         this.settings = settings;
+        this.catalogue = catalogue;
+    }
+
+    /** The team playbooks this service keeps, when it keeps them (the bot). */
+    public Optional<TeamCatalogue> catalogue() {
+        return Optional.ofNullable(catalogue);
     }
 
     /** The team directories in {@code SAGE_PLAYBOOKS} (paths separated by ':'). */
@@ -141,7 +158,10 @@ public final class DiagnosisService {
 
     /** The built-ins with the configured team directories and then the request's, or just the built-ins. */
     public PlaybookLoader.Loaded playbooks(List<Path> requestDirs) {
-        List<Path> dirs = new ArrayList<>(settings.playbookDirs());
+        if (catalogue != null && requestDirs.isEmpty()) {
+            return catalogue.current();
+        }
+        List<Path> dirs = new ArrayList<>(catalogue != null ? catalogue.dirs() : settings.playbookDirs());
         dirs.addAll(requestDirs);
         return dirs.isEmpty() ? builtins() : PlaybookLoader.withTeamDirectories(dirs);
     }

@@ -215,7 +215,7 @@ public final class BlockKit {
                 + " name the code that starts the threads or fills the map\n"
                 + "• `analyze` with a dump file shared in the message or earlier in the thread, or a dump pasted in a"
                 + " ``` code block\n"
-                + "• `playbooks`: the playbooks in force\n"
+                + "• `playbooks`: the playbooks in force, and any team file refused; `playbooks reload` (admins) reads them now\n"
                 + "Mention me in a channel, message me directly, or use `/sage`.";
         return new Message(why.isEmpty() ? "What Sage can do" : Mrkdwn.cut(Mrkdwn.escape(why), MAX_FALLBACK),
                 List.of(section(text)), false);

@@ -51,8 +51,8 @@ public final class Conversation {
     public record Analyze(Optional<String> pasted) implements Ask {
     }
 
-    /** List the playbooks in force. */
-    public record Playbooks() implements Ask {
+    /** List the playbooks in force, or ({@code reload}, admins only) read the team directories again now. */
+    public record Playbooks(boolean reload) implements Ask {
     }
 
     /**
@@ -134,7 +134,7 @@ public final class Conversation {
                 return new Help("");
             }
             case "playbooks", "playbook" -> {
-                return new Playbooks();
+                return new Playbooks(words.size() > 1 && words.get(1).toLowerCase(Locale.ROOT).startsWith("reload"));
             }
             case "digest", "digests", "fleet" -> {
                 return new Digest(words.size() > 1 ? words.get(1).toLowerCase(Locale.ROOT) : "");

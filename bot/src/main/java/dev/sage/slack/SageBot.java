@@ -89,6 +89,8 @@ public final class SageBot implements AutoCloseable {
     private final BotConfig config;
     private final DiagnosisService service;
     private final SlackWeb web;
+    /** Reloads the team playbooks on change; null when there are none (or they cannot be watched). */
+    private final dev.sage.service.PlaybookWatcher watcher;
     private final App app;
     /** Diagnoses and analyses: bounded per kind of target, queued, each with a deadline. */
     private final WorkPool pool;
@@ -157,7 +159,41 @@ public final class SageBot implements AutoCloseable {
         metrics.link(this::ready);
         this.alerts = config.alerts().on() ? new AlertIntake(config.alerts().token(), config.alerts().routes(),
                 config.alerts().repeatAfter(), new FromAlerts(), java.time.Clock.systemUTC()) : null;
+        this.watcher = service.catalogue().map(this::watch).orElse(null);
         register();
+    }
+
+    /** How long a playbook directory must be quiet before a change is reloaded, and how often it is read anyway. */
+    static final Duration PLAYBOOKS_QUIET = Duration.ofMillis(300);
+    static final Duration PLAYBOOKS_RESCAN = Duration.ofSeconds(10);
+
+    private dev.sage.service.PlaybookWatcher watch(dev.sage.playbook.TeamCatalogue catalogue) {
+        catalogue.refusals().forEach(r -> LOG.warn("team playbook refused: {}", r));
+        try {
+            return new dev.sage.service.PlaybookWatcher(catalogue, PLAYBOOKS_QUIET, PLAYBOOKS_RESCAN, this::reloaded);
+        } catch (java.io.IOException e) {
+            LOG.warn("cannot watch the team playbook directories ({}); they are not reloaded until Sage restarts",
+                    e.getMessage());
+            return null;
+        }
+    }
+
+    /** A reload refused an edit: the admins' channel hears of it (file, line, key, reason), if one is configured. */
+    private void reloaded(dev.sage.playbook.TeamCatalogue.Reload r) {
+        String channel = config.access().adminsChannel();
+        if (r.refused().isEmpty() || channel.isEmpty()) {
+            return;
+        }
+        web.post(channel, null, BlockKit.text(refusedText(r.refused(), r.changes())));
+    }
+
+    static String refusedText(List<dev.sage.playbook.TeamCatalogue.Refusal> refused, List<String> changes) {
+        StringBuilder sb = new StringBuilder(":warning: *A team playbook edit was refused*; Sage goes on with what it had:\n");
+        refused.forEach(x -> sb.append("• ").append(Mrkdwn.escape(x.toString())).append('\n'));
+        if (!changes.isEmpty()) {
+            sb.append("Loaded in the same reload: ").append(Mrkdwn.escape(String.join("; ", changes))).append('\n');
+        }
+        return sb.append("`sage playbooks validate DIR` says the same from a terminal.").toString();
     }
 
     /** Alertmanager's webhook, for an HTTP server to serve at {@code /alerts}; empty when no token is configured. */
@@ -342,8 +378,8 @@ public final class SageBot implements AutoCloseable {
                 web.post(where.channel(), where.thread(), BlockKit.help(h.why(), config.kubernetes().defaultNamespace()));
             } else if (ask instanceof Conversation.Digest d) {
                 digest(d.name(), where, user);
-            } else if (ask instanceof Conversation.Playbooks) {
-                web.post(where.channel(), where.thread(), playbooks());
+            } else if (ask instanceof Conversation.Playbooks p) {
+                web.post(where.channel(), where.thread(), p.reload() ? reload(user) : playbooks());
             } else if (ask instanceof Conversation.Analyze a) {
                 analyze(a, files, where, user);
             } else if (ask instanceof Conversation.Profile p) {
@@ -1093,21 +1129,32 @@ public final class SageBot implements AutoCloseable {
     /** Who asks: the user groups the rules name are looked up (cached {@link #GROUPS_FOR}). */
     private Access.Who who(String user, String channel) {
         java.util.Set<String> in = new java.util.HashSet<>();
-        long now = System.nanoTime();
         for (String g : config.access().groupsNamed()) {
-            Map.Entry<Long, java.util.Set<String>> known = groups.get(g);
-            if (known == null || now - known.getKey() > GROUPS_FOR.toNanos()) {
-                // unreadable (no usergroups:read): nobody is taken to be in it, and it is tried again in a minute
-                java.util.Optional<java.util.Set<String>> members = web.userGroupMembers(g);
-                known = Map.entry(members.isPresent() ? now : now - GROUPS_FOR.toNanos() + Duration.ofMinutes(1).toNanos(),
-                        members.orElse(java.util.Set.of()));
-                groups.put(g, known);
-            }
-            if (known.getValue().contains(user)) {
+            if (inGroup(user, g)) {
                 in.add(g);
             }
         }
         return new Access.Who(user == null ? "" : user, channel, in);
+    }
+
+    /** Whether {@code user} is in the user group {@code g}, as last looked up (cached {@link #GROUPS_FOR}). */
+    private boolean inGroup(String user, String g) {
+        long now = System.nanoTime();
+        Map.Entry<Long, java.util.Set<String>> known = groups.get(g);
+        if (known == null || now - known.getKey() > GROUPS_FOR.toNanos()) {
+            // unreadable (no usergroups:read): nobody is taken to be in it, and it is tried again in a minute
+            java.util.Optional<java.util.Set<String>> members = web.userGroupMembers(g);
+            known = Map.entry(members.isPresent() ? now : now - GROUPS_FOR.toNanos() + Duration.ofMinutes(1).toNanos(),
+                    members.orElse(java.util.Set.of()));
+            groups.put(g, known);
+        }
+        return known.getValue().contains(user);
+    }
+
+    /** An admin of this bot: named in {@code access.admins}, or in a user group named there. */
+    private boolean isAdmin(String user) {
+        return user != null && config.access().admins().stream()
+                .anyMatch(a -> a.equals(user) || a.startsWith("S") && inGroup(user, a));
     }
 
     /** What a request touches, for the access rules. A namespace not known yet is "": only a "*" rule covers it. */
@@ -1320,9 +1367,42 @@ public final class SageBot implements AutoCloseable {
             out.append("• `").append(Mrkdwn.code(p.id())).append("` ").append(p.severity().label())
                     .append(p.source().startsWith("builtin") ? "" : " — " + Mrkdwn.escape(p.source())).append('\n');
         }
-        if (!loaded.errors().isEmpty()) {
+        if (!loaded.replaced().isEmpty()) {
+            out.append("*Changed by team files*\n");
+            loaded.replaced().forEach(x -> out.append("• ").append(Mrkdwn.escape(x)).append('\n'));
+        }
+        List<String> refused = service.catalogue().map(c -> c.refusals().stream().map(Object::toString).toList())
+                .orElseGet(() -> loaded.errors().stream().map(String::valueOf).toList());
+        if (!refused.isEmpty()) {
             out.append("*Refused*\n");
-            loaded.errors().forEach(e -> out.append("• ").append(Mrkdwn.escape(String.valueOf(e))).append('\n'));
+            refused.forEach(e -> out.append("• ").append(Mrkdwn.escape(e)).append('\n'));
+        }
+        service.catalogue().ifPresent(c -> out.append("_Team directories: ").append(Mrkdwn.escape(c.dirs().stream()
+                .map(Object::toString).collect(java.util.stream.Collectors.joining(", "))))
+                .append("; a change is in force within a second. Admins can force it: `playbooks reload`._"));
+        return BlockKit.text(out.toString());
+    }
+
+    /** {@code playbooks reload}, for admins: reads the team directories now and says what changed. */
+    private BlockKit.Message reload(String user) {
+        if (!isAdmin(user)) {
+            return BlockKit.text(":no_entry: Only Sage's admins may reload the playbooks"
+                    + (config.access().admins().isEmpty() ? " (its configuration names none)."
+                    : ": " + String.join(" or ", config.access().admins().stream().map(Access::mention).toList()) + ".")
+                    + " A change to a playbook file is picked up by itself within a second.");
+        }
+        Optional<dev.sage.playbook.TeamCatalogue> catalogue = service.catalogue();
+        if (catalogue.isEmpty()) {
+            return BlockKit.text("Sage has no team playbook directories (`playbooks:` in its configuration): only the"
+                    + " built-ins are in force.");
+        }
+        dev.sage.playbook.TeamCatalogue.Reload r = catalogue.get().reload();
+        StringBuilder out = new StringBuilder(r.changes().isEmpty() ? "Reloaded: nothing changed.\n" : "Reloaded:\n");
+        r.changes().forEach(c -> out.append("• ").append(Mrkdwn.escape(c)).append('\n'));
+        List<dev.sage.playbook.TeamCatalogue.Refusal> refused = catalogue.get().refusals();
+        if (!refused.isEmpty()) {
+            out.append("*Refused*\n");
+            refused.forEach(x -> out.append("• ").append(Mrkdwn.escape(x.toString())).append('\n'));
         }
         return BlockKit.text(out.toString());
     }
@@ -1414,6 +1494,9 @@ public final class SageBot implements AutoCloseable {
     @Override
     public void close() {
         stopping = true;
+        if (watcher != null) {
+            watcher.close();
+        }
         try {
             closeWork();
         } finally {

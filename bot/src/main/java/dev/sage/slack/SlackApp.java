@@ -35,8 +35,11 @@ public final class SlackApp {
         DiagnosisService.SshSettings defaults = DiagnosisService.SshSettings.defaults();
         DiagnosisService.SshSettings ssh = new DiagnosisService.SshSettings(config.ssh().config().orElse(defaults.config()),
                 config.ssh().knownHosts().orElse(defaults.knownHosts()), config.ssh().identities());
+        // the bot keeps its team playbooks and reloads them on change (SageBot's watcher); the command line reads them
+        dev.sage.playbook.TeamCatalogue catalogue = !audited || config.playbooks().isEmpty() ? null
+                : new dev.sage.playbook.TeamCatalogue(config.playbooks(), DiagnosisService.builtins());
         return new DiagnosisService(new DiagnosisService.Settings(ssh, config.hostGroups().file().orElseGet(HostGroups::file),
-                config.playbooks(), new ConfigScope(config, configFile), audited));
+                config.playbooks(), new ConfigScope(config, configFile), audited), catalogue);
     }
 
     /** The bot, talking to the Web API at the configured address. */

@@ -169,6 +169,10 @@ class BotConfigTest {
                 .hasMessageContaining("access.rules[]: names nobody");
         assertThatThrownBy(() -> BotConfig.parse("sage.yaml", "access:\n  admins: [bob]\n", ENV::get))
                 .hasMessage("sage.yaml:2: access.admins: 'bob' is not a Slack user id (U…) or user group id (S…)");
+        assertThat(BotConfig.parse("sage.yaml", "access:\n  admins_channel: C0ADMINS\n", ENV::get).access().adminsChannel())
+                .isEqualTo("C0ADMINS");
+        assertThatThrownBy(() -> BotConfig.parse("sage.yaml", "access:\n  admins_channel: '#sre'\n", ENV::get))
+                .hasMessage("sage.yaml:2: access.admins_channel: '#sre' is not a channel id (C… or G…, from the channel's details)");
     }
 
     @Test

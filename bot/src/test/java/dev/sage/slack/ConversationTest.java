@@ -113,6 +113,7 @@ class ConversationTest {
     void helpAndPlaybooksAreAskedForByName() {
         assertThat(Conversation.read("<@U1> help", false)).isEqualTo(new Conversation.Help(""));
         assertThat(Conversation.read("<@U1>", false)).isEqualTo(new Conversation.Help(""));
-        assertThat(Conversation.read("<@U1> playbooks", false)).isInstanceOf(Conversation.Playbooks.class);
+        assertThat(Conversation.read("<@U1> playbooks", false)).isEqualTo(new Conversation.Playbooks(false));
+        assertThat(Conversation.read("<@U1> playbooks reload", false)).isEqualTo(new Conversation.Playbooks(true));
     }
 }

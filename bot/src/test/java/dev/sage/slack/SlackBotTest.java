@@ -86,9 +86,13 @@ class SlackBotTest {
         String full = (yaml.contains("access:") ? yaml : yaml + EVERYONE)
                 + (yaml.contains("audit:") ? "" : "audit:\n  file: " + audit() + "\n");
         BotConfig config = BotConfig.parse("sage.yaml", full, env::get);
-        bot = SlackApp.bot(config, SlackApp.service(config, "sage.yaml"));
+        service = SlackApp.service(config, "sage.yaml");
+        bot = SlackApp.bot(config, service);
         http = SlackApp.http(bot, new InetSocketAddress("127.0.0.1", 0));
     }
+
+    /** The service of the bot {@link #serve} started. */
+    private dev.sage.service.DiagnosisService service;
 
     private static final String LOCAL = """
             local: true
@@ -350,6 +354,94 @@ class SlackBotTest {
         }
     }
 
+    /** A team playbook that fires on a JVM-reported deadlock, titled {@code title}. */
+    private static String deadlockPlaybook(String title, String severity) {
+        return "id: acme-deadlock\ntitle: \"" + title + "\"\nseverity: " + severity + "\nwhen:\n  - jvm_reports_deadlock: {}\n"
+                + "evidence: [\"{{cycle_count}} cycle(s)\"]\n";
+    }
+
+    /** Mentions {@code diagnose local:PID} in a new thread and returns the judged answer's blocks. */
+    private String answer(long pid, String ts) throws Exception {
+        post(mention("<@USAGE> diagnose local:" + pid, ts));
+        FakeSlack.Call first = slack.await("chat.postMessage", c -> c.get("thread_ts").equals(ts), Duration.ofSeconds(10));
+        return slack.await("chat.update", c -> c.ts().equals(first.ts()) && c.get("blocks").contains("sage_rerun"),
+                Duration.ofSeconds(60)).get("blocks");
+    }
+
+    @Test
+    void teamPlaybooksAreReloadedOnChangeAndARefusedEditKeepsTheLastGoodVersionAndTellsTheAdmins() throws Exception {
+        Path plain = java.nio.file.Files.createDirectories(dir.resolve("team"));
+        Path acme = plain.resolve("acme.yaml");
+        java.nio.file.Files.writeString(acme, deadlockPlaybook("Acme one", "warning"));
+        // a ConfigMap as the kubelet mounts it: the files link through ..data, which an update swaps
+        Path cm = java.nio.file.Files.createDirectories(dir.resolve("configmap"));
+        java.nio.file.Files.createDirectories(cm.resolve("..v1"));
+        java.nio.file.Files.writeString(cm.resolve("..v1/other.yaml"), deadlockPlaybook("Other one", "info")
+                .replace("acme-deadlock", "other-deadlock"));
+        java.nio.file.Files.createSymbolicLink(cm.resolve("..data"), Path.of("..v1"));
+        java.nio.file.Files.createSymbolicLink(cm.resolve("other.yaml"), Path.of("..data/other.yaml"));
+        serve(LOCAL.replace("rounds: 2", "rounds: 1") + "playbooks: [" + plain + ", " + cm + "]\n"
+                + EVERYONE.replace("access:\n", "access:\n  admins: [U1]\n  admins_channel: C0ADMINS\n"));
+        try (ScenarioJvm jvm = ScenarioJvm.start("deadlock-monitors")) {
+            assertThat(answer(jvm.pid(), "1700000000.009100")).contains("Acme one").contains("Other one");
+
+            // an edit is in force for the next mention
+            long edited = System.nanoTime();
+            java.nio.file.Files.writeString(acme, deadlockPlaybook("Acme two", "warning"));
+            awaitPlaybook("Acme two");
+            long reloadMillis = (System.nanoTime() - edited) / 1_000_000;
+            assertThat(answer(jvm.pid(), "1700000000.009200")).contains("Acme two").doesNotContain("Acme one");
+
+            // a broken edit is refused alone: the admins hear where, and the last good version stays
+            java.nio.file.Files.writeString(acme, deadlockPlaybook("Acme three", "sometimes"));
+            FakeSlack.Call told = slack.await("chat.postMessage", c -> c.get("channel").equals("C0ADMINS"), Duration.ofSeconds(10));
+            assertThat(told.get("blocks")).contains("A team playbook edit was refused")
+                    .contains(acme + ":3: severity: 'sometimes' is not a severity")
+                    .contains("(its previous version stays in force)");
+            assertThat(answer(jvm.pid(), "1700000000.009300")).contains("Acme two").doesNotContain("Acme three");
+
+            // fixed: in force again, and the admins are not told twice of the old refusal
+            java.nio.file.Files.writeString(acme, deadlockPlaybook("Acme four", "warning"));
+            awaitPlaybook("Acme four");
+            assertThat(answer(jvm.pid(), "1700000000.009400")).contains("Acme four");
+
+            // the ConfigMap's update: a new directory, and ..data swapped to it in one rename
+            java.nio.file.Files.createDirectories(cm.resolve("..v2"));
+            java.nio.file.Files.writeString(cm.resolve("..v2/other.yaml"), deadlockPlaybook("Other two", "info")
+                    .replace("acme-deadlock", "other-deadlock"));
+            java.nio.file.Files.createSymbolicLink(cm.resolve("..data_tmp"), Path.of("..v2"));
+            java.nio.file.Files.move(cm.resolve("..data_tmp"), cm.resolve("..data"), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            awaitPlaybook("Other two");
+            assertThat(answer(jvm.pid(), "1700000000.009500")).contains("Other two").doesNotContain("Other one");
+            assertThat(slack.calls("chat.postMessage")).filteredOn(c -> c.get("channel").equals("C0ADMINS")).hasSize(1);
+
+            // listing and forcing a reload; forcing is for admins
+            post(mention("<@USAGE> playbooks", "1700000000.009600"));
+            FakeSlack.Call list = slack.await("chat.postMessage", c -> c.get("thread_ts").equals("1700000000.009600"),
+                    Duration.ofSeconds(5));
+            assertThat(list.get("blocks")).contains("`acme-deadlock`").contains(acme.toString()).contains("`other-deadlock`")
+                    .contains("Team directories: " + plain + ", " + cm);
+            post(mentionAs("U2", "<@USAGE> playbooks reload", "1700000000.009700"));
+            assertThat(slack.await("chat.postMessage", c -> c.get("thread_ts").equals("1700000000.009700"),
+                    Duration.ofSeconds(5)).get("blocks")).contains("Only Sage's admins may reload the playbooks");
+            post(mention("<@USAGE> playbooks reload", "1700000000.009800"));
+            assertThat(slack.await("chat.postMessage", c -> c.get("thread_ts").equals("1700000000.009800"),
+                    Duration.ofSeconds(5)).get("blocks")).contains("Reloaded: nothing changed.");
+            System.out.println("time from a playbook edit to its reload: " + reloadMillis + " ms");
+        }
+    }
+
+    /** Waits until {@code @sage playbooks} would list a playbook titled {@code title} (the watcher has reloaded). */
+    private void awaitPlaybook(String title) throws Exception {
+        for (long until = System.nanoTime() + Duration.ofSeconds(15).toNanos(); System.nanoTime() < until; ) {
+            if (service.playbooks(List.of()).playbooks().stream().anyMatch(p -> p.title().equals(title))) {
+                return;
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("no playbook titled '" + title + "' was loaded within 15 s");
+    }
+
     @Test
     void aBadOrStaleSignatureGets401AndNoReply() throws Exception {
         serve(LOCAL);
@@ -439,10 +531,10 @@ class SlackBotTest {
                 + "&user_id=U7&team_id=T1&api_app_id=A1&response_url=" + URLEncoder.encode("http://127.0.0.1:1/r",
                 StandardCharsets.UTF_8) + "&trigger_id=1.2";
         assertThat(post(form, "application/x-www-form-urlencoded").statusCode()).isEqualTo(200);
-        FakeSlack.Call top = slack.await("chat.postMessage", c -> c.get("channel").equals("C9")
+        FakeSlack.Call top = slack.await("chat.postMessage", c -> c.get("channel").equals("C0ADMINS")
                 && c.get("thread_ts").isEmpty(), Duration.ofSeconds(5));
         assertThat(top.get("blocks")).contains("<@U7> asked: `help`");
-        slack.await("chat.postMessage", c -> c.get("channel").equals("C9") && !c.get("thread_ts").isEmpty()
+        slack.await("chat.postMessage", c -> c.get("channel").equals("C0ADMINS") && !c.get("thread_ts").isEmpty()
                 && c.get("blocks").contains("What Sage can do"), Duration.ofSeconds(5));
     }
 

@@ -112,14 +112,21 @@ public final class PlaybookLoader {
 
     /** The built-ins with the playbook files of {@code dirs} loaded over them, in order. */
     public static Loaded withTeamDirectories(List<Path> dirs) {
-        Loaded base = builtins();
+        Map<Path, Loaded> teams = new LinkedHashMap<>();
+        dirs.forEach(d -> teams.put(d, directory(d)));
+        return overlay(builtins(), teams);
+    }
+
+    /** {@code base} with each directory's playbooks loaded over it, in order: what a team file replaces or disables. */
+    static Loaded overlay(Loaded base, Map<Path, Loaded> teams) {
         Map<String, Playbook> byId = new LinkedHashMap<>();
         base.playbooks().forEach(p -> byId.put(p.id(), p));
         List<String> disabled = new ArrayList<>();
         List<PlaybookError> errors = new ArrayList<>(base.errors());
         List<String> replaced = new ArrayList<>();
-        for (Path dir : dirs) {
-            Loaded team = directory(dir);
+        for (Map.Entry<Path, Loaded> t : teams.entrySet()) {
+            Path dir = t.getKey();
+            Loaded team = t.getValue();
             errors.addAll(team.errors());
             for (String id : team.disabled()) {
                 if (byId.remove(id) != null) {
@@ -181,6 +188,13 @@ public final class PlaybookLoader {
 
     /** What one file gave: a playbook, or an id to disable, and the errors that refused it. */
     record Result(Playbook playbook, String disabledId, int idLine, List<PlaybookError> errors) {}
+
+    /** The playbook files ({@code *.yaml}, {@code *.yml}) directly in {@code dir}, in name order, links followed. */
+    static List<Path> files(Path dir) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml")).sorted().toList();
+        }
+    }
 
     /** Parses and validates one file. Pure. */
     static Result parse(String file, String text) {

@@ -1,0 +1,172 @@
+package dev.sage.playbook;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The team playbook directories of a running bot over the built-ins, read again on {@link #reload()}: a file whose
+ * text changed is parsed anew; when the new text is refused, that file's last good version stays in force and the
+ * refusal is kept to be told. Files are read through links, so a Kubernetes ConfigMap mount (files linked through a
+ * {@code ..data} link that an update swaps) reads as plain files.
+ *
+ * <p>Thread-safe: {@link #reload()} is serialised; {@link #current()} and {@link #refusals()} read the last reload's
+ * result, published whole.
+ */
+public final class TeamCatalogue {
+    /** A file's refusal: its error, and whether an earlier version of the file is still in force. */
+    public record Refusal(PlaybookError error, boolean previousInForce) {
+        @Override
+        public String toString() {
+            return error + (previousInForce ? " (its previous version stays in force)" : "");
+        }
+    }
+
+    /**
+     * What one reload changed.
+     *
+     * @param changes {@code added acme-slow (team/slow.yaml)}, {@code changed …}, {@code removed …}
+     * @param refused the refusals this reload found that the previous one had not (a new edit refused)
+     */
+    public record Reload(List<String> changes, List<Refusal> refused) {
+        public Reload {
+            changes = List.copyOf(changes);
+            refused = List.copyOf(refused);
+        }
+
+        public boolean isEmpty() {
+            return changes.isEmpty() && refused.isEmpty();
+        }
+    }
+
+    /** One file as last read: its text, what it last loaded as (null: never loaded), and its current errors. */
+    private record FileState(String text, PlaybookLoader.Result good, List<PlaybookError> errors) {}
+
+    private record State(PlaybookLoader.Loaded loaded, List<Refusal> refusals) {}
+
+    private final List<Path> dirs;
+    private final PlaybookLoader.Loaded base;
+    private final Map<Path, FileState> files = new LinkedHashMap<>();
+    private volatile State state;
+
+    /** Reads {@code dirs} over {@code base} (the built-ins) once. */
+    public TeamCatalogue(List<Path> dirs, PlaybookLoader.Loaded base) {
+        this.dirs = List.copyOf(dirs);
+        this.base = base;
+        reload();
+    }
+
+    public List<Path> dirs() {
+        return dirs;
+    }
+
+    /** The playbooks in force: the built-ins, then each directory's files as last loaded. */
+    public PlaybookLoader.Loaded current() {
+        return state.loaded();
+    }
+
+    /** The files refused at the last reload. */
+    public List<Refusal> refusals() {
+        return state.refusals();
+    }
+
+    /** Reads every directory again; a file whose text is unchanged is not parsed again. */
+    public synchronized Reload reload() {
+        Set<String> before = state == null ? Set.of()
+                : new LinkedHashSet<>(state.refusals().stream().map(r -> r.error().toString()).toList());
+        List<String> changes = new ArrayList<>();
+        Map<Path, PlaybookLoader.Loaded> teams = new LinkedHashMap<>();
+        Set<Path> seen = new LinkedHashSet<>();
+        List<Refusal> refusals = new ArrayList<>();
+        for (Path dir : dirs) {
+            List<Playbook> playbooks = new ArrayList<>();
+            List<String> disabled = new ArrayList<>();
+            List<PlaybookError> errors = new ArrayList<>();
+            List<Path> list;
+            try {
+                list = Files.isDirectory(dir) ? PlaybookLoader.files(dir) : null;
+            } catch (IOException e) {
+                list = null;
+            }
+            if (list == null) {
+                // a directory that is gone or unreadable keeps nothing: say so, once per reload
+                PlaybookError e = new PlaybookError(dir.toString(), 0, "", Files.isDirectory(dir) ? "cannot be listed"
+                        : "is not a directory");
+                errors.add(e);
+                refusals.add(new Refusal(e, false));
+                teams.put(dir, new PlaybookLoader.Loaded(playbooks, disabled, errors));
+                continue;
+            }
+            Set<String> ids = new LinkedHashSet<>();
+            for (Path f : list) {
+                seen.add(f);
+                FileState was = files.get(f);
+                FileState now = read(f, was, changes);
+                files.put(f, now);
+                now.errors().forEach(e -> refusals.add(new Refusal(e, now.good() != null)));
+                errors.addAll(now.errors());
+                PlaybookLoader.Result r = now.good();
+                if (r == null) {
+                    continue;
+                }
+                String id = r.playbook() != null ? r.playbook().id() : r.disabledId();
+                if (id != null && !ids.add(id)) {
+                    PlaybookError dup = new PlaybookError(f.toString(), r.idLine(), "id", "'" + id
+                            + "' is already used by another file in " + dir);
+                    errors.add(dup);
+                    refusals.add(new Refusal(dup, false));
+                    continue;
+                }
+                if (r.playbook() != null) {
+                    playbooks.add(r.playbook());
+                } else if (r.disabledId() != null) {
+                    disabled.add(r.disabledId());
+                }
+            }
+            teams.put(dir, new PlaybookLoader.Loaded(playbooks, disabled, errors));
+        }
+        for (Path gone : new ArrayList<>(files.keySet())) {
+            if (!seen.contains(gone)) {
+                FileState was = files.remove(gone);
+                if (was.good() != null) {
+                    changes.add("removed " + id(was.good()) + " (" + gone + ")");
+                }
+            }
+        }
+        state = new State(PlaybookLoader.overlay(base, teams), List.copyOf(refusals));
+        List<Refusal> fresh = refusals.stream().filter(r -> !before.contains(r.error().toString())).toList();
+        return new Reload(changes, fresh);
+    }
+
+    /** The file's state now: unchanged text keeps its state; new text is parsed, and a refusal keeps the last good. */
+    private static FileState read(Path f, FileState was, List<String> changes) {
+        String text;
+        try {
+            text = Files.readString(f, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return new FileState(null, was == null ? null : was.good(),
+                    List.of(new PlaybookError(f.toString(), 0, "", "cannot be read: " + e.getMessage())));
+        }
+        if (was != null && Objects.equals(was.text(), text)) {
+            return was;
+        }
+        PlaybookLoader.Result r = PlaybookLoader.parse(f.toString(), text);
+        if (!r.errors().isEmpty()) {
+            return new FileState(text, was == null ? null : was.good(), r.errors());
+        }
+        changes.add((was == null || was.good() == null ? "added " : "changed ") + id(r) + " (" + f + ")");
+        return new FileState(text, r, List.of());
+    }
+
+    private static String id(PlaybookLoader.Result r) {
+        return r.playbook() != null ? r.playbook().id() : "disabled " + r.disabledId();
+    }
+}
