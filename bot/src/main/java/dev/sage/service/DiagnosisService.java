@@ -517,7 +517,6 @@ public final class DiagnosisService {
                 timings, List.of()), snapshot, reader.reads(), List.of());
     }
 
-    /** Reads the inputs one at a time into {@code reader}; adds read and parse nanoseconds to {@code nanos}. */
     /**
      * Why the playbook {@code id} fires or not on the captures of {@code request} (the team directories it names loaded
      * over the built-ins, as in a diagnosis), step by step: for the playbook's author.
@@ -551,6 +550,7 @@ public final class DiagnosisService {
         return dev.sage.engine.Explainer.explain(playbook.get(), snapshot);
     }
 
+    /** Reads the inputs one at a time into {@code reader}; adds read and parse nanoseconds to {@code nanos}. */
     private static void readAll(SnapshotReader reader, List<CaptureInput> inputs, long[] nanos) {
         for (CaptureInput in : inputs) {
             long t0 = System.nanoTime();
