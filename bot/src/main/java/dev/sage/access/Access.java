@@ -120,7 +120,7 @@ public record Access(List<String> admins, List<Rule> rules, String adminsChannel
             return place && person;
         }
 
-        boolean reaches(Place place) {
+        public boolean reaches(Place place) {
             if (place instanceof Place.Pod p) {
                 List<String> globs = kubernetes.containsKey(p.context()) ? kubernetes.get(p.context())
                         : p.defaultContext() ? kubernetes.get("") : null;

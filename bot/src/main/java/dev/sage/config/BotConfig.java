@@ -41,7 +41,7 @@ import java.util.regex.Pattern;
  * @param ssh how SSH hosts are reached
  * @param hostGroups the host groups file and the groups the bot may reach
  * @param local whether the bot may diagnose JVMs on its own machine ({@code local:PID})
- * @param playbooks team playbook directories, loaded over the built-ins
+ * @param playbooks team playbook directories, loaded over the built-ins, each for every target or for those it names
  * @param collection the plan a mention runs, and the opt-in ways down the no-jcmd ladder
  * @param limits how much the bot takes on at once
  * @param access who may do what where (default deny: with no rule, nobody may run anything on a target)
@@ -52,7 +52,7 @@ import java.util.regex.Pattern;
  * @param history where digests keep each target's figures for trends
  */
 public record BotConfig(Slack slack, Kubernetes kubernetes, Ssh ssh, HostGroupsConfig hostGroups, boolean local,
-                        List<Path> playbooks, Collection collection, Limits limits, Access access, Path auditFile,
+                        List<PlaybookDir> playbooks, Collection collection, Limits limits, Access access, Path auditFile,
                         Alerts alerts, Actions actions, List<dev.sage.digest.DigestSpec> digests, HistoryStore history) {
     public BotConfig {
         digests = List.copyOf(digests);
@@ -258,7 +258,7 @@ public record BotConfig(Slack slack, Kubernetes kubernetes, Ssh ssh, HostGroupsC
         HostGroupsConfig groups = new HostGroupsConfig(r.text(hg, "host_groups.file").map(Path::of), allowedGroups);
 
         boolean local = r.bool(top, "local").orElse(false);
-        List<Path> playbooks = r.list(top.get("playbooks"), "playbooks").stream().map(Path::of).toList();
+        List<PlaybookDir> playbooks = playbookDirs(r, top.get("playbooks"));
 
         Map<String, Node> c = r.mapping(top.get("collection"), "collection", Set.of("rounds", "interval", "timeout",
                 "histogram", "copy_jattach", "debug_image", "allow_sigquit"));
@@ -468,6 +468,67 @@ public record BotConfig(Slack slack, Kubernetes kubernetes, Ssh ssh, HostGroupsC
     }
 
     private static final Pattern SLACK_ID = Pattern.compile("[UWS][A-Z0-9]{1,20}");
+
+    /**
+     * A team playbook directory, and the targets its playbooks are for: every target when {@code scope} is empty, else
+     * those the scope reaches (its kubernetes contexts and namespaces, host groups, this machine).
+     */
+    public record PlaybookDir(Path dir, Optional<Access.Rule> scope) {
+        /** Whether its playbooks judge a diagnosis of {@code place}. */
+        public boolean appliesTo(Access.Place place) {
+            return scope.isEmpty() || scope.get().reaches(place);
+        }
+    }
+
+    /** The directories of the playbook directories, in order. */
+    public List<Path> playbookPaths() {
+        return playbooks.stream().map(PlaybookDir::dir).toList();
+    }
+
+    /**
+     * {@code playbooks:}: a list of directories, each a path (for every target) or {@code {dir, kubernetes, host_groups,
+     * local}} (for those targets only, written as in an access rule).
+     */
+    private static List<PlaybookDir> playbookDirs(Reader r, Node node) {
+        List<PlaybookDir> out = new ArrayList<>();
+        if (node == null || node instanceof ScalarNode s && s.getTag().equals(Tag.NULL)) {
+            return out;
+        }
+        if (!(node instanceof SequenceNode seq)) {
+            throw r.error(node, "playbooks", "must be a list of directories");
+        }
+        for (Node item : seq.getValue()) {
+            if (item instanceof ScalarNode s) {
+                out.add(new PlaybookDir(Path.of(s.getValue()), Optional.empty()));
+                continue;
+            }
+            String k = "playbooks[]";
+            Map<String, Node> m = r.mapping(item, k, Set.of("dir", "kubernetes", "host_groups", "local"));
+            String dir = r.text(m, k + ".dir").orElseThrow(() -> r.error(item, k, "needs a dir"));
+            Map<String, List<String>> kube = new LinkedHashMap<>();
+            Node kn = m.get("kubernetes");
+            if (kn != null && !(kn instanceof ScalarNode s2 && s2.getTag().equals(Tag.NULL))) {
+                if (!(kn instanceof SequenceNode ks)) {
+                    throw r.error(kn, k + ".kubernetes", "must be a list of {context, namespaces}");
+                }
+                for (Node c : ks.getValue()) {
+                    Map<String, Node> cm = r.mapping(c, k + ".kubernetes[]", Set.of("context", "namespaces"));
+                    List<String> ns = r.list(cm.get("namespaces"), k + ".kubernetes[].namespaces");
+                    ns.forEach(n -> r.glob(cm.get("namespaces"), k + ".kubernetes[].namespaces", n));
+                    kube.put(r.text(cm, k + ".kubernetes[].context").orElse(""), ns);
+                }
+            }
+            List<String> groups = r.list(m.get("host_groups"), k + ".host_groups");
+            boolean local = r.bool(m, "local").orElse(false);
+            if (kube.isEmpty() && groups.isEmpty() && !local) {
+                throw r.error(item, k, "names no target: list kubernetes namespaces, host_groups or local: true (or give"
+                        + " the directory as a plain path for every target)");
+            }
+            out.add(new PlaybookDir(Path.of(dir), Optional.of(new Access.Rule(List.of(), List.of("*"), List.of(),
+                    Set.of(Access.Action.DIAGNOSE), kube, groups, local))));
+        }
+        return out;
+    }
 
     /** {@code access:}: admins, and rules of who may do what where. */
     private static Access access(Reader r, Node node) {

@@ -22,6 +22,25 @@ public final class ConfigScope implements Scope {
         this.file = file;
     }
 
+    /**
+     * What a request touches, for the access rules and the playbook directories' scopes. A pod's namespace not known
+     * yet is {@code ""}: only a {@code "*"} glob covers it.
+     */
+    public static dev.sage.access.Access.Place place(BotConfig config, dev.sage.service.DiagnoseRequest request) {
+        if (request.target() instanceof Target.Pod) {
+            String context = request.context().orElse("");
+            return new dev.sage.access.Access.Place.Pod(context, request.namespace().orElse(""),
+                    context.isEmpty() || context.equals(config.kubernetes().defaultContext()));
+        }
+        if (request.target() instanceof Target.HostGroup g) {
+            return new dev.sage.access.Access.Place.HostGroup(g.name());
+        }
+        if (request.target() instanceof Target.Ssh s) {
+            return new dev.sage.access.Access.Place.Host(s.host());
+        }
+        return new dev.sage.access.Access.Place.Local();
+    }
+
     @Override
     public String refusal(Target target, String context, String namespace) {
         if (target instanceof Target.Local) {

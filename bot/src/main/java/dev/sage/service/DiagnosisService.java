@@ -123,18 +123,21 @@ public final class DiagnosisService {
 
     private final Settings settings;
     private final TeamCatalogue catalogue;
+    private final PlaybookScope scope;
 
     public DiagnosisService(Settings settings) {
-        this(settings, null);
+        this(settings, null, PlaybookScope.EVERYWHERE);
     }
 
     /**
      * @param catalogue the team playbooks a running bot keeps and reloads (its directories are then read from it, not
      *     from {@code settings}); null to read the settings' directories on every call
+     * @param scope which of the catalogue's directories judge a diagnosis
      */
-    public DiagnosisService(Settings settings, TeamCatalogue catalogue) {
+    public DiagnosisService(Settings settings, TeamCatalogue catalogue, PlaybookScope scope) {
         this.settings = settings;
         this.catalogue = catalogue;
+        this.scope = scope;
     }
 
     /** The team playbooks this service keeps, when it keeps them (the bot). */
@@ -525,13 +528,20 @@ public final class DiagnosisService {
      *     when the captures hold nothing
      */
     public dev.sage.engine.Explainer.Explanation explain(String id, AnalyzeRequest request) throws DiagnosisException {
+        if (!PlaybookLoader.validId(id)) {
+            throw new DiagnosisException(DiagnosisException.Kind.BAD_REQUEST, "'" + id + "' is not a playbook id:"
+                    + " lower-case letters, digits and dashes");
+        }
         PlaybookLoader.Loaded loaded = playbooks(request.playbookDirs());
         Optional<dev.sage.playbook.Playbook> playbook = loaded.playbooks().stream().filter(p -> p.id().equals(id)).findFirst();
         if (playbook.isEmpty()) {
+            // a refused file named after the id is most likely its file
+            List<String> refused = loaded.errors().stream().filter(e -> {
+                String name = Path.of(e.file()).getFileName().toString();
+                return name.equals(id + ".yaml") || name.equals(id + ".yml");
+            }).map(Object::toString).toList();
             String why = loaded.disabled().contains(id) ? "'" + id + "' is disabled by a team file"
-                    : loaded.errors().stream().anyMatch(e -> e.toString().contains(id))
-                    ? "the file of '" + id + "' was refused: " + loaded.errors().stream().filter(e -> e.toString().contains(id))
-                            .map(Object::toString).collect(java.util.stream.Collectors.joining("; "))
+                    : !refused.isEmpty() ? "no playbook '" + id + "' is loaded; its file was refused: " + String.join("; ", refused)
                     : "no playbook '" + id + "' is loaded";
             List<String> close = loaded.playbooks().stream().map(dev.sage.playbook.Playbook::id)
                     .filter(x -> x.contains(id) || id.contains(x) || x.startsWith(id.substring(0, Math.min(3, id.length()))))
@@ -748,7 +758,8 @@ public final class DiagnosisService {
 
         Progress(DiagnosisListener listener, DiagnoseRequest request) {
             this.listener = listener;
-            this.playbooks = playbooks(request.playbookDirs());
+            this.playbooks = catalogue != null && request.playbookDirs().isEmpty()
+                    ? catalogue.current(dir -> scope.applies(dir, request)) : playbooks(request.playbookDirs());
         }
 
         void step(String what) {

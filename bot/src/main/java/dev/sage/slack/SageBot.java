@@ -169,6 +169,7 @@ public final class SageBot implements AutoCloseable {
 
     private dev.sage.service.PlaybookWatcher watch(dev.sage.playbook.TeamCatalogue catalogue) {
         catalogue.refusals().forEach(r -> LOG.warn("team playbook refused: {}", r));
+        tellAdmins(catalogue, List.of()); // what the first load refused
         try {
             return new dev.sage.service.PlaybookWatcher(catalogue, PLAYBOOKS_QUIET, PLAYBOOKS_RESCAN, this::reloaded);
         } catch (java.io.IOException e) {
@@ -178,13 +179,30 @@ public final class SageBot implements AutoCloseable {
         }
     }
 
-    /** A reload refused an edit: the admins' channel hears of it (file, line, key, reason), if one is configured. */
+    /** A reload by the watcher: the admins hear of what it refused. */
     private void reloaded(dev.sage.playbook.TeamCatalogue.Reload r) {
+        service.catalogue().ifPresent(c -> tellAdmins(c, r.changes()));
+    }
+
+    /** The refusals the admins' channel has been told of and that still stand; one that comes back is told again. */
+    private final java.util.Set<String> toldRefusals = new java.util.HashSet<>();
+
+    /**
+     * Tells the admins' channel (if one is configured) of every refusal in force it has not been told of, whoever made
+     * the reload that found it (the watcher, an admin's {@code playbooks reload}, the start). Serialised.
+     */
+    private synchronized void tellAdmins(dev.sage.playbook.TeamCatalogue catalogue, List<String> changes) {
+        List<dev.sage.playbook.TeamCatalogue.Refusal> now = catalogue.refusals();
+        java.util.Set<String> standing = new java.util.HashSet<>(now.stream().map(Object::toString).toList());
+        List<dev.sage.playbook.TeamCatalogue.Refusal> fresh = now.stream().filter(x -> !toldRefusals.contains(x.toString())).toList();
+        toldRefusals.retainAll(standing);
         String channel = config.access().adminsChannel();
-        if (r.refused().isEmpty() || channel.isEmpty()) {
+        if (fresh.isEmpty() || channel.isEmpty()) {
             return;
         }
-        web.post(channel, null, BlockKit.text(refusedText(r.refused(), r.changes())));
+        if (web.post(channel, null, BlockKit.text(refusedText(fresh, changes))).isPresent()) {
+            fresh.forEach(x -> toldRefusals.add(x.toString()));
+        }
     }
 
     static String refusedText(List<dev.sage.playbook.TeamCatalogue.Refusal> refused, List<String> changes) {
@@ -1159,18 +1177,7 @@ public final class SageBot implements AutoCloseable {
 
     /** What a request touches, for the access rules. A namespace not known yet is "": only a "*" rule covers it. */
     private Access.Place place(DiagnoseRequest request) {
-        if (request.target() instanceof Target.Pod) {
-            String context = request.context().orElse("");
-            return new Access.Place.Pod(context, request.namespace().orElse(""),
-                    context.isEmpty() || context.equals(config.kubernetes().defaultContext()));
-        }
-        if (request.target() instanceof Target.HostGroup g) {
-            return new Access.Place.HostGroup(g.name());
-        }
-        if (request.target() instanceof Target.Ssh s) {
-            return new Access.Place.Host(s.host());
-        }
-        return new Access.Place.Local();
+        return dev.sage.config.ConfigScope.place(config, request);
     }
 
     /** The target as the audit names it. */
@@ -1397,6 +1404,7 @@ public final class SageBot implements AutoCloseable {
                     + " built-ins are in force.");
         }
         dev.sage.playbook.TeamCatalogue.Reload r = catalogue.get().reload();
+        tellAdmins(catalogue.get(), r.changes());
         StringBuilder out = new StringBuilder(r.changes().isEmpty() ? "Reloaded: nothing changed.\n" : "Reloaded:\n");
         r.changes().forEach(c -> out.append("• ").append(Mrkdwn.escape(c)).append('\n'));
         List<dev.sage.playbook.TeamCatalogue.Refusal> refused = catalogue.get().refusals();

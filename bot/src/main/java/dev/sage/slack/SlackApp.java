@@ -37,9 +37,13 @@ public final class SlackApp {
                 config.ssh().knownHosts().orElse(defaults.knownHosts()), config.ssh().identities());
         // the bot keeps its team playbooks and reloads them on change (SageBot's watcher); the command line reads them
         dev.sage.playbook.TeamCatalogue catalogue = !audited || config.playbooks().isEmpty() ? null
-                : new dev.sage.playbook.TeamCatalogue(config.playbooks(), DiagnosisService.builtins());
+                : new dev.sage.playbook.TeamCatalogue(config.playbookPaths(), DiagnosisService.builtins());
+        // a directory bound to targets judges only those: found by its path, in the order of the configuration
+        dev.sage.service.PlaybookScope scope = (dir, request) -> config.playbooks().stream()
+                .filter(d -> d.dir().equals(dir)).findFirst()
+                .map(d -> d.appliesTo(ConfigScope.place(config, request))).orElse(true);
         return new DiagnosisService(new DiagnosisService.Settings(ssh, config.hostGroups().file().orElseGet(HostGroups::file),
-                config.playbooks(), new ConfigScope(config, configFile), audited), catalogue);
+                config.playbookPaths(), new ConfigScope(config, configFile), audited), catalogue, scope);
     }
 
     /** The bot, talking to the Web API at the configured address. */

@@ -240,5 +240,14 @@ class BotConfigTest {
         assertThat(new ConfigScope(nothing, "sage.yaml").refusal(pod, "", "prod")).contains("may not reach any pod");
         assertThat(nothing.collection().interval()).isEqualTo(Duration.ofSeconds(10));
         assertThat(nothing.playbooks()).isEqualTo(List.of());
+        BotConfig scoped = BotConfig.parse("sage.yaml", "playbooks:\n  - /etc/sage/common\n  - dir: /etc/sage/payments\n"
+                + "    kubernetes:\n      - namespaces: [\"payments-*\"]\n", ENV::get);
+        assertThat(scoped.playbookPaths()).containsExactly(Path.of("/etc/sage/common"), Path.of("/etc/sage/payments"));
+        assertThat(scoped.playbooks().get(0).appliesTo(new dev.sage.access.Access.Place.Pod("", "search"))).isTrue();
+        assertThat(scoped.playbooks().get(1).appliesTo(new dev.sage.access.Access.Place.Pod("", "payments-eu"))).isTrue();
+        assertThat(scoped.playbooks().get(1).appliesTo(new dev.sage.access.Access.Place.Pod("", "search"))).isFalse();
+        assertThat(scoped.playbooks().get(1).appliesTo(new dev.sage.access.Access.Place.Local())).isFalse();
+        assertThatThrownBy(() -> BotConfig.parse("sage.yaml", "playbooks:\n  - dir: /etc/sage/x\n", ENV::get))
+                .hasMessageContaining("playbooks[]: names no target");
     }
 }

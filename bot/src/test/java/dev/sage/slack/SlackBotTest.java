@@ -431,6 +431,46 @@ class SlackBotTest {
         }
     }
 
+    @Test
+    void aTeamsScopedPlaybooksJudgeOnlyItsOwnNamespace() throws Exception {
+        Path payments = java.nio.file.Files.createDirectories(dir.resolve("payments-team"));
+        java.nio.file.Files.writeString(payments.resolve("p.yaml"), deadlockPlaybook("Payments rule", "warning")
+                .replace("acme-deadlock", "payments-deadlock"));
+        Path search = java.nio.file.Files.createDirectories(dir.resolve("search-team"));
+        java.nio.file.Files.writeString(search.resolve("s.yaml"), deadlockPlaybook("Search rule", "warning")
+                .replace("acme-deadlock", "search-deadlock"));
+        try (FakeApiServer api = new FakeApiServer(); ScenarioJvm jvm = ScenarioJvm.start("deadlock-monitors")) {
+            api.addPod("payments", "checkout-1", "checkout", 0, "app");
+            api.addPod("search", "indexer-1", "indexer", 0, "app");
+            System.setProperty("kubeconfig", api.kubeconfig(dir).toString());
+            serve("""
+                    kubernetes:
+                      contexts:
+                        - context: fake
+                          namespaces: [payments, search]
+                    collection:
+                      rounds: 1
+                    playbooks:
+                      - dir: %s
+                        kubernetes:
+                          - context: fake
+                            namespaces: [payments]
+                      - dir: %s
+                        kubernetes:
+                          - context: fake
+                            namespaces: ["sea*"]
+                    """.formatted(payments, search));
+            post(mention("<@USAGE> diagnose checkout-1 -n payments --context fake --main-class Scenario", "1700000000.009900"));
+            FakeSlack.Call p = slack.await("chat.update", c -> c.get("blocks").contains("sage_rerun")
+                    && c.get("blocks").contains("checkout-1"), Duration.ofSeconds(60));
+            assertThat(p.get("blocks")).contains("Payments rule").doesNotContain("Search rule").contains("`deadlock`");
+            post(mention("<@USAGE> diagnose indexer-1 -n search --context fake --main-class Scenario", "1700000000.010000"));
+            FakeSlack.Call q = slack.await("chat.update", c -> c.get("blocks").contains("sage_rerun")
+                    && c.get("blocks").contains("indexer-1"), Duration.ofSeconds(60));
+            assertThat(q.get("blocks")).contains("Search rule").doesNotContain("Payments rule").contains("`deadlock`");
+        }
+    }
+
     /** Waits until {@code @sage playbooks} would list a playbook titled {@code title} (the watcher has reloaded). */
     private void awaitPlaybook(String title) throws Exception {
         for (long until = System.nanoTime() + Duration.ofSeconds(15).toNanos(); System.nanoTime() < until; ) {
@@ -531,10 +571,10 @@ class SlackBotTest {
                 + "&user_id=U7&team_id=T1&api_app_id=A1&response_url=" + URLEncoder.encode("http://127.0.0.1:1/r",
                 StandardCharsets.UTF_8) + "&trigger_id=1.2";
         assertThat(post(form, "application/x-www-form-urlencoded").statusCode()).isEqualTo(200);
-        FakeSlack.Call top = slack.await("chat.postMessage", c -> c.get("channel").equals("C0ADMINS")
+        FakeSlack.Call top = slack.await("chat.postMessage", c -> c.get("channel").equals("C9")
                 && c.get("thread_ts").isEmpty(), Duration.ofSeconds(5));
         assertThat(top.get("blocks")).contains("<@U7> asked: `help`");
-        slack.await("chat.postMessage", c -> c.get("channel").equals("C0ADMINS") && !c.get("thread_ts").isEmpty()
+        slack.await("chat.postMessage", c -> c.get("channel").equals("C9") && !c.get("thread_ts").isEmpty()
                 && c.get("blocks").contains("What Sage can do"), Duration.ofSeconds(5));
     }
 

@@ -303,8 +303,10 @@ public final class Collector {
             throw new CollectionException(CollectionException.Kind.UNSUPPORTED, "pid " + pid + " does not handle"
                     + " SIGQUIT (started with -Xrs?): jcmd's attach signal would kill it, so Sage did not attach");
         }
-        if (transport.sameMachineAndUser()) {
-            return List.of(); // Sage attaches itself: no jcmd process
+        if (transport.sameMachineAndUser() && HotSpotAttach.sameUserAndGroup(facts.status().uid(), facts.status().gid())) {
+            // Sage attaches itself: no jcmd process. Only as the JVM's own user and group: a JVM (JDK 8 always, any
+            // JDK in a user namespace) may not answer root, and jcmd run as its user through setpriv does not ask that
+            return List.of();
         }
         if (usesJattach(facts)) {
             // jattach switches to the JVM's user and enters its namespaces itself: no setpriv
@@ -413,6 +415,12 @@ public final class Collector {
 
     private static HotSpotAttach attach(long pid, ProcessFacts facts) {
         return new HotSpotAttach(pid, facts.status().nsPids(), facts.status().uid());
+    }
+
+    /** On this machine without jcmd (a JRE), the commands Sage runs through jcmd's file and recorder paths say so. */
+    private static String noJcmdHere(ProcessFacts facts) {
+        return "it needs jcmd or jattach where the JVM runs, and the JVM at " + facts.exe() + " is a JRE with no jcmd"
+                + " beside it or on the PATH (Sage attached itself for the rest)";
     }
 
     /**
@@ -581,6 +589,11 @@ public final class Collector {
     private void takeThreadsJson(SnapshotReader reader, int round, long pid, ProcessFacts facts, CollectionPlan plan,
                                  boolean roundHasDump) {
         String source = "round " + round + ": Thread.dump_to_file -format=json";
+        if (!usesJattach(facts) && jcmdPath(facts).isEmpty()) {
+            reader.problem(new Problem(source, 0, "not taken: " + noJcmdHere(facts) + "; the virtual threads not mounted"
+                    + " at the time are not in this round"));
+            return;
+        }
         TargetFile target = TargetFile.fresh("sage-threads-", ".json");
         String file = target.path();
         String read = "s=$?; " + target.readAndRemove() + target.sweep() + "exit $s";
@@ -666,6 +679,9 @@ public final class Collector {
     private JfrStarted startJfr(long pid, ProcessFacts facts, Duration duration, CollectionPlan plan)
             throws CollectionException {
         jcmdArgv(pid, facts); // the same checks as any attach: its user, a JVM, one that handles SIGQUIT
+        if (!usesJattach(facts) && jcmdPath(facts).isEmpty()) {
+            throw new CollectionException(CollectionException.Kind.COMMAND_NOT_FOUND, "no recording: " + noJcmdHere(facts));
+        }
         long seconds = Math.max(1, duration.toSeconds());
         long asked = System.nanoTime();
         TargetFile file = TargetFile.fresh(PROFILE_PREFIX, ".jfr");

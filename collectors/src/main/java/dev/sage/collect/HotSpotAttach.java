@@ -18,8 +18,6 @@ import dev.sage.parse.PerfDataDecoder;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -27,18 +25,36 @@ import java.util.concurrent.TimeUnit;
  * HotSpot's attach protocol spoken from this JVM to a JVM on the same Linux machine: what {@code jcmd} does, without
  * starting a second JVM for it (about 0.2 s of a one-round diagnosis). The JVM listens on {@code .java_pid<NSPID>} in
  * its own {@code /tmp} (reached through {@code /proc/PID/root}); a JVM not yet listening is asked to start, as jcmd
- * and jattach ask, with a {@code .attach_pid<NSPID>} file and SIGQUIT. The caller must first check that the process
- * is a JVM that handles SIGQUIT, and that this JVM runs as its user or as root: the JVM answers no one else.
+ * and jattach ask, with a {@code .attach_pid<NSPID>} file and SIGQUIT. It runs as the JVM's own user and group
+ * ({@link #sameUserAndGroup}): a JVM answers no one else (root only on some JDKs). Before the signal it reads the
+ * process again: the pid must still map libjvm and catch SIGQUIT, which otherwise kills it.
  *
  * <p>One connection per command, each with a deadline and an output cap. A socket that is not the JVM user's own is
  * never used: anyone can create files in {@code /tmp}. Thread-safe: instances hold no state but the target.
  */
 public final class HotSpotAttach {
-    private static final ScheduledExecutorService DEADLINES = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "sage-attach-deadline");
-        t.setDaemon(true);
-        return t;
-    });
+    private static final java.util.concurrent.ScheduledThreadPoolExecutor DEADLINES = deadlines();
+
+    private static java.util.concurrent.ScheduledThreadPoolExecutor deadlines() {
+        var e = new java.util.concurrent.ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "sage-attach-deadline");
+            t.setDaemon(true);
+            return t;
+        });
+        e.setRemoveOnCancelPolicy(true); // a cancelled deadline lets its channel go at once
+        return e;
+    }
+
+    /** True when this JVM runs as {@code uid} and {@code gid}, effective: whom a JVM's attach listener answers. */
+    public static boolean sameUserAndGroup(long uid, long gid) {
+        try {
+            // /proc/self belongs to the process's effective user and group
+            return ((Number) Files.getAttribute(Path.of("/proc/self"), "unix:uid")).longValue() == uid
+                    && ((Number) Files.getAttribute(Path.of("/proc/self"), "unix:gid")).longValue() == gid;
+        } catch (IOException | UnsupportedOperationException | ClassCastException e) {
+            return false;
+        }
+    }
     /** As long as jcmd itself waits for a JVM to start listening. */
     private static final Duration LISTEN_WAIT = Duration.ofSeconds(10);
 
@@ -91,7 +107,8 @@ public final class HotSpotAttach {
                     // protocol 1: the version, the operation and three arguments, each ended by a NUL
                     write(channel, "1\0jcmd\0" + command + "\0\0\0");
                 } catch (IOException e) {
-                    if (System.nanoTime() - deadline < 0) {
+                    if (System.nanoTime() - deadline < 0 && !(e instanceof java.nio.channels.ClosedByInterruptException)
+                            && String.valueOf(e.getMessage()).matches("(?i).*(broken pipe|reset).*")) {
                         throw refused(command); // closed before it read the request
                     }
                     throw e;
@@ -147,7 +164,8 @@ public final class HotSpotAttach {
 
     private CollectionException refused(String command) {
         return new CollectionException(CollectionException.Kind.PERMISSION, "pid " + pid + " closed the attach"
-                + " connection without answering " + command + ": a JVM answers only its own user and group, or root");
+                + " connection without answering " + command + " (a JVM answers only its own user and group; or it is"
+                + " exiting)");
     }
 
     /**
@@ -216,6 +234,11 @@ public final class HotSpotAttach {
             throw new CollectionException(CollectionException.Kind.UNSUPPORTED, "JVM " + pid + " does not accept attach"
                     + " (it runs with -XX:+DisableAttachMechanism, or is not a HotSpot JVM); Sage did not signal it");
         }
+        String unsafe = unsafeToSignal();
+        if (unsafe != null) {
+            throw new CollectionException(CollectionException.Kind.UNSUPPORTED, "pid " + pid + " " + unsafe
+                    + ": Sage did not signal it to start its attach listener");
+        }
         Path trigger = triggerFile();
         try {
             signalQuit();
@@ -242,6 +265,31 @@ public final class HotSpotAttach {
                 // the JVM removes it too once it listens
             }
         }
+    }
+
+    /**
+     * Why SIGQUIT would hurt the process now, or null: read again just before the signal, since the pid may have ended
+     * and been reused, or belong to a JVM that does not catch SIGQUIT ({@code -Xrs}), which the signal kills.
+     */
+    private String unsafeToSignal() {
+        String status;
+        try {
+            status = Files.readString(Path.of("/proc", Long.toString(pid), "status"), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "is gone";
+        }
+        java.util.regex.Matcher cgt = java.util.regex.Pattern.compile("(?m)^SigCgt:\\s*([0-9a-fA-F]+)$").matcher(status);
+        if (!cgt.find() || (Long.parseUnsignedLong(cgt.group(1).substring(Math.max(0, cgt.group(1).length() - 16)), 16) & 4L) == 0) {
+            return "does not catch SIGQUIT now (started with -Xrs, or no longer a JVM)";
+        }
+        try (var maps = Files.lines(Path.of("/proc", Long.toString(pid), "maps"), StandardCharsets.ISO_8859_1)) {
+            if (maps.noneMatch(l -> l.contains("libjvm"))) {
+                return "no longer maps libjvm (it is not a JVM now)";
+            }
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return "cannot be read to check it is still a JVM";
+        }
+        return null;
     }
 
     /** A socket owned by the JVM's user: a file anyone else made in /tmp is not the JVM. */
@@ -281,15 +329,27 @@ public final class HotSpotAttach {
                 + " directory or /tmp of pid " + pid + " to start its attach listener: " + failed.getMessage(), failed);
     }
 
+    /** {@code kill -QUIT PID}, on the record as a command of its own (the audit names every signal Sage sends). */
     private void signalQuit() throws CollectionException {
+        List<String> argv = List.of("kill", "-QUIT", Long.toString(pid));
+        dev.sage.transport.ExecAudits.around("local", argv, new byte[0], () -> kill(argv));
+    }
+
+    private ExecResult kill(List<String> argv) throws CollectionException {
+        long start = System.nanoTime();
         try {
-            Process kill = new ProcessBuilder("kill", "-QUIT", Long.toString(pid)).redirectErrorStream(true).start();
+            Process kill = new ProcessBuilder(argv).redirectErrorStream(true).start();
             String said = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-            if (!kill.waitFor(5, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            boolean ended = kill.waitFor(5, TimeUnit.SECONDS);
+            if (!ended) {
+                kill.destroyForcibly();
+            }
+            if (!ended || kill.exitValue() != 0) {
                 throw new CollectionException(said.contains("No such process") ? CollectionException.Kind.TARGET_GONE
                         : CollectionException.Kind.PERMISSION, "could not signal pid " + pid + " to start its attach"
                         + " listener" + (said.isEmpty() ? "" : ": " + said));
             }
+            return new ExecResult(0, new byte[0], said, false, Duration.ofNanos(System.nanoTime() - start));
         } catch (IOException e) {
             throw new CollectionException(CollectionException.Kind.COMMAND_NOT_FOUND, "cannot run kill: " + e.getMessage(), e);
         } catch (InterruptedException e) {

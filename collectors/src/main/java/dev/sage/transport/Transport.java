@@ -27,7 +27,7 @@ public interface Transport {
 
     /**
      * True when commands run on this machine as this JVM's own user, so that a file or socket Sage opens itself is the
-     * one a command would open: Sage can then speak to a JVM's attach socket without starting jcmd.
+     * one a command would open: Sage can then speak to the attach socket of a JVM of that same user without jcmd.
      */
     default boolean sameMachineAndUser() {
         return false;

@@ -124,18 +124,12 @@ class CollectionFailureTest {
                             + " jcmd only from its own user. Run Sage as uid 65534, or as root")
                     .extracting(e -> ((CollectionException) e).kind()).isEqualTo(CollectionException.Kind.PERMISSION);
 
-            // as root, Sage runs jcmd as the JVM's own user and gets its answer
-            Collector.Result asRoot = new Collector(new Elsewhere(new LocalTransport()))
-                    .collect(javaPid, CollectionPlan.defaults().withoutHistogram());
+            // as root, Sage runs jcmd as the JVM's own user and gets its answer; on its own machine too, rather than
+            // attach itself as root (a JDK 8 JVM, or one in a user namespace, would not answer root)
+            Collector.Result asRoot = collector.collect(javaPid, CollectionPlan.defaults().withoutHistogram());
             assertThat(asRoot.via()).startsWith("setpriv --reuid=65534 --regid=65534 --clear-groups -- sh -c");
             assertThat(asRoot.snapshot().threadDumps()).hasSize(1);
             assertThat(asRoot.snapshot().process().uid()).isEqualTo(nobody);
-
-            // and on its own machine, root attaches itself, which the JVM accepts from root
-            Collector.Result inProcess = collector.collect(javaPid, CollectionPlan.defaults().withoutHistogram());
-            assertThat(inProcess.via()).startsWith("in-process attach to pid " + javaPid);
-            assertThat(inProcess.snapshot().problems()).isEmpty();
-            assertThat(inProcess.snapshot().threadDumps()).hasSize(1);
         }
     }
 
@@ -176,19 +170,12 @@ class CollectionFailureTest {
                 server.bind(java.net.UnixDomainSocketAddress.of(stale)); // a root-owned socket, as a dead root JVM leaves
             }
             try {
-                assertThatThrownBy(() -> new Collector(new Elsewhere(new LocalTransport())).collect(jvm.pid(), CollectionPlan.defaults()))
+                assertThatThrownBy(() -> collector.collect(jvm.pid(), CollectionPlan.defaults()))
                         .hasMessageStartingWith("jcmd was refused by JVM " + jvm.pid() + ": its attach socket " + stale
                                 + " belongs to uid 0, not to the JVM's uid 65534, so it was left by a process that had"
                                 + " this pid before. Remove it and try again")
                         .extracting(e -> ((CollectionException) e).kind()).isEqualTo(CollectionException.Kind.PERMISSION);
                 assertThat(jvm.process().isAlive()).isTrue();
-
-                // attaching itself, Sage says the same and does not signal: the JVM could not replace the socket
-                assertThatThrownBy(() -> collector.collect(jvm.pid(), CollectionPlan.defaults()))
-                        .hasMessage("JVM " + jvm.pid() + "'s attach socket /proc/" + jvm.pid() + "/root" + stale
-                                + " belongs to uid 0, not to the JVM's uid 65534, so it was left by a process that had this"
-                                + " pid before. Remove it and try again (Sage did not use it, nor signal the JVM)")
-                        .extracting(e -> ((CollectionException) e).kind()).isEqualTo(CollectionException.Kind.PERMISSION);
             } finally {
                 Files.deleteIfExists(stale);
             }

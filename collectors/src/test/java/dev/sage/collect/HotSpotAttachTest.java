@@ -90,6 +90,22 @@ class HotSpotAttachTest {
     }
 
     @Test
+    void aProcessThatWouldDieOfTheSignalIsNotSignalled(@TempDir Path tmp) throws Exception {
+        Process sleep = new ProcessBuilder("sleep", "60").start(); // SIGQUIT kills it, as it kills a JVM run with -Xrs
+        try {
+            assertThatThrownBy(() -> new HotSpotAttach(sleep.pid(), List.of(), UID, tmp).jcmd("VM.version", Duration.ofSeconds(2), 1 << 20))
+                    .hasMessage("pid " + sleep.pid() + " does not catch SIGQUIT now (started with -Xrs, or no longer a JVM):"
+                            + " Sage did not signal it to start its attach listener")
+                    .extracting(e -> ((CollectionException) e).kind()).isEqualTo(CollectionException.Kind.UNSUPPORTED);
+            Thread.sleep(200);
+            assertThat(sleep.isAlive()).isTrue();
+            assertThat(Path.of("/proc/" + sleep.pid() + "/cwd/.attach_pid" + sleep.pid())).doesNotExist();
+        } finally {
+            sleep.destroyForcibly();
+        }
+    }
+
+    @Test
     void aListenerThatNeverAnswersIsLeftAtTheDeadline(@TempDir Path tmp) throws Exception {
         long pid = ProcessHandle.current().pid();
         try (ServerSocketChannel silent = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
@@ -121,8 +137,8 @@ class HotSpotAttachTest {
             });
             refuser.start();
             assertThatThrownBy(() -> new HotSpotAttach(pid, List.of(), UID, tmp).jcmd("VM.version", Duration.ofSeconds(5), 1 << 20))
-                    .hasMessage("pid " + pid + " closed the attach connection without answering VM.version: a JVM answers"
-                            + " only its own user and group, or root")
+                    .hasMessage("pid " + pid + " closed the attach connection without answering VM.version (a JVM answers"
+                            + " only its own user and group; or it is exiting)")
                     .extracting(e -> ((CollectionException) e).kind()).isEqualTo(CollectionException.Kind.PERMISSION);
             refuser.join(5000);
         }

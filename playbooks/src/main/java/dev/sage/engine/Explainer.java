@@ -103,11 +103,12 @@ public final class Explainer {
         }
         if (!p.expr().isEmpty()) {
             Map<String, Object> facts = FactModel.of(s);
+            Expressions.Meter meter = new Expressions.Meter(Expressions.Budget.DEFAULT); // one budget per playbook, as in a diagnosis
             for (int i = 0; i < p.expr().size(); i++) {
                 Expressions.Compiled c = p.expr().get(i);
                 String what = "expr[" + i + "] " + c.source();
                 try {
-                    boolean holds = Expressions.holds(c, facts, new Expressions.Meter(Expressions.Budget.DEFAULT));
+                    boolean holds = Expressions.holds(c, facts, meter);
                     steps.add(new Step(what, holds ? Outcome.HOLDS : Outcome.FAILS, List.of()));
                 } catch (IllegalStateException e) {
                     steps.add(new Step(what, Outcome.MISSING, List.of(e.getMessage())));

@@ -155,8 +155,8 @@ public final class PlaybookLoader {
             return new Loaded(out, disabled, errors);
         }
         List<Path> files;
-        try (Stream<Path> s = Files.list(dir)) {
-            files = s.filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml")).sorted().toList();
+        try {
+            files = files(dir);
         } catch (IOException e) {
             errors.add(new PlaybookError(dir.toString(), 0, "", "cannot be listed: " + e.getMessage()));
             return new Loaded(out, disabled, errors);
@@ -189,10 +189,14 @@ public final class PlaybookLoader {
     /** What one file gave: a playbook, or an id to disable, and the errors that refused it. */
     record Result(Playbook playbook, String disabledId, int idLine, List<PlaybookError> errors) {}
 
-    /** The playbook files ({@code *.yaml}, {@code *.yml}) directly in {@code dir}, in name order, links followed. */
+    /**
+     * The playbook files ({@code *.yaml}, {@code *.yml}) directly in {@code dir}, in name order, links followed; hidden
+     * names (an editor's {@code .#x.yaml} lock, a ConfigMap's {@code ..data}) are not playbooks.
+     */
     static List<Path> files(Path dir) throws IOException {
         try (Stream<Path> s = Files.list(dir)) {
-            return s.filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml")).sorted().toList();
+            return s.filter(p -> !p.getFileName().toString().startsWith("."))
+                    .filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml")).sorted().toList();
         }
     }
 

@@ -50,7 +50,7 @@ public final class TeamCatalogue {
     /** One file as last read: its text, what it last loaded as (null: never loaded), and its current errors. */
     private record FileState(String text, PlaybookLoader.Result good, List<PlaybookError> errors) {}
 
-    private record State(PlaybookLoader.Loaded loaded, List<Refusal> refusals) {}
+    private record State(PlaybookLoader.Loaded loaded, Map<Path, PlaybookLoader.Loaded> teams, List<Refusal> refusals) {}
 
     private final List<Path> dirs;
     private final PlaybookLoader.Loaded base;
@@ -71,6 +71,20 @@ public final class TeamCatalogue {
     /** The playbooks in force: the built-ins, then each directory's files as last loaded. */
     public PlaybookLoader.Loaded current() {
         return state.loaded();
+    }
+
+    /**
+     * The playbooks in force for a target: the built-ins, then the files of the directories {@code applies} keeps, as
+     * last loaded. Refusals are not repeated here: {@link #refusals()} has them.
+     */
+    public PlaybookLoader.Loaded current(java.util.function.Predicate<Path> applies) {
+        Map<Path, PlaybookLoader.Loaded> kept = new LinkedHashMap<>();
+        state.teams().forEach((dir, loaded) -> {
+            if (applies.test(dir)) {
+                kept.put(dir, loaded);
+            }
+        });
+        return kept.size() == state.teams().size() ? state.loaded() : PlaybookLoader.overlay(base, kept);
     }
 
     /** The files refused at the last reload. */
@@ -141,7 +155,7 @@ public final class TeamCatalogue {
                 }
             }
         }
-        state = new State(PlaybookLoader.overlay(base, teams), List.copyOf(refusals));
+        state = new State(PlaybookLoader.overlay(base, teams), java.util.Collections.unmodifiableMap(teams), List.copyOf(refusals));
         List<Refusal> fresh = refusals.stream().filter(r -> !before.contains(r.error().toString())).toList();
         return new Reload(changes, fresh);
     }

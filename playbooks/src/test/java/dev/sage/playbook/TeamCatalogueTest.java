@@ -27,7 +27,9 @@ class TeamCatalogueTest {
     void aRefusedEditKeepsTheFilesLastGoodVersionAndIsToldOnce(@TempDir Path dir) throws Exception {
         Path a = dir.resolve("a.yaml");
         Files.writeString(a, playbook("acme-a", "one", "warning"));
+        Files.createSymbolicLink(dir.resolve(".#a.yaml"), Path.of("root@host.1234")); // an editor's lock: not a playbook
         TeamCatalogue c = new TeamCatalogue(List.of(dir), BUILTINS);
+        assertThat(c.refusals()).isEmpty();
         assertThat(title(c, "acme-a")).isEqualTo("one");
         assertThat(c.current().playbooks()).hasSize(BUILTINS.playbooks().size() + 1);
         assertThat(c.reload().isEmpty()).as("nothing changed").isTrue();
