@@ -53,38 +53,9 @@ final class ExplainCommand implements Callable<Integer> {
             err.println("sage playbooks explain: " + ex.getMessage());
             return ex.kind() == DiagnosisException.Kind.BAD_REQUEST ? ExitCodes.USAGE : ExitCodes.NOTHING_ANALYSED;
         }
-        out.print(text(e));
+        out.print(dev.sage.render.ExplainText.of(e, CliWords::remedy));
         out.flush();
         return e.fires() ? ExitCodes.OK : ExitCodes.FAILED;
     }
 
-    /** The explanation as terminal text. */
-    static String text(Explainer.Explanation e) {
-        StringBuilder sb = new StringBuilder();
-        sb.append(e.playbookId()).append(" (").append(e.source()).append("): ");
-        sb.append(e.fires() ? "fires" : e.firstStop().map(s -> s.outcome() == Explainer.Outcome.MISSING
-                ? "not evaluated, at " + s.what() : "does not fire, stopped at " + s.what()).orElse("does not fire"));
-        sb.append("\n\n");
-        for (Explainer.Step s : e.steps()) {
-            sb.append(s.alternative() ? "    " : "  ").append(mark(s.outcome())).append(' ').append(s.what())
-                    .append(": ").append(s.outcome().words()).append('\n');
-            String indent = s.alternative() ? "        " : "      ";
-            for (String line : s.seen()) {
-                sb.append(indent).append(line).append('\n');
-            }
-            if (!s.remedies().isEmpty()) {
-                sb.append(indent).append("to get it: ")
-                        .append(String.join("; ", s.remedies().stream().map(CliWords::remedy).toList())).append('\n');
-            }
-        }
-        return sb.toString();
-    }
-
-    private static String mark(Explainer.Outcome o) {
-        return switch (o) {
-            case HOLDS -> "[ok]  ";
-            case FAILS -> "[no]  ";
-            case MISSING -> "[?]   ";
-        };
-    }
 }

@@ -216,6 +216,7 @@ public final class BlockKit {
                 + "• `analyze` with a dump file shared in the message or earlier in the thread, or a dump pasted in a"
                 + " ``` code block\n"
                 + "• `playbooks`: the playbooks in force, and any team file refused; `playbooks reload` (admins) reads them now\n"
+                + "• `explain PLAYBOOK` in a diagnosis thread: why that playbook fired or not on the captures there\n"
                 + "Mention me in a channel, message me directly, or use `/sage`.";
         return new Message(why.isEmpty() ? "What Sage can do" : Mrkdwn.cut(Mrkdwn.escape(why), MAX_FALLBACK),
                 List.of(section(text)), false);

@@ -62,6 +62,10 @@ public final class Conversation {
     public record Profile(Diagnose target, Duration duration) implements Ask {
     }
 
+    /** Why the playbook {@code id} fires or not on the captures Sage attached in this thread. */
+    public record Explain(String id) implements Ask {
+    }
+
     /** Run the digest {@code name} now, here; {@code name} empty: list the digests. */
     public record Digest(String name) implements Ask {
     }
@@ -135,6 +139,12 @@ public final class Conversation {
             }
             case "playbooks", "playbook" -> {
                 return new Playbooks(words.size() > 1 && words.get(1).toLowerCase(Locale.ROOT).startsWith("reload"));
+            }
+            case "explain", "why" -> {
+                if (words.size() < 2) {
+                    return new Help("explain which playbook? In a diagnosis thread, e.g. `explain thread-leak`.");
+                }
+                return new Explain(words.get(1).toLowerCase(Locale.ROOT).replaceAll("^`|`$|[?.!,]$", ""));
             }
             case "digest", "digests", "fleet" -> {
                 return new Digest(words.size() > 1 ? words.get(1).toLowerCase(Locale.ROOT) : "");

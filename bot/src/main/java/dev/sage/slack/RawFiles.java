@@ -27,6 +27,11 @@ final class RawFiles {
         FILES.put(Kind.PERF_COUNTERS, "gc-counters.txt");
     }
 
+    /** The names of the files a reply attaches, which read back as the same captures ({@code explain} in a thread). */
+    static java.util.Collection<String> names() {
+        return FILES.values();
+    }
+
     /** One file per kind, each round under a header line naming it. */
     static List<SlackWeb.Upload> of(List<SnapshotReader.Raw> raw) {
         Map<Kind, StringBuilder> byKind = new LinkedHashMap<>();

@@ -400,6 +400,8 @@ public final class SageBot implements AutoCloseable {
                 web.post(where.channel(), where.thread(), p.reload() ? reload(user) : playbooks());
             } else if (ask instanceof Conversation.Analyze a) {
                 analyze(a, files, where, user);
+            } else if (ask instanceof Conversation.Explain e) {
+                explain(e, where, user);
             } else if (ask instanceof Conversation.Profile p) {
                 profile(p, where, user);
             } else {
@@ -1220,6 +1222,56 @@ public final class SageBot implements AutoCloseable {
             web.post(channel, thread, BlockKit.text(":warning: Sage could not attach the chart and the captures ("
                     + Mrkdwn.escape(e.getClass().getSimpleName()) + "); the bot's log has the details."));
         }
+    }
+
+    /**
+     * {@code explain ID} in a diagnosis thread: the playbook's steps over the captures Sage attached there (the newest
+     * set), for its author. Reading files a person may read anyway, it needs {@code analyze}.
+     */
+    private void explain(Conversation.Explain ask, Where where, String user) {
+        RequestAudit record = new RequestAudit(audit, user, where.channel(), where.thread(), "the captures of this thread");
+        if (!permitted(java.util.EnumSet.of(Access.Action.ANALYZE), new Access.Place.Files(), where, user, record, true)) {
+            return;
+        }
+        List<Shared> captures = new ArrayList<>();
+        if (where.inThread()) {
+            java.util.Set<String> seen = new java.util.HashSet<>();
+            for (Shared f : files(web.sageFilesInThread(where.channel(), where.thread(), where.sageUserId()))) {
+                if (RawFiles.names().contains(f.name()) && !seen.add(f.name())) {
+                    break; // an older diagnosis's set: the newest one is complete
+                }
+                if (RawFiles.names().contains(f.name())) {
+                    captures.add(f);
+                }
+            }
+        }
+        if (captures.isEmpty()) {
+            web.post(where.channel(), where.thread(), BlockKit.text("Mention me with `explain " + Mrkdwn.code(ask.id())
+                    + "` in the thread of a diagnosis: I read the captures I attached there."));
+            writeDone(record, "explain", "not run: no captures in the thread", "not_run");
+            return;
+        }
+        String outcome = "failed";
+        try {
+            List<CaptureInput> inputs = captures.stream().map(this::download).toList();
+            dev.sage.engine.Explainer.Explanation e = service.explain(ask.id(), new AnalyzeRequest(
+                    String.join(", ", captures.stream().map(Shared::name).toList()), inputs, List.of(), List.of()));
+            web.post(where.channel(), where.thread(), explanation(e));
+            outcome = e.fires() ? "fires" : "does not fire";
+        } catch (DiagnosisException e) {
+            web.post(where.channel(), where.thread(), BlockKit.failure("Sage could not explain " + ask.id(), e, null));
+            outcome = "failed: " + e.kind().name().toLowerCase(java.util.Locale.ROOT);
+        } finally {
+            writeDone(record, "explain", outcome, outcome.startsWith("failed") ? "failed" : "read");
+        }
+    }
+
+    /** An explanation in the chat: the verdict, then the steps in a code block, within a section's limit. */
+    static BlockKit.Message explanation(dev.sage.engine.Explainer.Explanation e) {
+        String head = "`" + Mrkdwn.code(e.playbookId()) + "` " + Mrkdwn.cut(Mrkdwn.escape(
+                dev.sage.render.ExplainText.verdict(e)), 300);
+        String steps = Mrkdwn.cut(Mrkdwn.code(dev.sage.render.ExplainText.of(e, SlackWords::remedy)), 2500);
+        return BlockKit.text(head + "\n```" + steps + "```");
     }
 
     private void analyze(Conversation.Analyze ask, List<Shared> attached, Where where, String user) {

@@ -123,6 +123,17 @@ public final class SlackWeb {
      * read (logged: the app may lack channels:history, groups:history or im:history for that conversation).
      */
     public List<com.slack.api.model.File> filesInThread(String channel, String thread, String sageUserId) {
+        return filesInThread(channel, thread, m -> m.getBotId() == null && m.getUser() != null
+                && !m.getUser().equals(sageUserId));
+    }
+
+    /** The files Sage itself attached in a thread, newest message first; empty when the thread cannot be read. */
+    public List<com.slack.api.model.File> sageFilesInThread(String channel, String thread, String sageUserId) {
+        return filesInThread(channel, thread, m -> sageUserId != null && sageUserId.equals(m.getUser()));
+    }
+
+    private List<com.slack.api.model.File> filesInThread(String channel, String thread,
+                                                         java.util.function.Predicate<com.slack.api.model.Message> whose) {
         var r = call("conversations.replies", channel, thread, () -> methods.conversationsReplies(b -> b.channel(channel)
                 .ts(thread).limit(200)));
         if (r.response().isEmpty() || r.response().get().getMessages() == null) {
@@ -130,7 +141,7 @@ public final class SlackWeb {
         }
         List<com.slack.api.model.File> files = new java.util.ArrayList<>();
         for (com.slack.api.model.Message m : r.response().get().getMessages()) {
-            if (m.getFiles() != null && m.getBotId() == null && m.getUser() != null && !m.getUser().equals(sageUserId)) {
+            if (m.getFiles() != null && whose.test(m)) {
                 files.addAll(0, m.getFiles()); // messages come oldest first
             }
         }

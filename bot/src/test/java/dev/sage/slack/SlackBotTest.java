@@ -19,6 +19,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -1152,6 +1153,53 @@ class SlackBotTest {
         FakeSlack.Call done = slack.await("chat.update", c -> c.get("blocks").contains("threads-from-prod.txt")
                 && !c.get("blocks").contains("hourglass"), Duration.ofSeconds(30));
         assertThat(done.get("blocks")).contains("pool-*-thread-1").doesNotContain("thread-dumps.txt");
+    }
+
+    @Test
+    void explainInADiagnosisThreadReadsTheCapturesSageAttachedThere() throws Exception {
+        serve(LOCAL);
+        try (ScenarioJvm jvm = ScenarioJvm.start("deadlock-monitors")) {
+            post(mention("<@USAGE> diagnose local:" + jvm.pid(), "1700000000.010100"));
+            slack.await("files.completeUploadExternal", c -> c.get("thread_ts").equals("1700000000.010100"),
+                    Duration.ofSeconds(60));
+        }
+        // the thread as Slack would list it: Sage's message with the captures it attached
+        List<String> files = new ArrayList<>();
+        for (FakeSlack.Upload u : slack.uploads()) {
+            if (u.filename().endsWith(".txt")) {
+                files.add("{\"id\":\"" + u.id() + "\",\"name\":\"" + u.filename() + "\",\"size\":" + u.data().length
+                        + ",\"url_private_download\":\"" + slack.share(u.filename(), u.data()) + "\"}");
+            }
+        }
+        assertThat(files).hasSizeGreaterThanOrEqualTo(2);
+        slack.thread("1700000000.010100",
+                "{\"type\":\"message\",\"user\":\"U1\",\"ts\":\"1700000000.010100\",\"text\":\"diagnose\"}",
+                "{\"type\":\"message\",\"user\":\"USAGE\",\"bot_id\":\"B1\",\"ts\":\"1700000000.010200\","
+                        + "\"files\":[" + String.join(",", files) + "]}");
+
+        post(JSON.writeValueAsString(inThread("<@USAGE> explain deadlock", "1700000000.010300", "1700000000.010100")));
+        String fires = slack.await("chat.postMessage", c -> c.get("thread_ts").equals("1700000000.010100")
+                && c.get("blocks").contains("`deadlock`") && c.get("blocks").contains("```"), Duration.ofSeconds(20))
+                .get("blocks");
+        assertThat(fires).contains("`deadlock` fires").contains("[ok]   when[0]");
+
+        post(JSON.writeValueAsString(inThread("<@USAGE> why cpu-spin?", "1700000000.010400", "1700000000.010100")));
+        String quiet = slack.await("chat.postMessage", c -> c.get("thread_ts").equals("1700000000.010100")
+                && c.get("blocks").contains("`cpu-spin`") && c.get("blocks").contains("```"), Duration.ofSeconds(20)).get("blocks");
+        assertThat(quiet).contains("`cpu-spin` does not fire, stopped at when[0] cpu_spin").contains("[no]");
+
+        post(mention("<@USAGE> explain deadlock", "1700000000.010500"));
+        assertThat(slack.await("chat.postMessage", c -> c.get("thread_ts").equals("1700000000.010500"), Duration.ofSeconds(10))
+                .get("blocks")).contains("in the thread of a diagnosis");
+    }
+
+    /** A mention inside the thread {@code thread}. */
+    private static Map<String, Object> inThread(String text, String ts, String thread) {
+        Map<String, Object> ask = event(text, ts);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> inner = (Map<String, Object>) ask.get("event");
+        inner.put("thread_ts", thread);
+        return ask;
     }
 
     private static Map<String, Object> event(String text, String ts) {
