@@ -515,7 +515,11 @@ public record BotConfig(Slack slack, Kubernetes kubernetes, Ssh ssh, HostGroupsC
                     Map<String, Node> cm = r.mapping(c, k + ".kubernetes[]", Set.of("context", "namespaces"));
                     List<String> ns = r.list(cm.get("namespaces"), k + ".kubernetes[].namespaces");
                     ns.forEach(n -> r.glob(cm.get("namespaces"), k + ".kubernetes[].namespaces", n));
-                    kube.put(r.text(cm, k + ".kubernetes[].context").orElse(""), ns);
+                    String context = r.text(cm, k + ".kubernetes[].context").orElse("");
+                    if (kube.put(context, ns) != null) {
+                        throw r.error(c, k + ".kubernetes[].context", (context.isEmpty() ? "the default context"
+                                : "context " + context) + " is listed twice for this directory: list its namespaces once");
+                    }
                 }
             }
             List<String> groups = r.list(m.get("host_groups"), k + ".host_groups");

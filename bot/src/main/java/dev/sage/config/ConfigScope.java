@@ -27,10 +27,19 @@ public final class ConfigScope implements Scope {
      * yet is {@code ""}: only a {@code "*"} glob covers it.
      */
     public static dev.sage.access.Access.Place place(BotConfig config, dev.sage.service.DiagnoseRequest request) {
+        return place(config, request, "");
+    }
+
+    /**
+     * As {@link #place(BotConfig, DiagnoseRequest)}, with the context a pod was reached through once known: a request
+     * that named none is then in both the default context and that one.
+     */
+    public static dev.sage.access.Access.Place place(BotConfig config, dev.sage.service.DiagnoseRequest request,
+                                                     String reachedThrough) {
         if (request.target() instanceof Target.Pod) {
-            String context = request.context().orElse("");
-            return new dev.sage.access.Access.Place.Pod(context, request.namespace().orElse(""),
-                    context.isEmpty() || context.equals(config.kubernetes().defaultContext()));
+            String context = request.context().orElse(reachedThrough);
+            return new dev.sage.access.Access.Place.Pod(context, request.namespace().orElse(""), request.context().isEmpty()
+                    || context.isEmpty() || context.equals(config.kubernetes().defaultContext()));
         }
         if (request.target() instanceof Target.HostGroup g) {
             return new dev.sage.access.Access.Place.HostGroup(g.name());

@@ -159,6 +159,20 @@ public final class DiagnosisService {
         return dirs;
     }
 
+    /**
+     * The playbooks that judge {@code request}: the directories whose scope reaches its target (a pod's {@code context}
+     * once known), then the request's own.
+     */
+    private PlaybookLoader.Loaded scoped(DiagnoseRequest request, String context) {
+        if (catalogue != null && request.playbookDirs().isEmpty()) {
+            return catalogue.current(dir -> scope.applies(dir, request, context));
+        }
+        List<Path> dirs = new ArrayList<>((catalogue != null ? catalogue.dirs() : settings.playbookDirs()).stream()
+                .filter(dir -> scope.applies(dir, request, context)).toList());
+        dirs.addAll(request.playbookDirs());
+        return dirs.isEmpty() ? builtins() : PlaybookLoader.withTeamDirectories(dirs);
+    }
+
     /** The built-ins with the configured team directories and then the request's, or just the built-ins. */
     public PlaybookLoader.Loaded playbooks(List<Path> requestDirs) {
         if (catalogue != null && requestDirs.isEmpty()) {
@@ -528,6 +542,17 @@ public final class DiagnosisService {
      *     when the captures hold nothing
      */
     public dev.sage.engine.Explainer.Explanation explain(String id, AnalyzeRequest request) throws DiagnosisException {
+        try {
+            return explainWithinHeap(id, request);
+        } catch (OutOfMemoryError e) {
+            // what was read is garbage once this frame is gone: the process goes on serving others
+            throw new DiagnosisException(DiagnosisException.Kind.UNSUPPORTED, MemoryGuard.outOfMemory("reading "
+                    + request.target()));
+        }
+    }
+
+    private dev.sage.engine.Explainer.Explanation explainWithinHeap(String id, AnalyzeRequest request)
+            throws DiagnosisException {
         if (!PlaybookLoader.validId(id)) {
             throw new DiagnosisException(DiagnosisException.Kind.BAD_REQUEST, "'" + id + "' is not a playbook id:"
                     + " lower-case letters, digits and dashes");
@@ -670,6 +695,7 @@ public final class DiagnosisService {
     private Report pod(Target.Pod p, DiagnoseRequest r, Progress progress) throws CollectionException, DiagnosisException {
         try (KubeCluster cluster = cluster(p, r, progress)) {
             String ns = namespace(cluster, p, r);
+            progress.resolved(cluster.context(), ns);
             PodCollector collector = new PodCollector(cluster);
             KubeCluster.Resolved pod = cluster.resolve(ns, p.name());
             progress.step("pod " + pod.name() + " found in " + ns);
@@ -754,12 +780,18 @@ public final class DiagnosisService {
      */
     private final class Progress {
         private final DiagnosisListener listener;
-        final PlaybookLoader.Loaded playbooks;
+        private final DiagnoseRequest request;
+        PlaybookLoader.Loaded playbooks;
 
         Progress(DiagnosisListener listener, DiagnoseRequest request) {
             this.listener = listener;
-            this.playbooks = catalogue != null && request.playbookDirs().isEmpty()
-                    ? catalogue.current(dir -> scope.applies(dir, request)) : playbooks(request.playbookDirs());
+            this.request = request;
+            this.playbooks = scoped(request, "");
+        }
+
+        /** A pod's namespace and context are known: the directories bound to them are chosen again with them. */
+        void resolved(String context, String namespace) {
+            playbooks = scoped(request.withNamespace(Optional.of(namespace)), context);
         }
 
         void step(String what) {

@@ -10,8 +10,13 @@ import java.nio.file.Path;
 @FunctionalInterface
 public interface PlaybookScope {
     /** Every directory judges every target. */
-    PlaybookScope EVERYWHERE = (dir, request) -> true;
+    PlaybookScope EVERYWHERE = (dir, request, context) -> true;
 
-    /** Whether the playbooks of {@code dir} judge the diagnosis {@code request} asks for. */
-    boolean applies(Path dir, DiagnoseRequest request);
+    /**
+     * Whether the playbooks of {@code dir} judge the diagnosis {@code request} asks for.
+     *
+     * @param context for a pod, the kubeconfig context it is reached through once known (the request may name none);
+     *     empty otherwise
+     */
+    boolean applies(Path dir, DiagnoseRequest request, String context);
 }

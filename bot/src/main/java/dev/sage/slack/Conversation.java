@@ -140,7 +140,7 @@ public final class Conversation {
             case "playbooks", "playbook" -> {
                 return new Playbooks(words.size() > 1 && words.get(1).toLowerCase(Locale.ROOT).startsWith("reload"));
             }
-            case "explain", "why" -> {
+            case "explain" -> {
                 if (words.size() < 2) {
                     return new Help("explain which playbook? In a diagnosis thread, e.g. `explain thread-leak`.");
                 }

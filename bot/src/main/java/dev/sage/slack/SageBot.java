@@ -362,7 +362,7 @@ public final class SageBot implements AutoCloseable {
      * Where a reply goes: a channel (or a direct message) and the thread in it.
      *
      * @param inThread whether the message was itself a reply in a thread (so earlier messages may hold files)
-     * @param sageUserId Sage's own user, whose uploads are never read back as captures
+     * @param sageUserId Sage's own user, whose uploads are read back only by {@code explain}, never by {@code analyze}
      */
     record Where(String channel, String thread, boolean inThread, String sageUserId) {
         Where(String channel, String thread) {

@@ -39,9 +39,9 @@ public final class SlackApp {
         dev.sage.playbook.TeamCatalogue catalogue = !audited || config.playbooks().isEmpty() ? null
                 : new dev.sage.playbook.TeamCatalogue(config.playbookPaths(), DiagnosisService.builtins());
         // a directory bound to targets judges only those: found by its path, in the order of the configuration
-        dev.sage.service.PlaybookScope scope = (dir, request) -> config.playbooks().stream()
+        dev.sage.service.PlaybookScope scope = (dir, request, context) -> config.playbooks().stream()
                 .filter(d -> d.dir().equals(dir)).findFirst()
-                .map(d -> d.appliesTo(ConfigScope.place(config, request))).orElse(true);
+                .map(d -> d.appliesTo(ConfigScope.place(config, request, context))).orElse(false);
         return new DiagnosisService(new DiagnosisService.Settings(ssh, config.hostGroups().file().orElseGet(HostGroups::file),
                 config.playbookPaths(), new ConfigScope(config, configFile), audited), catalogue, scope);
     }

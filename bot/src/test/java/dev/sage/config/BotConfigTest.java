@@ -249,5 +249,8 @@ class BotConfigTest {
         assertThat(scoped.playbooks().get(1).appliesTo(new dev.sage.access.Access.Place.Local())).isFalse();
         assertThatThrownBy(() -> BotConfig.parse("sage.yaml", "playbooks:\n  - dir: /etc/sage/x\n", ENV::get))
                 .hasMessageContaining("playbooks[]: names no target");
+        assertThatThrownBy(() -> BotConfig.parse("sage.yaml", "playbooks:\n  - dir: /etc/sage/x\n    kubernetes:\n"
+                + "      - namespaces: [a]\n      - namespaces: [b]\n", ENV::get))
+                .hasMessageContaining("the default context is listed twice for this directory");
     }
 }

@@ -461,7 +461,8 @@ class SlackBotTest {
                           - context: fake
                             namespaces: ["sea*"]
                     """.formatted(payments, search));
-            post(mention("<@USAGE> diagnose checkout-1 -n payments --context fake --main-class Scenario", "1700000000.009900"));
+            // no --context: the scope's context is matched with the one the pod is reached through
+            post(mention("<@USAGE> diagnose checkout-1 -n payments --main-class Scenario", "1700000000.009900"));
             FakeSlack.Call p = slack.await("chat.update", c -> c.get("blocks").contains("sage_rerun")
                     && c.get("blocks").contains("checkout-1"), Duration.ofSeconds(60));
             assertThat(p.get("blocks")).contains("Payments rule").doesNotContain("Search rule").contains("`deadlock`");
@@ -1183,7 +1184,7 @@ class SlackBotTest {
                 .get("blocks");
         assertThat(fires).contains("`deadlock` fires").contains("[ok]   when[0]");
 
-        post(JSON.writeValueAsString(inThread("<@USAGE> why cpu-spin?", "1700000000.010400", "1700000000.010100")));
+        post(JSON.writeValueAsString(inThread("<@USAGE> explain cpu-spin?", "1700000000.010400", "1700000000.010100")));
         String quiet = slack.await("chat.postMessage", c -> c.get("thread_ts").equals("1700000000.010100")
                 && c.get("blocks").contains("`cpu-spin`") && c.get("blocks").contains("```"), Duration.ofSeconds(20)).get("blocks");
         assertThat(quiet).contains("`cpu-spin` does not fire, stopped at when[0] cpu_spin").contains("[no]");
