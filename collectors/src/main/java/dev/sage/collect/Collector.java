@@ -434,6 +434,11 @@ public final class Collector {
             long left = deadline - System.nanoTime();
             ExecResult r;
             try {
+                if (Thread.currentThread().isInterrupted()) {
+                    // stopped (a deadline, Sage restarting): the round ends here, as an interrupted jcmd batch does
+                    throw new CollectionException(CollectionException.Kind.TIMEOUT, "the collection was stopped before "
+                            + c.command());
+                }
                 if (left <= 0) {
                     throw new CollectionException(CollectionException.Kind.TIMEOUT, "the round's "
                             + plan.timeout().toSeconds() + " s ran out before this command");
@@ -441,7 +446,7 @@ public final class Collector {
                 r = ExecAudits.around(transport.describe(), List.of("attach", Long.toString(attach.pid()), "jcmd",
                         c.command()), new byte[0], () -> attach.jcmd(c.command(), Duration.ofNanos(left), plan.outputCap()));
             } catch (CollectionException e) {
-                if (i == 0) {
+                if (i == 0 || Thread.currentThread().isInterrupted()) {
                     throw e;
                 }
                 reader.problem(new Problem(source(round, c), 0, e.getMessage()));
