@@ -35,11 +35,6 @@ import java.util.stream.Stream;
         description = {"Collect from a live JVM as sage diagnose does and save the captures in DIR as a fixture",
             "(TEAMDIR/ID/fires/NAME or TEAMDIR/ID/quiet/NAME), credentials redacted as in Slack's attachments."})
 final class CaptureCommand implements Callable<Integer> {
-    /** What a fixture keeps: the captures a snapshot is read from; jcmd's own chatter and action answers are left. */
-    private static final List<Kind> KEPT = List.of(Kind.THREAD_DUMP, Kind.THREAD_DUMP_JSON, Kind.CLASS_HISTOGRAM,
-            Kind.HEAP_INFO, Kind.NATIVE_MEMORY, Kind.VM_VERSION, Kind.VM_FLAGS, Kind.VM_UPTIME, Kind.FINALIZER_INFO,
-            Kind.PERF_COUNTERS, Kind.PROCESS_STATUS, Kind.CGROUP_MEMORY);
-
     @Spec
     CommandSpec spec;
 
@@ -82,12 +77,12 @@ final class CaptureCommand implements Callable<Integer> {
             report = new DiagnosisService(where.settings()).diagnose(request, DiagnosisListener.NONE);
         } catch (DiagnosisException e) {
             err.println("sage playbooks capture: " + CliWords.failure(e.getMessage(), e.remedies()));
-            return e.kind() == DiagnosisException.Kind.BAD_REQUEST ? ExitCodes.USAGE : ExitCodes.NOTHING_ANALYSED;
+            return ExitCodes.of(e);
         }
         Files.createDirectories(dir);
         int n = 0;
         for (SnapshotReader.Raw raw : report.raw()) {
-            if (!KEPT.contains(raw.kind())) {
+            if (!kept(raw.kind())) {
                 continue;
             }
             n++;
@@ -100,6 +95,14 @@ final class CaptureCommand implements Callable<Integer> {
         out.println("the playbooks in force found: "
                 + (found.isEmpty() ? "nothing" : String.join(", ", found)));
         return ExitCodes.OK;
+    }
+
+    /**
+     * What a fixture keeps: what describes the JVM and reads back as text; jcmd's own listings and errors, and action
+     * answers, are left.
+     */
+    static boolean kept(Kind kind) {
+        return kind.diagnostic() && kind.supported() && kind != Kind.FLIGHT_RECORDING;
     }
 
     /** {@code round 1: GC.class_histogram -all} becomes {@code round-1-gc-class-histogram-all}. */

@@ -117,7 +117,7 @@ final class DiagnoseCommand implements Callable<Integer> {
             return ExitCodes.OK;
         } catch (DiagnosisException e) {
             err.println("sage diagnose: " + CliWords.failure(e.getMessage(), e.remedies()));
-            return e.kind() == DiagnosisException.Kind.BAD_REQUEST ? ExitCodes.USAGE : ExitCodes.NOTHING_ANALYSED;
+            return ExitCodes.of(e);
         }
     }
 

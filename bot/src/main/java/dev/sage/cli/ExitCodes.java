@@ -8,4 +8,9 @@ final class ExitCodes {
     static final int NOTHING_ANALYSED = 3;
 
     private ExitCodes() {}
+
+    /** A failed diagnosis: bad usage when the request itself was wrong, else nothing could be analysed. */
+    static int of(dev.sage.service.DiagnosisException e) {
+        return e.kind() == dev.sage.service.DiagnosisException.Kind.BAD_REQUEST ? USAGE : NOTHING_ANALYSED;
+    }
 }

@@ -51,7 +51,7 @@ final class ExplainCommand implements Callable<Integer> {
                     .explain(id, new AnalyzeRequest(String.join(" ", paths), inputs, List.of(), dirs));
         } catch (DiagnosisException ex) {
             err.println("sage playbooks explain: " + ex.getMessage());
-            return ex.kind() == DiagnosisException.Kind.BAD_REQUEST ? ExitCodes.USAGE : ExitCodes.NOTHING_ANALYSED;
+            return ExitCodes.of(ex);
         }
         out.print(dev.sage.render.ExplainText.of(e, CliWords::remedy));
         out.flush();

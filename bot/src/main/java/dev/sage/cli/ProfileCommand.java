@@ -91,7 +91,7 @@ final class ProfileCommand implements Callable<Integer> {
             before = reports.size() > 1 ? Optional.of(reports.get(1)) : Optional.empty();
         } catch (DiagnosisException e) {
             err.println("sage profile: " + CliWords.failure(e.getMessage(), e.remedies()));
-            return e.kind() == DiagnosisException.Kind.BAD_REQUEST ? ExitCodes.USAGE : ExitCodes.NOTHING_ANALYSED;
+            return ExitCodes.of(e);
         }
         if (flameDir != null) {
             try {

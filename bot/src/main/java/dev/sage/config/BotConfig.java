@@ -505,23 +505,7 @@ public record BotConfig(Slack slack, Kubernetes kubernetes, Ssh ssh, HostGroupsC
             String k = "playbooks[]";
             Map<String, Node> m = r.mapping(item, k, Set.of("dir", "kubernetes", "host_groups", "local"));
             String dir = r.text(m, k + ".dir").orElseThrow(() -> r.error(item, k, "needs a dir"));
-            Map<String, List<String>> kube = new LinkedHashMap<>();
-            Node kn = m.get("kubernetes");
-            if (kn != null && !(kn instanceof ScalarNode s2 && s2.getTag().equals(Tag.NULL))) {
-                if (!(kn instanceof SequenceNode ks)) {
-                    throw r.error(kn, k + ".kubernetes", "must be a list of {context, namespaces}");
-                }
-                for (Node c : ks.getValue()) {
-                    Map<String, Node> cm = r.mapping(c, k + ".kubernetes[]", Set.of("context", "namespaces"));
-                    List<String> ns = r.list(cm.get("namespaces"), k + ".kubernetes[].namespaces");
-                    ns.forEach(n -> r.glob(cm.get("namespaces"), k + ".kubernetes[].namespaces", n));
-                    String context = r.text(cm, k + ".kubernetes[].context").orElse("");
-                    if (kube.put(context, ns) != null) {
-                        throw r.error(c, k + ".kubernetes[].context", (context.isEmpty() ? "the default context"
-                                : "context " + context) + " is listed twice for this directory: list its namespaces once");
-                    }
-                }
-            }
+            Map<String, List<String>> kube = kubernetesReach(r, m.get("kubernetes"), k, "for this directory");
             List<String> groups = r.list(m.get("host_groups"), k + ".host_groups");
             boolean local = r.bool(m, "local").orElse(false);
             if (kube.isEmpty() && groups.isEmpty() && !local) {
@@ -532,6 +516,31 @@ public record BotConfig(Slack slack, Kubernetes kubernetes, Ssh ssh, HostGroupsC
                     Set.of(Access.Action.DIAGNOSE), kube, groups, local))));
         }
         return out;
+    }
+
+    /**
+     * {@code kubernetes: [{context, namespaces}]} of an access rule or a playbook directory: each context (empty: the
+     * default one) to its namespace globs; a context listed twice is refused ({@code where}: "in this rule").
+     */
+    private static Map<String, List<String>> kubernetesReach(Reader r, Node kn, String k, String where) {
+        Map<String, List<String>> kube = new LinkedHashMap<>();
+        if (kn == null || kn instanceof ScalarNode s && s.getTag().equals(Tag.NULL)) {
+            return kube;
+        }
+        if (!(kn instanceof SequenceNode ks)) {
+            throw r.error(kn, k + ".kubernetes", "must be a list of {context, namespaces}");
+        }
+        for (Node c : ks.getValue()) {
+            Map<String, Node> cm = r.mapping(c, k + ".kubernetes[]", Set.of("context", "namespaces"));
+            List<String> ns = r.list(cm.get("namespaces"), k + ".kubernetes[].namespaces");
+            ns.forEach(n -> r.glob(cm.get("namespaces"), k + ".kubernetes[].namespaces", n));
+            String context = r.text(cm, k + ".kubernetes[].context").orElse("");
+            if (kube.put(context, ns) != null) {
+                throw r.error(c, k + ".kubernetes[].context", (context.isEmpty() ? "the default context"
+                        : "context " + context) + " is listed twice " + where + ": list its namespaces once");
+            }
+        }
+        return kube;
     }
 
     /** {@code access:}: admins, and rules of who may do what where. */
@@ -591,23 +600,7 @@ public record BotConfig(Slack slack, Kubernetes kubernetes, Ssh ssh, HostGroupsC
                 if (may.isEmpty()) {
                     throw r.error(item, k + ".may", "must list what they may do (e.g. [diagnose, compare])");
                 }
-                Map<String, List<String>> kube = new LinkedHashMap<>();
-                Node kn = m.get("kubernetes");
-                if (kn != null && !(kn instanceof ScalarNode s2 && s2.getTag().equals(Tag.NULL))) {
-                    if (!(kn instanceof SequenceNode ks)) {
-                        throw r.error(kn, k + ".kubernetes", "must be a list of {context, namespaces}");
-                    }
-                    for (Node c : ks.getValue()) {
-                        Map<String, Node> cm = r.mapping(c, k + ".kubernetes[]", Set.of("context", "namespaces"));
-                        List<String> ns = r.list(cm.get("namespaces"), k + ".kubernetes[].namespaces");
-                        ns.forEach(n -> r.glob(cm.get("namespaces"), k + ".kubernetes[].namespaces", n));
-                        String context = r.text(cm, k + ".kubernetes[].context").orElse("");
-                        if (kube.put(context, ns) != null) {
-                            throw r.error(c, k + ".kubernetes[].context", (context.isEmpty() ? "the default context"
-                                    : "context " + context) + " is listed twice in this rule: list its namespaces once");
-                        }
-                    }
-                }
+                Map<String, List<String>> kube = kubernetesReach(r, m.get("kubernetes"), k, "in this rule");
                 rules.add(new Access.Rule(r.list(m.get("channels"), k + ".channels"), users, groups, may, kube,
                         r.list(m.get("host_groups"), k + ".host_groups"), r.bool(m, "local").orElse(false)));
             }

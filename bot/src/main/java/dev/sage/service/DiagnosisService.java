@@ -164,21 +164,24 @@ public final class DiagnosisService {
      * once known), then the request's own.
      */
     private PlaybookLoader.Loaded scoped(DiagnoseRequest request, String context) {
-        if (catalogue != null && request.playbookDirs().isEmpty()) {
-            return catalogue.current(dir -> scope.applies(dir, request, context));
-        }
-        List<Path> dirs = new ArrayList<>((catalogue != null ? catalogue.dirs() : settings.playbookDirs()).stream()
-                .filter(dir -> scope.applies(dir, request, context)).toList());
-        dirs.addAll(request.playbookDirs());
-        return dirs.isEmpty() ? builtins() : PlaybookLoader.withTeamDirectories(dirs);
+        return load(request.playbookDirs(), dir -> scope.applies(dir, request, context));
     }
 
     /** The built-ins with the configured team directories and then the request's, or just the built-ins. */
     public PlaybookLoader.Loaded playbooks(List<Path> requestDirs) {
+        return load(requestDirs, dir -> true);
+    }
+
+    /**
+     * The built-ins, the configured directories {@code applies} keeps (as the catalogue last loaded them, when this
+     * service keeps one), then {@code requestDirs} read now.
+     */
+    private PlaybookLoader.Loaded load(List<Path> requestDirs, java.util.function.Predicate<Path> applies) {
         if (catalogue != null && requestDirs.isEmpty()) {
-            return catalogue.current();
+            return catalogue.current(applies);
         }
-        List<Path> dirs = new ArrayList<>(catalogue != null ? catalogue.dirs() : settings.playbookDirs());
+        List<Path> dirs = new ArrayList<>((catalogue != null ? catalogue.dirs() : settings.playbookDirs()).stream()
+                .filter(applies).toList());
         dirs.addAll(requestDirs);
         return dirs.isEmpty() ? builtins() : PlaybookLoader.withTeamDirectories(dirs);
     }
@@ -496,8 +499,18 @@ public final class DiagnosisService {
      *     each input's problem in the message
      */
     public Report analyze(AnalyzeRequest request) throws DiagnosisException {
+        return withinHeap(request, () -> analyzeWithinHeap(request));
+    }
+
+    /** Work over captures people gave, whose size they chose. */
+    private interface Reading<T> {
+        T read() throws DiagnosisException;
+    }
+
+    /** {@code reading}, with running out of heap on those captures said as a refusal of them. */
+    private static <T> T withinHeap(AnalyzeRequest request, Reading<T> reading) throws DiagnosisException {
         try {
-            return analyzeWithinHeap(request);
+            return reading.read();
         } catch (OutOfMemoryError e) {
             // what was read is garbage once this frame is gone: the process goes on serving others
             throw new DiagnosisException(DiagnosisException.Kind.UNSUPPORTED, MemoryGuard.outOfMemory("reading "
@@ -505,9 +518,9 @@ public final class DiagnosisService {
         }
     }
 
-    private Report analyzeWithinHeap(AnalyzeRequest request) throws DiagnosisException {
-        SnapshotReader reader = new SnapshotReader(request.target());
-        long[] nanos = new long[2];
+    /** The snapshot of the request's captures, read into {@code reader}; refused when they hold nothing. */
+    private static JvmSnapshot captures(SnapshotReader reader, AnalyzeRequest request, long[] nanos)
+            throws DiagnosisException {
         readAll(reader, request.inputs(), nanos);
         JvmSnapshot snapshot = reader.snapshot();
         if (snapshot.isEmpty()) {
@@ -515,6 +528,13 @@ public final class DiagnosisService {
                     + (snapshot.problems().isEmpty() ? "  the inputs hold no capture"
                     : String.join("\n", snapshot.problems().stream().map(p -> "  " + p).toList())));
         }
+        return snapshot;
+    }
+
+    private Report analyzeWithinHeap(AnalyzeRequest request) throws DiagnosisException {
+        SnapshotReader reader = new SnapshotReader(request.target());
+        long[] nanos = new long[2];
+        JvmSnapshot snapshot = captures(reader, request, nanos);
         Optional<JvmSnapshot> sibling = Optional.empty();
         if (!request.sibling().isEmpty()) {
             SnapshotReader siblingReader = new SnapshotReader(String.join(" ",
@@ -542,13 +562,7 @@ public final class DiagnosisService {
      *     when the captures hold nothing
      */
     public dev.sage.engine.Explainer.Explanation explain(String id, AnalyzeRequest request) throws DiagnosisException {
-        try {
-            return explainWithinHeap(id, request);
-        } catch (OutOfMemoryError e) {
-            // what was read is garbage once this frame is gone: the process goes on serving others
-            throw new DiagnosisException(DiagnosisException.Kind.UNSUPPORTED, MemoryGuard.outOfMemory("reading "
-                    + request.target()));
-        }
+        return withinHeap(request, () -> explainWithinHeap(id, request));
     }
 
     private dev.sage.engine.Explainer.Explanation explainWithinHeap(String id, AnalyzeRequest request)
@@ -574,14 +588,7 @@ public final class DiagnosisService {
             throw new DiagnosisException(DiagnosisException.Kind.BAD_REQUEST, why
                     + (close.isEmpty() ? "" : "; close: " + String.join(", ", close)));
         }
-        SnapshotReader reader = new SnapshotReader(request.target());
-        readAll(reader, request.inputs(), new long[2]);
-        JvmSnapshot snapshot = reader.snapshot();
-        if (snapshot.isEmpty()) {
-            throw new DiagnosisException(DiagnosisException.Kind.NOTHING_READ, "nothing could be read:\n"
-                    + (snapshot.problems().isEmpty() ? "  the inputs hold no capture"
-                    : String.join("\n", snapshot.problems().stream().map(p -> "  " + p).toList())));
-        }
+        JvmSnapshot snapshot = captures(new SnapshotReader(request.target()), request, new long[2]);
         return dev.sage.engine.Explainer.explain(playbook.get(), snapshot);
     }
 
@@ -689,7 +696,7 @@ public final class DiagnosisService {
         recording(r, progress);
         Collector.Result result = new Collector(transport).collect(jvm, r.plan(), progress.rounds(target));
         timings.putAll(result.timings());
-        return judge(target, result.snapshot(), Optional.empty(), timings, result.notes(), result.raw(), progress.playbooks);
+        return judge(target, result.snapshot(), Optional.empty(), timings, result.notes(), result.raw(), progress.playbooks());
     }
 
     private Report pod(Target.Pod p, DiagnoseRequest r, Progress progress) throws CollectionException, DiagnosisException {
@@ -726,7 +733,7 @@ public final class DiagnosisService {
                 timings.put("sibling " + other.name(), Duration.ofNanos(System.nanoTime() - t1));
             }
             return judge(at.transport().describe() + " " + name(at.jvm()), result.snapshot(), sibling, timings, notes,
-                    result.raw(), progress.playbooks);
+                    result.raw(), progress.playbooks());
         }
     }
 
@@ -776,22 +783,32 @@ public final class DiagnosisService {
 
     /**
      * One diagnosis under way: its playbooks, read once for every round and host it judges, and its listener, whose
-     * exceptions are swallowed.
+     * exceptions are swallowed. Used by the one thread that runs the diagnosis.
      */
     private final class Progress {
         private final DiagnosisListener listener;
-        private final DiagnoseRequest request;
-        PlaybookLoader.Loaded playbooks;
+        private DiagnoseRequest request;
+        private String context = "";
+        private PlaybookLoader.Loaded playbooks;
 
         Progress(DiagnosisListener listener, DiagnoseRequest request) {
             this.listener = listener;
             this.request = request;
-            this.playbooks = scoped(request, "");
         }
 
-        /** A pod's namespace and context are known: the directories bound to them are chosen again with them. */
+        /** A pod's namespace and context are known: the directories bound to them are chosen with them. */
         void resolved(String context, String namespace) {
-            playbooks = scoped(request.withNamespace(Optional.of(namespace)), context);
+            this.request = request.withNamespace(Optional.of(namespace));
+            this.context = context;
+            this.playbooks = null;
+        }
+
+        /** The playbooks that judge this diagnosis, chosen (and team files read) once, when first needed. */
+        PlaybookLoader.Loaded playbooks() {
+            if (playbooks == null) {
+                playbooks = scoped(request, context);
+            }
+            return playbooks;
         }
 
         void step(String what) {
@@ -810,7 +827,7 @@ public final class DiagnosisService {
         Collector.RoundListener rounds(String target) {
             return (round, rounds, soFar) -> {
                 step("round " + round + " of " + rounds + " collected");
-                Report partial = judge(target, soFar, Optional.empty(), Map.of(), List.of(), List.of(), playbooks);
+                Report partial = judge(target, soFar, Optional.empty(), Map.of(), List.of(), List.of(), playbooks());
                 try {
                     listener.roundJudged(round, rounds, partial);
                 } catch (RuntimeException ignored) {

@@ -1235,14 +1235,14 @@ public final class SageBot implements AutoCloseable {
         }
         List<Shared> captures = new ArrayList<>();
         if (where.inThread()) {
-            java.util.Set<String> seen = new java.util.HashSet<>();
             for (Shared f : files(web.sageFilesInThread(where.channel(), where.thread(), where.sageUserId()))) {
-                if (RawFiles.names().contains(f.name()) && !seen.add(f.name())) {
+                if (!RawFiles.names().contains(f.name())) {
+                    continue;
+                }
+                if (captures.stream().anyMatch(c -> c.name().equals(f.name()))) {
                     break; // an older diagnosis's set: the newest one is complete
                 }
-                if (RawFiles.names().contains(f.name())) {
-                    captures.add(f);
-                }
+                captures.add(f);
             }
         }
         if (captures.isEmpty()) {

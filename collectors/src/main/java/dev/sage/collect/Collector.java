@@ -287,9 +287,9 @@ public final class Collector {
 
     /**
      * The argv of one batched jcmd run reading its commands from standard input, as the JVM's user when Sage is
-     * root, after the safety checks; empty when Sage speaks the attach protocol itself (the JVM is on this machine). jcmd opens its stdin by name ({@code -f /dev/stdin}), which fails on a pipe
-     * another user owns (root's, sudo's), so a fixed {@code sh -c} pipes it through {@code cat} (the jcmd path and
-     * the pid are arguments, not script).
+     * root, after the safety checks; empty when Sage speaks the attach protocol itself (the JVM is on this machine).
+     * jcmd opens its stdin by name ({@code -f /dev/stdin}), which fails on a pipe another user owns (root's, sudo's),
+     * so a fixed {@code sh -c} pipes it through {@code cat} (the jcmd path and the pid are arguments, not script).
      */
     List<String> jcmdArgv(long pid, ProcessFacts facts) throws CollectionException {
         long uid = facts.status().uid();
@@ -453,18 +453,29 @@ public final class Collector {
                 continue;
             }
             String body = r.stdoutText();
-            if (r.exitCode() != 0) {
-                if (!unknownOptional(c, body)) {
-                    reader.problem(new Problem(source(round, c), 0, JcmdErrors.explain(body.strip())));
-                }
-            } else if (r.truncated()) {
+            if (r.exitCode() == 0 && r.truncated()) {
                 add(reader, round, c, body);
                 reader.problem(new Problem(source(round, c), 0, "the answer passed the " + (plan.outputCap() >> 20)
                         + " MiB output cap and was cut"));
             } else {
-                addAnswer(reader, round, c, body, once -> runInProcess(once, round, attach,
+                answered(reader, round, c, r.exitCode(), body, once -> runInProcess(once, round, attach,
                         List.of(JcmdCommand.THREAD_PRINT_LOCKS), plan, System.nanoTime() + plan.timeout().toNanos()));
             }
+        }
+    }
+
+    /**
+     * One command's answer as the JVM gave it with its response code (jattach, or Sage's own attach): a non-zero code
+     * is the JVM's refusal of that command, said unless the command is optional there.
+     */
+    private static void answered(SnapshotReader reader, int round, JcmdCommand c, int code, String body,
+                                 LockedDump withOwners) {
+        if (code != 0) {
+            if (!unknownOptional(c, body)) {
+                reader.problem(new Problem(source(round, c), 0, JcmdErrors.explain(body.strip())));
+            }
+        } else {
+            addAnswer(reader, round, c, body, withOwners);
         }
     }
 
@@ -506,14 +517,8 @@ public final class Collector {
                 reader.problem(new Problem(source(round, c), 0, e.getMessage()));
             } else {
                 String body = answer.substring(Math.min(answer.length(), response.end() + 1));
-                if (Integer.parseInt(response.group(1)) != 0) {
-                    if (!unknownOptional(c, body)) {
-                        reader.problem(new Problem(source(round, c), 0, JcmdErrors.explain(body.strip())));
-                    }
-                } else {
-                    addAnswer(reader, round, c, body, once -> runJattach(once, round, pid, jvmUid, argv,
-                            List.of(JcmdCommand.THREAD_PRINT_LOCKS), plan));
-                }
+                answered(reader, round, c, Integer.parseInt(response.group(1)), body, once -> runJattach(once, round, pid,
+                        jvmUid, argv, List.of(JcmdCommand.THREAD_PRINT_LOCKS), plan));
             }
             if (!closed) {
                 if (r.truncated()) {

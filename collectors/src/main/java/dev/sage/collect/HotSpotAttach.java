@@ -1,7 +1,10 @@
 package dev.sage.collect;
 
+import dev.sage.parse.PerfDataDecoder;
+import dev.sage.parse.ProcessStatusParser;
 import dev.sage.transport.CollectionException;
 import dev.sage.transport.ExecResult;
+import dev.sage.transport.LocalTransport;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -14,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
-import dev.sage.parse.PerfDataDecoder;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,18 +47,25 @@ public final class HotSpotAttach {
         return e;
     }
 
-    /** True when this JVM runs as {@code uid} and {@code gid}, effective: whom a JVM's attach listener answers. */
-    public static boolean sameUserAndGroup(long uid, long gid) {
-        try {
-            // /proc/self belongs to the process's effective user and group
-            return ((Number) Files.getAttribute(Path.of("/proc/self"), "unix:uid")).longValue() == uid
-                    && ((Number) Files.getAttribute(Path.of("/proc/self"), "unix:gid")).longValue() == gid;
-        } catch (IOException | UnsupportedOperationException | ClassCastException e) {
-            return false;
-        }
-    }
     /** As long as jcmd itself waits for a JVM to start listening. */
     private static final Duration LISTEN_WAIT = Duration.ofSeconds(10);
+
+    /** This process's effective uid and gid, read once ({@code /proc/self} belongs to them); null when unknown. */
+    private static final long[] SELF = self();
+
+    private static long[] self() {
+        try {
+            return new long[] {((Number) Files.getAttribute(Path.of("/proc/self"), "unix:uid")).longValue(),
+                ((Number) Files.getAttribute(Path.of("/proc/self"), "unix:gid")).longValue()};
+        } catch (IOException | UnsupportedOperationException | ClassCastException e) {
+            return null;
+        }
+    }
+
+    /** True when this JVM runs as {@code uid} and {@code gid}, effective: whom a JVM's attach listener answers. */
+    public static boolean sameUserAndGroup(long uid, long gid) {
+        return SELF != null && SELF[0] == uid && SELF[1] == gid;
+    }
 
     private final long pid;
     private final long nsPid;
@@ -103,42 +112,25 @@ public final class HotSpotAttach {
             ScheduledFuture<?> stop = DEADLINES.schedule(() -> close(channel), remaining(deadline), TimeUnit.NANOSECONDS);
             try {
                 channel.connect(UnixDomainSocketAddress.of(socket));
-                try {
-                    // protocol 1: the version, the operation and three arguments, each ended by a NUL
-                    write(channel, "1\0jcmd\0" + command + "\0\0\0");
-                } catch (IOException e) {
-                    if (System.nanoTime() - deadline < 0 && !(e instanceof java.nio.channels.ClosedByInterruptException)
-                            && String.valueOf(e.getMessage()).matches("(?i).*(broken pipe|reset).*")) {
-                        throw refused(command); // closed before it read the request
-                    }
-                    throw e;
-                }
-                Read read;
-                try {
-                    read = read(channel, outputCap);
-                } catch (IOException e) {
-                    if (System.nanoTime() - deadline < 0 && String.valueOf(e.getMessage()).contains("reset")) {
-                        throw refused(command); // closed with the request unread
-                    }
-                    throw e;
-                }
-                return answer(read, command, start);
-            } catch (IOException e) {
-                if (e instanceof java.nio.channels.ClosedByInterruptException) {
-                    throw new CollectionException(CollectionException.Kind.TIMEOUT, "the attach to pid " + pid
-                            + " was interrupted during " + command, e);
-                }
-                if (System.nanoTime() - deadline >= 0) {
-                    throw new CollectionException(CollectionException.Kind.TIMEOUT, "pid " + pid + " did not answer "
-                            + command + " within " + human(timeout), e);
-                }
-                throw new CollectionException(CollectionException.Kind.UNSUPPORTED, "pid " + pid + "'s attach socket "
-                        + socket + " failed: " + e.getMessage(), e);
+                // protocol 1: the version, the operation and three arguments, each ended by a NUL
+                write(channel, "1\0jcmd\0" + command + "\0\0\0");
+                return answer(read(channel, outputCap), command, start);
             } finally {
                 stop.cancel(false);
             }
+        } catch (java.nio.channels.ClosedByInterruptException e) {
+            throw new CollectionException(CollectionException.Kind.TIMEOUT, "the attach to pid " + pid
+                    + " was interrupted during " + command, e);
         } catch (IOException e) {
-            throw new CollectionException(CollectionException.Kind.UNSUPPORTED, "cannot open a Unix socket: " + e.getMessage(), e);
+            if (System.nanoTime() - deadline >= 0) {
+                throw new CollectionException(CollectionException.Kind.TIMEOUT, "pid " + pid + " did not answer "
+                        + command + " within " + human(timeout), e);
+            }
+            if (String.valueOf(e.getMessage()).matches("(?i).*(broken pipe|reset).*")) {
+                throw refused(command); // closed with the request unread
+            }
+            throw new CollectionException(CollectionException.Kind.UNSUPPORTED, "pid " + pid + "'s attach socket "
+                    + socket + " failed: " + e.getMessage(), e);
         }
     }
 
@@ -278,8 +270,13 @@ public final class HotSpotAttach {
         } catch (IOException e) {
             return "is gone";
         }
-        java.util.regex.Matcher cgt = java.util.regex.Pattern.compile("(?m)^SigCgt:\\s*([0-9a-fA-F]+)$").matcher(status);
-        if (!cgt.find() || (Long.parseUnsignedLong(cgt.group(1).substring(Math.max(0, cgt.group(1).length() - 16)), 16) & 4L) == 0) {
+        boolean catches;
+        try {
+            catches = ProcessStatusParser.parse(status).catchesSigquit();
+        } catch (RuntimeException e) {
+            catches = false;
+        }
+        if (!catches) {
             return "does not catch SIGQUIT now (started with -Xrs, or no longer a JVM)";
         }
         try (var maps = Files.lines(Path.of("/proc", Long.toString(pid), "maps"), StandardCharsets.ISO_8859_1)) {
@@ -329,32 +326,15 @@ public final class HotSpotAttach {
                 + " directory or /tmp of pid " + pid + " to start its attach listener: " + failed.getMessage(), failed);
     }
 
-    /** {@code kill -QUIT PID}, on the record as a command of its own (the audit names every signal Sage sends). */
+    /** {@code kill -QUIT PID}, run as a local command, so on the record as one (the audit names every signal Sage sends). */
     private void signalQuit() throws CollectionException {
-        List<String> argv = List.of("kill", "-QUIT", Long.toString(pid));
-        dev.sage.transport.ExecAudits.around("local", argv, new byte[0], () -> kill(argv));
-    }
-
-    private ExecResult kill(List<String> argv) throws CollectionException {
-        long start = System.nanoTime();
-        try {
-            Process kill = new ProcessBuilder(argv).redirectErrorStream(true).start();
-            String said = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-            boolean ended = kill.waitFor(5, TimeUnit.SECONDS);
-            if (!ended) {
-                kill.destroyForcibly();
-            }
-            if (!ended || kill.exitValue() != 0) {
-                throw new CollectionException(said.contains("No such process") ? CollectionException.Kind.TARGET_GONE
-                        : CollectionException.Kind.PERMISSION, "could not signal pid " + pid + " to start its attach"
-                        + " listener" + (said.isEmpty() ? "" : ": " + said));
-            }
-            return new ExecResult(0, new byte[0], said, false, Duration.ofNanos(System.nanoTime() - start));
-        } catch (IOException e) {
-            throw new CollectionException(CollectionException.Kind.COMMAND_NOT_FOUND, "cannot run kill: " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CollectionException(CollectionException.Kind.TIMEOUT, "interrupted while signalling pid " + pid, e);
+        ExecResult r = new LocalTransport().exec(List.of("kill", "-QUIT", Long.toString(pid)), new byte[0],
+                Duration.ofSeconds(5), 4096);
+        if (r.exitCode() != 0) {
+            String said = (r.stdoutText() + r.stderr()).strip();
+            throw new CollectionException(said.contains("No such process") ? CollectionException.Kind.TARGET_GONE
+                    : CollectionException.Kind.PERMISSION, "could not signal pid " + pid + " to start its attach"
+                    + " listener" + (said.isEmpty() ? "" : ": " + said));
         }
     }
 

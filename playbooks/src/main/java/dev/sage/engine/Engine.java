@@ -163,7 +163,8 @@ public final class Engine {
                 : new Outcome(Set.of(String.join(", or ", alternatives)), helps, Optional.empty());
     }
 
-    private static Set<String> unmet(Check check, JvmSnapshot s) {
+    /** What {@code check} needs that the snapshot lacks, in words, in declaration order. */
+    static Set<String> unmet(Check check, JvmSnapshot s) {
         Set<String> unmet = new LinkedHashSet<>();
         for (Requirement r : check.requires().stream().sorted().toList()) { // in declaration order, every run
             if (!r.satisfiedBy(s)) {
@@ -173,7 +174,8 @@ public final class Engine {
         return unmet;
     }
 
-    private static Set<Remedy> remedies(Check check, JvmSnapshot s) {
+    /** What would get {@code check} the captures it lacks. */
+    static Set<Remedy> remedies(Check check, JvmSnapshot s) {
         Set<Remedy> helps = new LinkedHashSet<>();
         check.requires().stream().sorted().filter(r -> !r.satisfiedBy(s)).forEach(r -> r.remedy().ifPresent(helps::add));
         return helps;

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Why one playbook fires or not on a snapshot, step by step, for its author: whether it is for this JVM, each capture
@@ -129,16 +130,10 @@ public final class Explainer {
     private static Step use(String prefix, Playbook.Condition.Uses u, JvmSnapshot s) {
         Check check = u.check();
         String what = prefix + check.name() + " " + params(u.params());
-        List<String> missing = new ArrayList<>();
-        List<Remedy> remedies = new ArrayList<>();
-        for (Requirement r : check.requires().stream().sorted().toList()) {
-            if (!r.satisfiedBy(s)) {
-                missing.add("needs " + r.description());
-                r.remedy().filter(m -> !remedies.contains(m)).ifPresent(remedies::add);
-            }
-        }
-        if (!missing.isEmpty()) {
-            return new Step(what, Outcome.MISSING, missing, remedies, false);
+        Set<String> unmet = Engine.unmet(check, s);
+        if (!unmet.isEmpty()) {
+            return new Step(what, Outcome.MISSING, unmet.stream().map(d -> "needs " + d).toList(),
+                    List.copyOf(Engine.remedies(check, s)), false);
         }
         Optional<Match> m;
         try {

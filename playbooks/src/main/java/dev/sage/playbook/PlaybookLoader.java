@@ -147,34 +147,58 @@ public final class PlaybookLoader {
 
     /** The playbook files ({@code *.yaml}, {@code *.yml}) directly in {@code dir}, in name order. */
     public static Loaded directory(Path dir) {
-        List<Playbook> out = new ArrayList<>();
-        List<String> disabled = new ArrayList<>();
         List<PlaybookError> errors = new ArrayList<>();
-        if (!Files.isDirectory(dir)) {
-            errors.add(new PlaybookError(dir.toString(), 0, "", "is not a directory"));
-            return new Loaded(out, disabled, errors);
-        }
-        List<Path> files;
-        try {
-            files = files(dir);
-        } catch (IOException e) {
-            errors.add(new PlaybookError(dir.toString(), 0, "", "cannot be listed: " + e.getMessage()));
-            return new Loaded(out, disabled, errors);
-        }
-        Set<String> ids = new LinkedHashSet<>();
+        List<Path> files = listed(dir, errors);
+        List<Map.Entry<Path, Result>> loaded = new ArrayList<>();
         for (Path f : files) {
             String text;
             try {
                 text = Files.readString(f, StandardCharsets.UTF_8);
             } catch (IOException e) {
-                errors.add(new PlaybookError(f.toString(), 0, "", "cannot be read: " + e.getMessage()));
+                errors.add(unreadable(f, e));
                 continue;
             }
             Result r = parse(f.toString(), text);
             errors.addAll(r.errors);
+            if (r.errors.isEmpty()) {
+                loaded.add(Map.entry(f, r));
+            }
+        }
+        return assemble(dir, loaded, errors);
+    }
+
+    /** The playbook files of {@code dir}; none, with the reason added to {@code errors}, when it cannot be listed. */
+    static List<Path> listed(Path dir, List<PlaybookError> errors) {
+        if (!Files.isDirectory(dir)) {
+            errors.add(new PlaybookError(dir.toString(), 0, "", "is not a directory"));
+            return List.of();
+        }
+        try {
+            return files(dir);
+        } catch (IOException e) {
+            errors.add(new PlaybookError(dir.toString(), 0, "", "cannot be listed: " + e.getMessage()));
+            return List.of();
+        }
+    }
+
+    static PlaybookError unreadable(Path file, IOException e) {
+        return new PlaybookError(file.toString(), 0, "", "cannot be read: " + e.getMessage());
+    }
+
+    /**
+     * One directory's playbooks from the files that loaded, in name order: a file whose id an earlier file of the
+     * directory already uses is refused, its error added to {@code errors}.
+     */
+    static Loaded assemble(Path dir, List<Map.Entry<Path, Result>> loaded, List<PlaybookError> errors) {
+        List<Playbook> out = new ArrayList<>();
+        List<String> disabled = new ArrayList<>();
+        Set<String> ids = new LinkedHashSet<>();
+        for (Map.Entry<Path, Result> l : loaded) {
+            Result r = l.getValue();
             String id = r.playbook != null ? r.playbook.id() : r.disabledId;
             if (id != null && !ids.add(id)) {
-                errors.add(new PlaybookError(f.toString(), r.idLine, "id", "'" + id + "' is already used by another file in " + dir));
+                errors.add(new PlaybookError(l.getKey().toString(), r.idLine, "id", "'" + id
+                        + "' is already used by another file in " + dir));
                 continue;
             }
             if (r.playbook != null) {

@@ -78,13 +78,14 @@ public final class TeamCatalogue {
      * last loaded. Refusals are not repeated here: {@link #refusals()} has them.
      */
     public PlaybookLoader.Loaded current(java.util.function.Predicate<Path> applies) {
+        State now = state;
         Map<Path, PlaybookLoader.Loaded> kept = new LinkedHashMap<>();
-        state.teams().forEach((dir, loaded) -> {
+        now.teams().forEach((dir, loaded) -> {
             if (applies.test(dir)) {
                 kept.put(dir, loaded);
             }
         });
-        return kept.size() == state.teams().size() ? state.loaded() : PlaybookLoader.overlay(base, kept);
+        return kept.size() == now.teams().size() ? now.loaded() : PlaybookLoader.overlay(base, kept);
     }
 
     /** The files refused at the last reload. */
@@ -101,51 +102,22 @@ public final class TeamCatalogue {
         Set<Path> seen = new LinkedHashSet<>();
         List<Refusal> refusals = new ArrayList<>();
         for (Path dir : dirs) {
-            List<Playbook> playbooks = new ArrayList<>();
-            List<String> disabled = new ArrayList<>();
             List<PlaybookError> errors = new ArrayList<>();
-            List<Path> list;
-            try {
-                list = Files.isDirectory(dir) ? PlaybookLoader.files(dir) : null;
-            } catch (IOException e) {
-                list = null;
-            }
-            if (list == null) {
-                // a directory that is gone or unreadable keeps nothing: say so, once per reload
-                PlaybookError e = new PlaybookError(dir.toString(), 0, "", Files.isDirectory(dir) ? "cannot be listed"
-                        : "is not a directory");
-                errors.add(e);
-                refusals.add(new Refusal(e, false));
-                teams.put(dir, new PlaybookLoader.Loaded(playbooks, disabled, errors));
-                continue;
-            }
-            Set<String> ids = new LinkedHashSet<>();
-            for (Path f : list) {
+            List<Map.Entry<Path, PlaybookLoader.Result>> inForce = new ArrayList<>();
+            Set<PlaybookError> previousInForce = new java.util.HashSet<>();
+            for (Path f : PlaybookLoader.listed(dir, errors)) {
                 seen.add(f);
-                FileState was = files.get(f);
-                FileState now = read(f, was, changes);
+                FileState now = read(f, files.get(f), changes);
                 files.put(f, now);
-                now.errors().forEach(e -> refusals.add(new Refusal(e, now.good() != null)));
                 errors.addAll(now.errors());
-                PlaybookLoader.Result r = now.good();
-                if (r == null) {
-                    continue;
-                }
-                String id = r.playbook() != null ? r.playbook().id() : r.disabledId();
-                if (id != null && !ids.add(id)) {
-                    PlaybookError dup = new PlaybookError(f.toString(), r.idLine(), "id", "'" + id
-                            + "' is already used by another file in " + dir);
-                    errors.add(dup);
-                    refusals.add(new Refusal(dup, false));
-                    continue;
-                }
-                if (r.playbook() != null) {
-                    playbooks.add(r.playbook());
-                } else if (r.disabledId() != null) {
-                    disabled.add(r.disabledId());
+                if (now.good() != null) {
+                    inForce.add(Map.entry(f, now.good()));
+                    previousInForce.addAll(now.errors());
                 }
             }
-            teams.put(dir, new PlaybookLoader.Loaded(playbooks, disabled, errors));
+            PlaybookLoader.Loaded loaded = PlaybookLoader.assemble(dir, inForce, errors);
+            teams.put(dir, loaded);
+            loaded.errors().forEach(e -> refusals.add(new Refusal(e, previousInForce.contains(e))));
         }
         for (Path gone : new ArrayList<>(files.keySet())) {
             if (!seen.contains(gone)) {
@@ -166,8 +138,7 @@ public final class TeamCatalogue {
         try {
             text = Files.readString(f, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            return new FileState(null, was == null ? null : was.good(),
-                    List.of(new PlaybookError(f.toString(), 0, "", "cannot be read: " + e.getMessage())));
+            return new FileState(null, was == null ? null : was.good(), List.of(PlaybookLoader.unreadable(f, e)));
         }
         if (was != null && Objects.equals(was.text(), text)) {
             return was;
